@@ -1,0 +1,462 @@
+"""The `optout-bot` command line.
+
+Kept light at import time: Playwright is imported only by commands that drive a browser, so
+`--help`, `flows` and `validate` start fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from optout_bot import __version__, catalog
+from optout_bot import log as logging_setup
+from optout_bot.outcome import Result, RunStop, Status
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Playwright
+
+    from optout_bot.flow.model import Flow
+
+EXIT_CODES_HELP = """\
+exit codes:
+  0  the setting is in the wanted state, confirmed after a reload
+  1  the flow broke (the page is not as the flow expects) or an unexpected error
+  2  invalid input: bad flow file, unknown flow id, bad usage
+  3  the setting is not in the wanted state at the end
+  4  login needed (logged out, authwall, security check)
+  5  the setting is not offered for this account
+"""
+
+
+@contextlib.contextmanager
+def _start_playwright() -> Iterator[Playwright]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        yield pw
+
+
+#: Starts Playwright for commands that need a browser. Tests that already run a Playwright
+#: instance (pytest-playwright's) swap this to share it: one sync Playwright per thread.
+playwright_factory: Callable[[], contextlib.AbstractContextManager[Playwright]] = (
+    _start_playwright
+)
+
+
+# -- argument parsing ------------------------------------------------------------------------
+
+
+def _browser_options(parser: argparse.ArgumentParser, *, with_session: bool = True) -> None:
+    group = parser.add_argument_group("browser")
+    if with_session:
+        where = group.add_mutually_exclusive_group()
+        where.add_argument(
+            "--cdp",
+            metavar="URL",
+            help="attach to your running Chrome/Chromium (started with "
+            "--remote-debugging-port=9222), e.g. http://127.0.0.1:9222; works in a new tab "
+            "and leaves your other tabs alone",
+        )
+        where.add_argument(
+            "--profile",
+            metavar="NAME",
+            default="default",
+            help="the browser profile optout-bot keeps for you (default: %(default)s); the "
+            "first run opens a window to sign in once",
+        )
+    group.add_argument(
+        "--platform",
+        choices=("desktop", "mobile"),
+        default="desktop",
+        help="desktop site, or mobile web as a phone (default: %(default)s)",
+    )
+    group.add_argument(
+        "--headless", action="store_true", help="no window (for scheduled, unattended runs)"
+    )
+    group.add_argument(
+        "--browser-path",
+        metavar="PATH",
+        help="Chrome/Chromium/Edge to launch (default: found automatically; env "
+        "OPTOUT_BOT_BROWSER)",
+    )
+    group.add_argument(
+        "--timeout",
+        type=_positive_float,
+        default=15.0,
+        metavar="SECONDS",
+        help="how long each step may wait for the page (default: %(default)s)",
+    )
+    group.add_argument(
+        "--replica",
+        metavar="HOST:PORT",
+        help="(testing) send the site's traffic to a local replica at HOST:PORT and accept "
+        "its self-signed certificate",
+    )
+
+
+def _output_options(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group("output")
+    group.add_argument("--json", action="store_true", help="print one JSON object on stdout")
+    group.add_argument(
+        "--evidence-dir",
+        metavar="DIR",
+        type=Path,
+        help="where screenshots go (default: evidence/ in optout-bot's data folder)",
+    )
+    group.add_argument(
+        "--log-format",
+        choices=("human", "json"),
+        default="human",
+        help="progress on stderr as readable lines or JSON lines (default: %(default)s)",
+    )
+    group.add_argument("-q", "--quiet", action="store_true", help="only warnings and the summary")
+
+
+def _positive_float(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if value <= 0:
+        raise argparse.ArgumentTypeError("must be more than 0")
+    return value
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="optout-bot",
+        description="Switch off AI-training settings in your own browser, prove it stuck "
+        "(reload and re-read), and keep screenshots as evidence.",
+        epilog=EXIT_CODES_HELP
+        + "\nexamples:\n  optout-bot demo\n  optout-bot run linkedin-ai-training\n"
+        "  optout-bot verify linkedin-ai-training --headless --json",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        # Scripts rely on exact flags; a typo like --headles must not pass as --headless.
+        allow_abbrev=False,
+    )
+    parser.add_argument("--version", action="version", version=f"optout-bot {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub.required = True
+
+    def add(name: str, help: str, description: str) -> argparse.ArgumentParser:
+        return sub.add_parser(
+            name,
+            help=help,
+            description=description,
+            epilog=EXIT_CODES_HELP,
+            formatter_class=argparse.RawDescriptionHelpFormatter,
+            allow_abbrev=False,
+        )
+
+    run = add(
+        "run",
+        "switch the setting to the wanted state, then reload to prove it stuck",
+        "Walk the flow in your signed-in browser, show the switch's state, ask before "
+        "changing it (unless --yes), reload and re-read it, and save screenshots.",
+    )
+    run.add_argument("flow", metavar="FLOW", help="a bundled flow id or a path to a flow file")
+    run.add_argument("-y", "--yes", action="store_true", help="change it without asking")
+    _browser_options(run)
+    _output_options(run)
+    _login_option(run)
+
+    verify = add(
+        "verify",
+        "check the setting without changing anything",
+        "Read-only: walk the flow, read the switch, reload and read it again. Never clicks "
+        "the switch. Exit 3 when it is not in the wanted state.",
+    )
+    verify.add_argument("flow", metavar="FLOW", help="a bundled flow id or a path to a flow file")
+    _browser_options(verify)
+    _output_options(verify)
+    _login_option(verify)
+
+    validate = add(
+        "validate",
+        "check flow files and print every problem (runs nothing)",
+        "Check flow files against the flow language. Prints each problem as "
+        "FILE:LINE:COL: where: what (hint). Exit 2 if any file is invalid.",
+    )
+    validate.add_argument("files", metavar="FILE", nargs="+", type=Path)
+
+    add("flows", "list the bundled flows", "List the bundled flows.")
+
+    doctor = add(
+        "doctor",
+        "show which browser and folders optout-bot would use",
+        "Show the browser optout-bot would drive (or how to get one), and where it keeps "
+        "profiles and evidence. Exit 1 when no browser is found.",
+    )
+    doctor.add_argument("--browser-path", metavar="PATH", help="check this browser instead")
+
+    demo = add(
+        "demo",
+        "run linkedin-ai-training against the bundled LinkedIn replica (no account needed)",
+        "Start the bundled local replica of LinkedIn, run the LinkedIn flow against it in a "
+        "throw-away profile, and show where the evidence is. Nothing leaves this machine.",
+    )
+    demo.add_argument(
+        "--platform", choices=("desktop", "mobile"), default="desktop", help="(default: desktop)"
+    )
+    demo.add_argument("--headed", action="store_true", help="show the browser window")
+    demo.add_argument("--browser-path", metavar="PATH", help="Chrome/Chromium/Edge to launch")
+    _output_options(demo)
+    return parser
+
+
+def _login_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--login-timeout",
+        type=_positive_float,
+        default=300.0,
+        metavar="SECONDS",
+        help="how long to wait for you to sign in by hand on first use (default: %(default)s)",
+    )
+
+
+# -- commands --------------------------------------------------------------------------------
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    command: Callable[[argparse.Namespace], int] = {
+        "run": cmd_run,
+        "verify": cmd_run,
+        "validate": cmd_validate,
+        "flows": cmd_flows,
+        "demo": cmd_demo,
+        "doctor": cmd_doctor,
+    }[args.command]
+    try:
+        return command(args)
+    except KeyboardInterrupt:
+        print("optout-bot: interrupted", file=sys.stderr)
+        return Status.INTERRUPTED.exit_code
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    from optout_bot.flow import FlowErrors, load_flow
+
+    bad = 0
+    for path in args.files:
+        try:
+            flow = load_flow(path)
+        except FlowErrors as errors:
+            bad += 1
+            for error in errors.errors:
+                print(error)
+            continue
+        print(f"{path}: ok ({flow.id} {flow.version}, {', '.join(flow.platforms)})")
+    if bad:
+        print(f"{bad} of {len(args.files)} flow file(s) invalid", file=sys.stderr)
+        return Status.INVALID.exit_code
+    return 0
+
+
+def cmd_flows(args: argparse.Namespace) -> int:
+    from optout_bot.flow import FlowErrors, load_flow
+
+    rows = [("ID", "SITE", "SETTING", "PLATFORMS", "VERSION")]
+    for flow_id, path in catalog.bundled_flows().items():
+        try:
+            flow = load_flow(path)
+        except FlowErrors as errors:
+            rows.append((flow_id, "?", f"(invalid: {errors.errors[0]})", "", ""))
+            continue
+        rows.append((flow.id, flow.site, flow.setting, ",".join(flow.platforms), flow.version))
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    for row in rows:
+        print("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip())
+    return 0
+
+
+def cmd_doctor(args: argparse.Namespace) -> int:
+    from optout_bot import paths
+    from optout_bot.browsers import BrowserNotFound, find_browser
+
+    print(f"optout-bot {__version__} (Python {sys.version.split()[0]})")
+    print(f"data folder: {paths.data_dir()}  (override with ${paths.ENV_HOME})")
+    with playwright_factory() as pw:
+        try:
+            choice = find_browser(args.browser_path, _playwright_chromium(pw))
+        except BrowserNotFound as exc:
+            print(f"browser: none. {exc}")
+            return 1
+    print(f"browser: {choice.path} ({choice.source})")
+    return 0
+
+
+def _load(arg: str) -> Flow:
+    from optout_bot.flow import FlowErrors, load_flow
+
+    try:
+        path = catalog.resolve(arg)
+    except catalog.UnknownFlow as exc:
+        raise RunStop(Status.INVALID, str(exc)) from None
+    try:
+        return load_flow(path)
+    except FlowErrors as errors:
+        for error in errors.errors:
+            print(error, file=sys.stderr)
+        raise RunStop(
+            Status.INVALID,
+            f"{path} is not a valid flow ({len(errors.errors)} problem(s) above); nothing was run",
+        ) from None
+
+
+def _confirm_on_terminal() -> Callable[[str], bool] | None:
+    if not (sys.stdin.isatty() and sys.stderr.isatty()):
+        return None
+
+    def ask(question: str) -> bool:
+        try:
+            answer = input(f"{question} [y/N] ")
+        except EOFError:
+            return False
+        return answer.strip().lower() in ("y", "yes")
+
+    return ask
+
+
+def _replica_args(spec: str) -> list[str]:
+    host, sep, port = spec.rpartition(":")
+    if not sep or not port.isdigit() or host not in ("127.0.0.1", "localhost", "[::1]"):
+        raise RunStop(Status.INVALID, f"--replica {spec!r}: expected 127.0.0.1:PORT")
+    return [f"--host-resolver-rules=MAP www.linkedin.com {host}:{port}"]
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    logging_setup.configure(args.log_format, verbose=not args.quiet)
+    partial = Result(flow=args.flow, platform=args.platform, mode=args.command, wanted="")
+    try:
+        flow = _load(args.flow)
+        result = _drive(flow, args, mode=args.command)
+    except RunStop as stop:
+        partial.status, partial.reason = stop.status, stop.reason
+        result = partial
+    return _finish(result, args)
+
+
+def _drive(flow: Flow, args: argparse.Namespace, mode: str) -> Result:
+    """Open the session, walk the flow, close the session (leaving the user's browser)."""
+    from optout_bot import paths
+    from optout_bot.browsers import BrowserNotFound, find_browser
+    from optout_bot.evidence import Evidence
+    from optout_bot.runner import FlowRunner, RunOptions
+    from optout_bot.session import SessionOptions, open_session
+
+    extra: list[str] = []
+    if getattr(args, "replica", None):
+        extra = _replica_args(args.replica)
+    evidence_root = args.evidence_dir or paths.default_evidence_dir()
+    try:
+        evidence = Evidence(evidence_root, flow.id, args.platform, mode)
+    except OSError as exc:
+        raise RunStop(Status.ERROR, f"cannot write evidence to {evidence_root}: {exc}") from None
+    with playwright_factory() as pw:
+        browser = None
+        if not args.cdp:
+            try:
+                browser = find_browser(args.browser_path, _playwright_chromium(pw))
+            except BrowserNotFound as exc:
+                raise RunStop(Status.ERROR, str(exc)) from None
+        options = SessionOptions(
+            platform=args.platform,
+            headless=args.headless,
+            browser=browser,
+            extra_args=extra,
+            ignore_https_errors=bool(extra),
+            timeout_ms=int(args.timeout * 1000),
+            profiles_dir=getattr(args, "profiles_dir", None),
+        )
+        run_options = RunOptions(
+            mode=mode,  # type: ignore[arg-type]
+            platform=args.platform,
+            yes=getattr(args, "yes", False),
+            confirm=_confirm_on_terminal(),
+            timeout_ms=int(args.timeout * 1000),
+            login_timeout_ms=int(args.login_timeout * 1000),
+        )
+        prepare = getattr(args, "prepare_session", None)
+        with open_session(pw, cdp_url=args.cdp, profile=args.profile, options=options) as session:
+            if prepare is not None:
+                prepare(session)
+            return FlowRunner(flow, session, evidence, run_options).run()
+
+
+def _playwright_chromium(pw: Playwright) -> str | None:
+    try:
+        return pw.chromium.executable_path
+    except Exception:  # noqa: BLE001 - no bundled browser registered
+        return None
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    import tempfile
+
+    from optout_bot import paths
+    from optout_bot.replica import Replica
+
+    logging_setup.configure(args.log_format, verbose=not args.quiet)
+    partial = Result(flow="linkedin-ai-training", platform=args.platform, mode="run", wanted="")
+    with Replica() as replica, tempfile.TemporaryDirectory(prefix="optout-bot-demo-") as tmp:
+        print(
+            f"optout-bot demo: a local LinkedIn replica runs at 127.0.0.1:{replica.port}; "
+            "nothing leaves this machine.",
+            file=sys.stderr,
+        )
+        # A throw-away profile, signed in as the replica's demo member: no account needed.
+        args.cdp, args.profile, args.headless = None, "demo", not args.headed
+        args.yes, args.timeout, args.login_timeout = True, 15.0, 60.0
+        args.replica = f"127.0.0.1:{replica.port}"
+        args.evidence_dir = args.evidence_dir or paths.data_dir() / "demo-evidence"
+        args.profiles_dir = Path(tmp)
+        args.prepare_session = lambda session: session.context.add_cookies(
+            [replica.sign_in_cookie()]
+        )
+        try:
+            result = _drive(_load("linkedin-ai-training"), args, mode="run")
+        except RunStop as stop:
+            partial.status, partial.reason = stop.status, stop.reason
+            result = partial
+    return _finish(result, args)
+
+
+def _finish(result: Result, args: argparse.Namespace) -> int:
+    if args.json:
+        print(json.dumps(result.to_json(), indent=2))
+    else:
+        print(summary_line(result))
+        if result.screenshots:
+            print(f"evidence: {result.evidence_dir}")
+    return result.exit_code
+
+
+_VERDICT = {
+    Status.OK: "OK",
+    Status.FLOW_BROKEN: "FLOW BROKEN",
+    Status.ERROR: "ERROR",
+    Status.INVALID: "INVALID",
+    Status.CONFIRMATION_NEEDED: "NEEDS --yes",
+    Status.DRIFT: "DRIFT",
+    Status.NOT_PERSISTED: "DID NOT STICK",
+    Status.DECLINED: "NOT CHANGED",
+    Status.LOGIN_REQUIRED: "LOGIN NEEDED",
+    Status.NOT_OFFERED: "NOT OFFERED",
+    Status.INTERRUPTED: "INTERRUPTED",
+}
+
+
+def summary_line(result: Result) -> str:
+    return f"{_VERDICT[result.status]}: {result.flow} ({result.platform}): {result.reason}"
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())

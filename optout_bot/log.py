@@ -1,0 +1,47 @@
+"""Logging, configured once per command: live progress for people, JSON lines for machines.
+
+Everything goes to stderr, so stdout stays free for the summary line or the `--json` object.
+The runner logs what it does (steps, states, URLs of the site's pages); it never logs
+cookies, tokens or form contents -- it never reads them.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Any, TextIO
+
+import structlog
+
+_MARKS = {"warning": "!", "error": "x", "critical": "x"}
+
+
+class HumanRenderer:
+    """`[3/6] click role=link name='Data privacy'`, `! warning text (key=value)`."""
+
+    def __call__(self, logger: object, method: str, event: dict[str, Any]) -> str:
+        message = str(event.pop("event", ""))
+        level = str(event.pop("level", method))
+        step, of = event.pop("step", None), event.pop("of", None)
+        event.pop("timestamp", None)
+        extras = " ".join(f"{k}={v}" for k, v in event.items())
+        prefix = f"[{step}/{of}]" if step is not None else _MARKS.get(level, "-")
+        line = f"  {prefix} {message}"
+        return f"{line} ({extras})" if extras else line
+
+
+def configure(fmt: str = "human", stream: TextIO | None = None, verbose: bool = True) -> None:
+    stream = stream or sys.stderr
+    processors: list[Any] = [structlog.processors.add_log_level]
+    if fmt == "json":
+        processors += [
+            structlog.processors.TimeStamper(fmt="iso", utc=True),
+            structlog.processors.JSONRenderer(),
+        ]
+    else:
+        processors.append(HumanRenderer())
+    structlog.configure(
+        processors=processors,
+        wrapper_class=structlog.make_filtering_bound_logger(10 if verbose else 30),
+        logger_factory=structlog.PrintLoggerFactory(file=stream),
+        cache_logger_on_first_use=False,
+    )

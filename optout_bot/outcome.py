@@ -1,0 +1,102 @@
+"""How a run ends: its status, the exit code that status maps to, and the result record.
+
+The exit codes are a contract that scripts and schedulers rely on (see README):
+
+    0  the setting is in the wanted state, confirmed after a reload
+    1  the flow broke (the page is not as the flow expects) or an unexpected error
+    2  invalid input: bad flow file, unknown flow id, bad usage
+    3  the setting is not in the wanted state at the end
+    4  login needed (logged out, authwall, security check)
+    5  the setting is not offered for this account
+  130  interrupted (Ctrl-C)
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from optout_bot.flow.model import SwitchState
+
+
+class Status(str, enum.Enum):
+    OK = "ok"
+    FLOW_BROKEN = "flow_broken"
+    ERROR = "error"
+    INVALID = "invalid"
+    #: verify found the setting in the unwanted state
+    DRIFT = "drift"
+    #: run changed the switch but the change did not survive the reload (or the save failed)
+    NOT_PERSISTED = "not_persisted"
+    #: the person answered "no" at the confirmation prompt
+    DECLINED = "declined"
+    #: run without --yes and without a terminal to ask on
+    CONFIRMATION_NEEDED = "confirmation_needed"
+    LOGIN_REQUIRED = "login_required"
+    NOT_OFFERED = "not_offered"
+    INTERRUPTED = "interrupted"
+
+    @property
+    def exit_code(self) -> int:
+        return _EXIT_CODES[self]
+
+
+_EXIT_CODES: dict[Status, int] = {
+    Status.OK: 0,
+    Status.FLOW_BROKEN: 1,
+    Status.ERROR: 1,
+    Status.INVALID: 2,
+    Status.CONFIRMATION_NEEDED: 2,
+    Status.DRIFT: 3,
+    Status.NOT_PERSISTED: 3,
+    Status.DECLINED: 3,
+    Status.LOGIN_REQUIRED: 4,
+    Status.NOT_OFFERED: 5,
+    Status.INTERRUPTED: 130,
+}
+
+
+class RunStop(Exception):
+    """Raised inside the runner to end the run with a given status and a one-line reason."""
+
+    def __init__(self, status: Status, reason: str) -> None:
+        super().__init__(reason)
+        self.status = status
+        self.reason = reason
+
+
+@dataclass
+class Result:
+    """Everything a run found out. `to_json()` is the `--json` contract."""
+
+    flow: str
+    platform: str
+    mode: str  # "run" | "verify"
+    wanted: str
+    status: Status = Status.ERROR
+    reason: str = ""
+    state_before: SwitchState = "unknown"
+    state_after: SwitchState = "unknown"
+    changed: bool = False
+    #: True/False once a reload re-read confirmed or refuted the state; None when never checked.
+    persisted: bool | None = None
+    evidence_dir: str = ""
+    screenshots: list[str] = field(default_factory=list)
+    session: str = ""  # "cdp" | "profile"
+    final_url: str = ""
+    #: which alternative of the switch target matched (0 = the first, preferred one)
+    switch_locator: str = ""
+    login_reason: str = ""  # "logged_out" | "security_check" when status is login_required
+    flow_version: str = ""
+    flow_sha256: str = ""
+
+    @property
+    def exit_code(self) -> int:
+        return self.status.exit_code
+
+    def to_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["status"] = self.status.value
+        data["exit_code"] = self.exit_code
+        return data

@@ -1,0 +1,38 @@
+"""Where optout-bot keeps its own files: browser profiles and evidence.
+
+Everything lives under one user data directory (platformdirs' choice for the OS, e.g.
+``~/.local/share/optout-bot`` on Linux), overridable with ``$OPTOUT_BOT_HOME``. Folders are
+created private to the user (0700 on POSIX): a profile holds a signed-in session.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+ENV_HOME = "OPTOUT_BOT_HOME"
+
+
+def data_dir() -> Path:
+    override = os.environ.get(ENV_HOME)
+    if override:
+        return Path(override).expanduser()
+    import platformdirs
+
+    return Path(platformdirs.user_data_dir("optout-bot", appauthor=False))
+
+
+def private_dir(path: Path) -> Path:
+    """Create `path` (and parents) readable by the user only; return it."""
+    path.mkdir(parents=True, exist_ok=True, mode=0o700)
+    if os.name == "posix":
+        path.chmod(0o700)
+    return path
+
+
+def profiles_dir() -> Path:
+    return data_dir() / "profiles"
+
+
+def default_evidence_dir() -> Path:
+    return data_dir() / "evidence"

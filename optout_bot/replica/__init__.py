@@ -1,0 +1,22 @@
+"""A faithful local replica of the LinkedIn pages around "Data for Generative AI Improvement".
+
+Tests (and people) drive a real Chromium against it as if it were https://www.linkedin.com:
+
+    from optout_bot.replica import Replica, Scenario
+
+    with Replica() as replica:
+        browser = playwright.chromium.launch(args=replica.chromium_args())
+        context = browser.new_context()
+        context.add_cookies([replica.sign_in_cookie()])
+        ...
+        assert replica.get_setting("allowDataForGenerativeAI") is False
+
+Modules: `server` (the HTTPS server and `Replica`), `state` (accounts, sessions, `Scenario`),
+`pages` (HTML templates), `assets` (the inline CSS, script and icons), `strings` (UI text per
+language), `tls` (the throwaway certificate).
+"""
+
+from optout_bot.replica.server import Replica
+from optout_bot.replica.state import Scenario
+
+__all__ = ["Replica", "Scenario"]

@@ -1,0 +1,434 @@
+"""Walking a flow in the user's browser, in phases:
+
+    open -> (login check at every step) -> navigate -> read -> act -> reload -> verify -> re-read
+
+Success is only ever claimed after the reload re-read: the server, not the page's optimism,
+has the last word. Nothing is clicked on a logged-out or security-check page, and a missing
+switch is never "off".
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Literal
+from urllib.parse import urlsplit
+
+import structlog
+
+from optout_bot import actions, locators, switch
+from optout_bot.actions import StepContext, StepFailed
+from optout_bot.flow import model as m
+from optout_bot.netwatch import NetWatch
+from optout_bot.outcome import Result, RunStop, Status
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Page
+
+    from optout_bot.evidence import Evidence
+    from optout_bot.session import Session
+
+log = structlog.get_logger("optout_bot")
+
+Mode = Literal["run", "verify"]
+LoginKind = Literal["logged_out", "security_check"]
+
+
+@dataclass
+class RunOptions:
+    mode: Mode = "run"
+    platform: m.Platform = "desktop"
+    #: change the switch without asking
+    yes: bool = False
+    #: asks a person "switch it off?"; None when there is nobody to ask (no terminal)
+    confirm: Callable[[str], bool] | None = None
+    timeout_ms: int = 15_000
+    login_timeout_ms: int = 300_000
+
+
+class _LoginNeeded(Exception):
+    def __init__(self, kind: LoginKind, url: str) -> None:
+        super().__init__(kind)
+        self.kind = kind
+        self.url = url
+
+
+def origin_of(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+class FlowRunner:
+    def __init__(
+        self, flow: m.Flow, session: Session, evidence: Evidence, options: RunOptions
+    ) -> None:
+        self.flow = flow
+        self.session = session
+        self.evidence = evidence
+        self.options = options
+        self.result = Result(
+            flow=flow.id,
+            platform=options.platform,
+            mode=options.mode,
+            wanted=flow.switch.wanted,
+            session=session.kind,
+            evidence_dir=str(evidence.dir),
+            flow_version=flow.version,
+            flow_sha256=flow.sha256,
+        )
+        self._left_origin: str | None = None
+        #: set when the page visibly refused the change, for the final reason
+        self._refused = ""
+        #: how many pop-ups the overlay handlers have closed so far
+        self._dismissals = 0
+
+    # -- the whole run -----------------------------------------------------------------------
+
+    def run(self) -> Result:
+        from playwright.sync_api import Error as PWError
+
+        result = self.result
+        page: Page | None = None
+        try:
+            if self.options.platform not in self.flow.platforms:
+                raise RunStop(
+                    Status.INVALID,
+                    f"flow {self.flow.id} has no {self.options.platform} steps "
+                    f"(it covers: {', '.join(self.flow.platforms)})",
+                )
+            page = self.session.new_page()
+            self._run(page)
+        except RunStop as stop:
+            result.status, result.reason = stop.status, stop.reason
+        except PWError as exc:
+            result.status = Status.ERROR
+            result.reason = f"the browser stopped answering: {actions._first_line(exc)}"
+        finally:
+            if page is not None:
+                try:
+                    result.final_url = page.url
+                except Exception:  # noqa: BLE001
+                    pass
+            result.screenshots = [str(p) for p in self.evidence.screenshots]
+        return result
+
+    def _run(self, page: Page) -> None:
+        flow, opts, result = self.flow, self.options, self.result
+        self.page = page
+        self.ctx = StepContext(
+            page=page,
+            flow=flow,
+            platform=opts.platform,
+            timeout_ms=opts.timeout_ms,
+            evidence=self.evidence,
+            net=NetWatch(page),
+        )
+        page.on("framenavigated", self._on_navigated)
+        self._install_overlays(page)
+
+        self._navigate()
+        found = self._find_switch("before")
+        result.state_before = switch.read_state(found.locator)
+        log.info("switch read", state=result.state_before, locator=found.description)
+        self._shoot(found, "before")
+        if result.state_before == "unknown":
+            raise RunStop(
+                Status.FLOW_BROKEN,
+                f"found the switch ({found.description}) but cannot tell whether it is on or off",
+            )
+
+        wanted = flow.switch.wanted
+        if opts.mode == "run" and result.state_before != wanted:
+            self._confirm(result.state_before, wanted)
+            self._change(found, wanted)
+
+        self._reload_and_reread()
+
+    # -- phases ------------------------------------------------------------------------------
+
+    def _navigate(self) -> None:
+        steps = self.flow.navigate[self.options.platform]
+        waited_for_login = False
+        while True:
+            try:
+                previous: tuple[m.Step, int] | None = None
+                for index, step in enumerate(steps, 1):
+                    started = self._dismissals
+                    self._step(step, index, len(steps), previous)
+                    previous = (step, started)
+                return
+            except _LoginNeeded as need:
+                if waited_for_login or not self.session.interactive or need.kind != "logged_out":
+                    self._stop_for_login(need)
+                self._wait_for_login(need)
+                waited_for_login = True  # sign in once, then walk the flow from the top
+
+    def _step(
+        self,
+        step: m.Step,
+        index: int,
+        total: int,
+        previous: tuple[m.Step, int] | None = None,
+    ) -> None:
+        log.info(actions.describe(step), step=index, of=total)
+        try:
+            try:
+                actions.execute(self.ctx, step)
+            except StepFailed:
+                # Closing a pop-up can undo what the previous step did (the click that closes
+                # it also closes an open menu): a person would redo that step, so we do, once.
+                if previous is None or self._dismissals == previous[1]:
+                    raise
+                log.info("a pop-up was closed; repeating the previous step")
+                actions.execute(self.ctx, previous[0])
+                actions.execute(self.ctx, step)
+        except StepFailed as failed:
+            self._check_login()
+            self._check_origin()
+            if failed.missing and (step.missing_means == "not_offered" or self._not_offered()):
+                raise RunStop(
+                    Status.NOT_OFFERED,
+                    f"{self.flow.site} does not offer '{self.flow.setting}' to this account "
+                    f"({failed.reason})",
+                ) from None
+            if step.optional:
+                log.info("optional step skipped", reason=failed.reason)
+                return
+            raise RunStop(
+                Status.FLOW_BROKEN, self._broken(step, index, total, failed.reason)
+            ) from None
+        self._check_origin()
+        self._check_login()
+
+    def _find_switch(self, when: str) -> locators.Found:
+        target = self.flow.switch.target
+        found = locators.find(self.page, target, self.options.timeout_ms, state="attached")
+        if found is None:
+            self._check_login()
+            if self._not_offered():
+                raise RunStop(
+                    Status.NOT_OFFERED,
+                    f"{self.flow.site} does not offer '{self.flow.setting}' to this account "
+                    "(the page says it is not available)",
+                )
+            raise RunStop(
+                Status.FLOW_BROKEN,
+                f"the switch '{self.flow.switch.label}' was not found {when} "
+                f"({target.describe()}); its state is unknown. The page may have changed: "
+                "the flow needs an update",
+            )
+        if found.index > 0:
+            log.warning(
+                "the switch matched a fallback locator; this flow needs an update",
+                locator=found.description,
+            )
+        self.result.switch_locator = found.description
+        return found
+
+    def _confirm(self, state: str, wanted: str) -> None:
+        if self.options.yes:
+            return
+        question = (
+            f"{self.flow.site}: '{self.flow.switch.label}' is {state.upper()}. "
+            f"Switch it {wanted.upper()}?"
+        )
+        if self.options.confirm is None:
+            raise RunStop(
+                Status.CONFIRMATION_NEEDED,
+                f"the switch is {state} and there is no terminal to ask on; nothing changed. "
+                "Pass --yes to change it without asking",
+            )
+        if not self.options.confirm(question):
+            raise RunStop(Status.DECLINED, f"left {state} at your request; nothing changed")
+
+    def _change(self, found: locators.Found, wanted: m.WantedState) -> None:
+        from playwright.sync_api import Error as PWError
+
+        log.info(f"switching {wanted}", switch=self.flow.switch.label)
+        timeout = self.options.timeout_ms
+        try:
+            flipped = switch.flip(self.page, found.locator, wanted, timeout)
+        except PWError as exc:
+            raise RunStop(
+                Status.FLOW_BROKEN,
+                f"could not click the switch: {actions._first_line(exc)}",
+            ) from None
+        # We clicked: from here on the setting may have changed, whatever the page shows.
+        self.result.changed = True
+        if not flipped:
+            log.warning(f"the switch did not turn {wanted} when clicked")
+        # The page saves on its own; let that request finish before judging or reloading.
+        if not self.ctx.net.wait_idle(timeout):
+            log.warning("the page was still saving when the wait ended", pending=[r.url for r in self.ctx.net.pending])
+        now = switch.read_state(found.locator)
+        self._shoot(found, "after-change")
+        if now != wanted:
+            self._refused = f"the page showed {now} right after the click: the save was refused. "
+            log.warning("the page put the switch back: the save was refused", state=now)
+
+    def _reload_and_reread(self) -> None:
+        result, flow = self.result, self.flow
+        log.info("reloading to confirm the setting stuck")
+        try:
+            self.page.reload(wait_until="domcontentloaded", timeout=self.options.timeout_ms)
+        except Exception as exc:  # noqa: BLE001
+            raise RunStop(
+                Status.FLOW_BROKEN, f"the reload failed: {actions._first_line(exc)}"
+            ) from None
+        self._check_login()
+        for index, step in enumerate(flow.verify, 1):
+            self._step(step, index, len(flow.verify))
+        found = self._find_switch("after the reload")
+        result.state_after = switch.read_state(found.locator)
+        self._shoot(found, "after-reload")
+        seen_before = flow.switch.wanted if result.changed else result.state_before
+        result.persisted = result.state_after == seen_before
+        wanted = flow.switch.wanted
+        log.info("switch re-read after reload", state=result.state_after)
+        if result.state_after == wanted:
+            result.status = Status.OK
+            result.reason = f"'{flow.switch.label}' is {wanted}, confirmed after a reload"
+        elif result.state_after == "unknown":
+            raise RunStop(
+                Status.FLOW_BROKEN,
+                "after the reload the switch cannot be read; its state is unknown",
+            )
+        elif self.options.mode == "verify":
+            raise RunStop(
+                Status.DRIFT,
+                f"'{flow.switch.label}' is {result.state_after}, not {wanted}. "
+                f"Run `optout-bot run {flow.id}` to switch it {wanted}",
+            )
+        else:
+            raise RunStop(
+                Status.NOT_PERSISTED,
+                f"{self._refused}'{flow.switch.label}' is {result.state_after} again after a "
+                f"reload: {flow.site} did not keep the change. Try again later",
+            )
+
+    # -- login -------------------------------------------------------------------------------
+
+    def _login_kind(self, url: str) -> LoginKind | None:
+        login = self.flow.login
+        if any(p.search(url) for p in login.security_check_urls):
+            return "security_check"
+        if any(p.search(url) for p in login.logged_out_urls):
+            return "logged_out"
+        return None
+
+    def _check_login(self) -> None:
+        url = self.page.url
+        kind = self._login_kind(url)
+        if kind is not None:
+            raise _LoginNeeded(kind, url)
+
+    def _stop_for_login(self, need: _LoginNeeded) -> None:
+        self.result.login_reason = need.kind
+        site = self.flow.site
+        if need.kind == "security_check":
+            why = f"{site} asks for a security check"
+            fix = "complete it in your browser, then run optout-bot again"
+        else:
+            why = f"not signed in to {site}"
+            fix = (
+                "sign in in your browser, then run again"
+                if self.session.kind == "cdp"
+                else "run again without --headless and sign in in the window that opens"
+            )
+        self._shoot(None, "login-required")
+        raise RunStop(Status.LOGIN_REQUIRED, f"{why} ({urlsplit(need.url).path}); {fix}")
+
+    def _wait_for_login(self, need: _LoginNeeded) -> None:
+        """Let the person sign in by hand (2FA included) in the window we opened; bounded."""
+        flow, page = self.flow, self.page
+        seconds = self.options.login_timeout_ms // 1000
+        log.warning(
+            f"Sign in to {flow.site} in the browser window that opened (2FA included). "
+            f"optout-bot waits up to {seconds} s and never sees your password.",
+        )
+        if need.kind == "logged_out" and not page.url.startswith(flow.login.url):
+            page.goto(flow.login.url, wait_until="domcontentloaded")
+        deadline = time.monotonic() + self.options.login_timeout_ms / 1000
+        while True:
+            remaining = int((deadline - time.monotonic()) * 1000)
+            if remaining <= 0:
+                raise RunStop(
+                    Status.LOGIN_REQUIRED,
+                    f"gave up waiting for the sign-in to {flow.site} after {seconds} s",
+                )
+            try:
+                page.wait_for_url(lambda url: self._login_kind(url) is None, timeout=remaining)
+            except Exception:  # noqa: BLE001 - timeout, or the window was closed
+                if page.is_closed():
+                    raise RunStop(Status.LOGIN_REQUIRED, "the browser window was closed") from None
+                continue
+            remaining = max(1, int((deadline - time.monotonic()) * 1000))
+            if locators.find(page, flow.login.signed_in, min(remaining, 10_000)) is not None:
+                log.info("signed in; continuing")
+                return
+            # Somewhere that is neither a login page nor signed in: wait for the next page.
+            here = page.url
+
+            def moved(url: str, here: str = here) -> bool:
+                return url != here
+
+            try:
+                page.wait_for_url(moved, timeout=remaining)
+            except Exception:  # noqa: BLE001
+                continue
+
+    # -- safety and diagnosis ------------------------------------------------------------------
+
+    def _on_navigated(self, frame: object) -> None:
+        page = self.page
+        if frame is not page.main_frame:
+            return
+        url = page.main_frame.url
+        if url.startswith(("about:", "data:", "chrome-error:")):
+            return
+        if origin_of(url) not in self.flow.allowed_origins:
+            self._left_origin = url
+
+    def _check_origin(self) -> None:
+        if self._left_origin is not None:
+            raise RunStop(
+                Status.FLOW_BROKEN,
+                f"the page left the flow's allowed origins for {origin_of(self._left_origin)}; "
+                "stopped without clicking anything else",
+            )
+
+    def _not_offered(self) -> bool:
+        return any(locators.find_now(self.page, t) is not None for t in self.flow.not_offered)
+
+    def _install_overlays(self, page: Page) -> None:
+        for overlay in self.flow.overlays:
+            appears = locators.any_of(page, overlay.appears)
+
+            # Playwright calls the handler with the overlay's locator.
+            def dismiss(_appeared: object, overlay: m.Overlay = overlay) -> None:
+                found = locators.find_now(page, overlay.dismiss)
+                if found is not None:
+                    log.info("dismissing a pop-up", locator=found.description)
+                    found.locator.click(timeout=self.options.timeout_ms)
+                    self._dismissals += 1
+
+            page.add_locator_handler(appears, dismiss)
+
+    def _broken(self, step: m.Step, index: int, total: int, reason: str) -> str:
+        status = self.ctx.net.last_document_status
+        http = f" (the page answered HTTP {status})" if status and status >= 400 else ""
+        where = f" at {step.mark}" if step.mark else ""
+        return (
+            f"step {index}/{total} ({actions.describe(step)}{where}) failed: {reason}{http}. "
+            "The page is not as the flow expects; the flow may need an update"
+        )
+
+    def _shoot(self, found: locators.Found | None, name: str) -> None:
+        try:
+            if found is not None:
+                found.locator.scroll_into_view_if_needed(timeout=2_000)
+            self.evidence.screenshot(self.page, name)
+        except Exception as exc:  # noqa: BLE001 - a missing screenshot must not hide the result
+            log.warning("screenshot failed", name=name, error=actions._first_line(exc))
+

@@ -1,0 +1,146 @@
+"""Shared test fixtures: a real Chromium, the bundled LinkedIn replica, and the CLI run
+in-process against both.
+
+One sync Playwright runs per test session (pytest-playwright's `playwright` fixture); the CLI
+is pointed at it through `cli.playwright_factory`, since sync Playwright allows one instance
+per thread.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from optout_bot import cli
+from optout_bot.browsers import BrowserNotFound, find_browser
+from optout_bot.replica import Replica
+from optout_bot.session import QUIET_ARGS
+
+REPO = Path(__file__).resolve().parent.parent
+LINKEDIN_FLOW = REPO / "flows" / "linkedin-ai-training.yaml"
+ACCOUNT = "member@example.com"
+AI_KEY = "allowDataForGenerativeAI"
+
+
+@pytest.fixture(scope="session")
+def chromium_path() -> str:
+    """The browser the tests drive: $OPTOUT_BOT_BROWSER, else whatever optout-bot finds."""
+    try:
+        return find_browser().path
+    except BrowserNotFound as exc:
+        pytest.fail(f"tests need a Chromium: {exc}")
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(chromium_path: str) -> dict:
+    """pytest-playwright's launch options: our Chromium, quiet on a closed network."""
+    return {"executable_path": chromium_path, "args": QUIET_ARGS}
+
+
+@pytest.fixture
+def replica() -> Iterator[Replica]:
+    with Replica() as server:
+        yield server
+
+
+@pytest.fixture
+def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, chromium_path: str) -> Path:
+    """optout-bot's data folder (profiles, evidence) in a temp dir; the browser to use."""
+    home = tmp_path / "home"
+    monkeypatch.setenv("OPTOUT_BOT_HOME", str(home))
+    monkeypatch.setenv("OPTOUT_BOT_BROWSER", chromium_path)
+    return home
+
+
+@pytest.fixture
+def shared_playwright(playwright, monkeypatch: pytest.MonkeyPatch):
+    """Make the CLI use the test session's Playwright instead of starting its own."""
+    monkeypatch.setattr(cli, "playwright_factory", lambda: contextlib.nullcontext(playwright))
+    return playwright
+
+
+@dataclass
+class CliResult:
+    code: int
+    out: str
+    err: str
+
+    @property
+    def json(self) -> dict:
+        import json
+
+        return json.loads(self.out)
+
+
+@pytest.fixture
+def run_cli(home: Path, shared_playwright, capsys: pytest.CaptureFixture[str]):
+    """Run `optout-bot ARGS...` in-process; returns exit code, stdout and stderr."""
+
+    def run(*args: str) -> CliResult:
+        capsys.readouterr()
+        code = cli.main(list(args))
+        captured = capsys.readouterr()
+        return CliResult(code, captured.out, captured.err)
+
+    return run
+
+
+@pytest.fixture
+def sign_in_profile(home: Path, playwright, chromium_path: str, replica: Replica):
+    """Sign a kept profile in to the replica once, as a member would by hand."""
+
+    def sign_in(name: str = "default", account: str = ACCOUNT) -> Path:
+        profile = home / "profiles" / name
+        profile.mkdir(parents=True, exist_ok=True)
+        context = playwright.chromium.launch_persistent_context(
+            str(profile),
+            executable_path=chromium_path,
+            headless=True,
+            args=QUIET_ARGS + replica.chromium_args(),
+        )
+        try:
+            context.add_cookies([replica.sign_in_cookie(account)])
+        finally:
+            context.close()
+        return profile
+
+    return sign_in
+
+
+@pytest.fixture
+def linkedin(run_cli, replica: Replica, sign_in_profile, tmp_path: Path):
+    """`linkedin("run", "--yes", ...)`: the LinkedIn flow against the replica, signed in,
+    headless, JSON out, evidence in a temp folder."""
+    sign_in_profile()
+    evidence = tmp_path / "evidence"
+
+    def go(mode: str, *extra: str, flow: str = "linkedin-ai-training") -> CliResult:
+        return run_cli(
+            mode,
+            flow,
+            "--headless",
+            "--json",
+            "--replica",
+            f"127.0.0.1:{replica.port}",
+            "--evidence-dir",
+            str(evidence),
+            "--timeout",
+            "10",
+            *extra,
+        )
+
+    return go
+
+
+def have_xvfb() -> bool:
+    return shutil.which("Xvfb") is not None
+
+
+def pytest_report_header() -> str:
+    return f"optout-bot browser: {os.environ.get('OPTOUT_BOT_BROWSER', '(auto)')}"

@@ -1,0 +1,176 @@
+"""The command line contract: help, usage errors, validate, flows, confirmation, exit codes."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from optout_bot import cli
+from optout_bot.outcome import Status
+from tests.conftest import ACCOUNT, AI_KEY, LINKEDIN_FLOW, REPO
+
+COMMANDS = ["run", "verify", "validate", "flows", "demo", "doctor"]
+
+
+def _cli(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "optout_bot", *args],
+        capture_output=True, text=True, timeout=60, cwd=REPO,
+    )
+
+
+def test_help_lists_every_command_and_the_exit_codes():
+    """`optout-bot --help` names each subcommand and documents the exit codes."""
+    proc = _cli("--help")
+    assert proc.returncode == 0
+    for command in COMMANDS:
+        assert command in proc.stdout
+    assert "5  the setting is not offered" in proc.stdout
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_each_subcommand_has_help(command, capsys):
+    """Every subcommand answers --help with its own usage line."""
+    with pytest.raises(SystemExit) as exit_info:
+        cli.main([command, "--help"])
+    assert exit_info.value.code == 0
+    assert f"usage: optout-bot {command}" in capsys.readouterr().out
+
+
+def test_a_wrong_flag_is_a_usage_error_with_exit_2():
+    """An unknown flag prints the usage and the offending flag on stderr, exit 2."""
+    proc = _cli("run", "linkedin-ai-training", "--headles")
+    assert proc.returncode == 2
+    assert "unrecognized arguments: --headles" in proc.stderr
+    assert "Traceback" not in proc.stderr
+
+
+def test_a_wrong_choice_lists_the_valid_ones():
+    """--platform tablet is refused with the valid choices."""
+    proc = _cli("verify", "linkedin-ai-training", "--platform", "tablet")
+    assert proc.returncode == 2
+    assert "choose from 'desktop', 'mobile'" in proc.stderr
+
+
+def test_validate_accepts_the_bundled_flows(capsys):
+    """Every bundled flow file validates."""
+    flows = sorted((REPO / "flows").glob("*.yaml"))
+    assert cli.main(["validate", *map(str, flows)]) == 0
+    assert "ok (linkedin-ai-training" in capsys.readouterr().out
+
+
+def test_validate_prints_every_problem_with_its_location(tmp_path, capsys):
+    """A broken flow file gets file:line:col for each problem, and exit 2."""
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(LINKEDIN_FLOW.read_text().replace("- click:", "- clik:", 1)
+                   .replace('wanted: "off"', "wanted: of"))
+    assert cli.main(["validate", str(bad), str(LINKEDIN_FLOW)]) == 2
+    out = capsys.readouterr().out
+    assert f"{bad}:59:7" in out or f"{bad}:59:" in out
+    assert "did you mean 'click'?" in out
+    assert "wanted" in out and "ok (linkedin-ai-training" in out
+
+
+def test_flows_lists_the_bundled_flow(capsys):
+    """`flows` shows id, site, setting, platforms and version."""
+    assert cli.main(["flows"]) == 0
+    out = capsys.readouterr().out
+    assert "linkedin-ai-training" in out and "LinkedIn" in out
+    assert "desktop,mobile" in out and "1.0.0" in out
+
+
+def test_every_bundled_flow_id_matches_its_file_name():
+    """Flow ids resolve by file name, so the two must agree."""
+    from optout_bot.catalog import bundled_flows
+    from optout_bot.flow import load_flow
+
+    for flow_id, path in bundled_flows().items():
+        assert load_flow(path).id == flow_id
+
+
+def test_an_unknown_flow_id_is_exit_2_with_a_suggestion(run_cli):
+    """A typo in the flow id suggests the bundled flow and runs nothing."""
+    result = run_cli("verify", "linkedin-ai-trainig", "--json")
+    assert result.code == 2
+    assert result.json["status"] == "invalid"
+    assert "did you mean 'linkedin-ai-training'?" in result.json["reason"]
+
+
+def test_an_invalid_flow_file_runs_nothing(run_cli, replica, tmp_path):
+    """run on an invalid flow prints file:line:col, exits 2, and starts no browser."""
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(LINKEDIN_FLOW.read_text().replace("role: switch", "role: swich"))
+    evidence = tmp_path / "evidence"
+    result = run_cli("run", str(bad), "--yes", "--headless", "--replica",
+                     f"127.0.0.1:{replica.port}", "--evidence-dir", str(evidence))
+    assert result.code == 2
+    assert f"{bad}:" in result.err and "swich" in result.err
+    assert "nothing was run" in result.out
+    assert not evidence.exists()
+    assert replica.writes == []
+
+
+def test_without_yes_and_without_a_terminal_nothing_changes_and_exit_is_2(linkedin, replica):
+    """run with nobody to ask shows the state, changes nothing, and says to pass --yes."""
+    result = linkedin("run")
+    assert result.code == 2
+    assert result.json["status"] == "confirmation_needed"
+    assert result.json["state_before"] == "on"
+    assert "--yes" in result.json["reason"]
+    assert replica.writes == []
+
+
+@pytest.mark.parametrize(("answer", "code"), [(True, 0), (False, 3)])
+def test_the_confirmation_question_decides(linkedin, replica, monkeypatch, answer, code):
+    """Answering yes switches it off (exit 0); answering no leaves it on (exit 3)."""
+    asked: list[str] = []
+
+    def confirm(question: str) -> bool:
+        asked.append(question)
+        return answer
+
+    monkeypatch.setattr(cli, "_confirm_on_terminal", lambda: confirm)
+    result = linkedin("run")
+    assert result.code == code
+    assert asked and "is ON. Switch it OFF?" in asked[0]
+    assert replica.get_setting(AI_KEY, account=ACCOUNT) is (not answer)
+
+
+def test_json_output_is_exactly_one_object_with_the_contract_keys(linkedin):
+    """--json prints one JSON object holding every documented key."""
+    result = linkedin("verify")
+    data = json.loads(result.out)
+    for key in ("flow", "platform", "mode", "status", "state_before", "state_after",
+                "wanted", "changed", "persisted", "evidence_dir", "screenshots"):
+        assert key in data
+    assert data["wanted"] == "off"
+
+
+def test_human_output_has_live_steps_and_a_summary_line(run_cli, replica, sign_in_profile,
+                                                         tmp_path):
+    """Without --json, progress goes to stderr step by step and one summary to stdout."""
+    sign_in_profile()
+    result = run_cli("run", "linkedin-ai-training", "--yes", "--headless", "--replica",
+                     f"127.0.0.1:{replica.port}", "--evidence-dir", str(tmp_path))
+    assert result.code == 0
+    assert "[1/6] open https://www.linkedin.com/feed/" in result.err
+    assert "[6/6]" in result.err
+    assert result.out.startswith("OK: linkedin-ai-training (desktop):")
+    assert "evidence: " in result.out
+
+
+def test_json_log_format_gives_json_lines_on_stderr(linkedin):
+    """--log-format json turns progress into JSON lines for unattended runs."""
+    result = linkedin("verify", "--log-format", "json")
+    lines = [json.loads(line) for line in result.err.splitlines() if line.strip()]
+    assert lines and all("event" in line and "level" in line for line in lines)
+
+
+def test_every_status_has_a_documented_exit_code():
+    """Each status maps to one of the documented exit codes."""
+    assert {s.exit_code for s in Status} == {0, 1, 2, 3, 4, 5, 130}
+    assert Status.DRIFT.exit_code == Status.NOT_PERSISTED.exit_code == 3

@@ -1,0 +1,185 @@
+"""The user's own browser: attaching over CDP, and the kept profile's first sign-in and lock."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+import threading
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from filelock import FileLock
+
+from optout_bot.session import QUIET_ARGS
+from tests.conftest import ACCOUNT, AI_KEY, REPO, have_xvfb
+
+
+class UsersBrowser:
+    """A Chromium the "user" started with --remote-debugging-port, signed in to the replica."""
+
+    def __init__(self, proc: subprocess.Popen[str], port: int) -> None:
+        self.proc = proc
+        self.url = f"http://127.0.0.1:{port}"
+
+    def tabs(self) -> list[str]:
+        with urllib.request.urlopen(f"{self.url}/json/list", timeout=10) as resp:
+            return [t["url"] for t in json.load(resp) if t["type"] == "page"]
+
+
+def _devtools_port(proc: subprocess.Popen[str], timeout_s: float = 30) -> int:
+    """Read 'DevTools listening on ws://127.0.0.1:PORT/...' from the browser's stderr."""
+    found: list[int] = []
+    done = threading.Event()
+
+    def read() -> None:
+        assert proc.stderr is not None
+        for line in proc.stderr:
+            match = re.search(r"DevTools listening on ws://127\.0\.0\.1:(\d+)/", line)
+            if match:
+                found.append(int(match.group(1)))
+                done.set()
+                return
+        done.set()
+
+    threading.Thread(target=read, daemon=True).start()
+    assert done.wait(timeout_s) and found, "the browser did not open a DevTools port"
+    return found[0]
+
+
+@pytest.fixture
+def users_browser(chromium_path, replica, tmp_path, playwright) -> Iterator[UsersBrowser]:
+    args = [chromium_path, "--headless", f"--user-data-dir={tmp_path / 'users-profile'}",
+            "--remote-debugging-port=0", *QUIET_ARGS, *replica.chromium_args()]
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        args.append("--no-sandbox")
+    proc = subprocess.Popen([*args, "about:blank"], stderr=subprocess.PIPE, text=True)
+    try:
+        browser = UsersBrowser(proc, _devtools_port(proc))
+        # The user is signed in and has a tab of their own open.
+        cdp = playwright.chromium.connect_over_cdp(browser.url)
+        cdp.contexts[0].add_cookies([replica.sign_in_cookie(ACCOUNT)])
+        cdp.contexts[0].pages[0].goto("https://www.linkedin.com/feed/")
+        cdp.close()  # disconnects; the browser keeps running
+        yield browser
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+
+
+@pytest.mark.parametrize("platform", ["desktop", "mobile"])
+def test_cdp_attach_works_in_a_new_tab_and_leaves_the_users_browser_as_it_was(
+    run_cli, replica, users_browser, tmp_path, platform
+):
+    """--cdp opts out in the user's signed-in browser and leaves it and its tabs open."""
+    before = users_browser.tabs()
+
+    result = run_cli("run", "linkedin-ai-training", "--yes", "--json", "--cdp",
+                     users_browser.url, "--platform", platform,
+                     "--evidence-dir", str(tmp_path / "ev"))
+
+    assert result.code == 0, result.out
+    assert result.json["session"] == "cdp"
+    assert replica.get_setting(AI_KEY, account=ACCOUNT) is False
+    assert users_browser.proc.poll() is None, "the user's browser must keep running"
+    assert users_browser.tabs() == before
+    if platform == "mobile":
+        assert "/mypreferences/m/" in result.json["final_url"]
+
+
+def test_cdp_to_nothing_is_a_clear_error(run_cli, tmp_path):
+    """--cdp to a port where no browser listens ends with exit 1 and the fix."""
+    result = run_cli("verify", "linkedin-ai-training", "--json", "--cdp",
+                     "http://127.0.0.1:9", "--timeout", "3", "--evidence-dir", str(tmp_path))
+    assert result.code == 1
+    assert "--remote-debugging-port" in result.json["reason"]
+
+
+def test_logged_out_over_cdp_is_exit_4(run_cli, replica, playwright, chromium_path, tmp_path):
+    """Attached to a browser that is not signed in: exit 4, told to sign in in the browser."""
+    proc = subprocess.Popen(
+        [chromium_path, "--headless", f"--user-data-dir={tmp_path / 'p'}",
+         "--remote-debugging-port=0", "--no-sandbox", *QUIET_ARGS, *replica.chromium_args()],
+        stderr=subprocess.PIPE, text=True)
+    try:
+        url = f"http://127.0.0.1:{_devtools_port(proc)}"
+        result = run_cli("run", "linkedin-ai-training", "--yes", "--json", "--cdp", url,
+                         "--evidence-dir", str(tmp_path / "ev"))
+        assert result.code == 4
+        assert "sign in in your browser" in result.json["reason"]
+        assert replica.writes == []
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+
+
+def test_a_second_run_on_a_busy_profile_gets_a_clear_message(linkedin, home):
+    """While one run holds the profile, another is refused without touching the profile."""
+    lock = FileLock(str(home / "profiles" / "default.lock"))
+    with lock.acquire(timeout=5):
+        result = linkedin("verify")
+    assert result.code == 1
+    assert "in use by another optout-bot run" in result.json["reason"]
+
+
+@pytest.fixture
+def display(tmp_path) -> Iterator[str]:
+    """A virtual screen (Xvfb) for the one test that needs a real window."""
+    if not have_xvfb():
+        pytest.skip("Xvfb is not installed (./dev test installs it)")
+    proc = subprocess.Popen(["Xvfb", "-displayfd", "1", "-screen", "0", "1280x1024x24",
+                             "-nolisten", "tcp"], stdout=subprocess.PIPE, text=True)
+    try:
+        assert proc.stdout is not None
+        number = proc.stdout.readline().strip()
+        assert number.isdigit(), "Xvfb did not report a display"
+        yield f":{number}"
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+
+
+def test_first_use_waits_for_the_member_to_sign_in_by_hand(replica, home, display, tmp_path):
+    """A new profile opens a window at the login page, waits while the member signs in (here:
+    approves on their phone), then continues to exit 0 -- no password ever passes through."""
+    env = {**os.environ, "DISPLAY": display, "OPTOUT_BOT_HOME": str(home)}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "optout_bot", "run", "linkedin-ai-training", "--yes", "--json",
+         "--replica", f"127.0.0.1:{replica.port}", "--login-timeout", "60",
+         "--evidence-dir", str(tmp_path / "ev")],
+        cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        approved = replica.approve_pending_logins(ACCOUNT, wait=60)
+        assert approved >= 1, "the login page never opened"
+        out, err = proc.communicate(timeout=90)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 0, err
+    assert "Sign in to LinkedIn in the browser window" in err
+    assert json.loads(out)["status"] == "ok"
+    assert replica.get_setting(AI_KEY, account=ACCOUNT) is False
+    assert (home / "profiles" / "default").is_dir()
+
+
+def test_no_display_and_no_headless_is_a_usage_error(run_cli, monkeypatch, tmp_path):
+    """On Linux without a display, a visible window cannot open: exit 2 with the way out."""
+    if not sys.platform.startswith("linux"):
+        pytest.skip("display detection is for Linux")
+    monkeypatch.delenv("DISPLAY", raising=False)
+    monkeypatch.delenv("WAYLAND_DISPLAY", raising=False)
+    result = run_cli("verify", "linkedin-ai-training", "--json",
+                     "--evidence-dir", str(tmp_path))
+    assert result.code == 2
+    assert "--headless" in result.json["reason"] and "--cdp" in result.json["reason"]
+
+
+def test_profile_folders_are_private(linkedin, home):
+    """The kept profile holds a signed-in session: its folder is the user's alone."""
+    linkedin("verify")
+    if os.name == "posix":
+        assert (Path(home) / "profiles").stat().st_mode & 0o777 == 0o700
