@@ -260,7 +260,8 @@ class FlowRunner:
             log.warning(f"the switch did not turn {wanted} when clicked")
         # The page saves on its own; let that request finish before judging or reloading.
         if not self.ctx.net.wait_idle(timeout):
-            log.warning("the page was still saving when the wait ended", pending=[r.url for r in self.ctx.net.pending])
+            pending = [r.url for r in self.ctx.net.pending]
+            log.warning("the page was still saving when the wait ended", pending=pending)
         now = switch.read_state(found.locator)
         self._shoot(found, "after-change")
         if now != wanted:

@@ -36,9 +36,11 @@ from optout_bot.flow.errors import FlowError, FlowErrors
 from optout_bot.flow.model import (
     FORMAT_VERSION,
     LOCATOR_STRATEGIES,
+    MISSING_MEANS,
     PLATFORMS,
     STEP_MODIFIERS,
     STEP_TYPES,
+    WANTED_STATES,
     Flow,
     Locator,
     LoginSpec,
@@ -956,7 +958,7 @@ class _Reader:
                 kwargs["timeout_ms"] = self.integer(mvalue, mpath, 1, MAX_TIMEOUT_MS)
             elif mkey.value == "missing_means":
                 kwargs["missing_means"] = self.choice(
-                    mvalue, mpath, ("broken", "not_offered"), "missing_means value"
+                    mvalue, mpath, MISSING_MEANS, "missing_means value"
                 )
         # A None value was either reported just now or came from a node reported earlier.
         if len(self.errors) != start or any(v is None for v in kwargs.values()):
@@ -1098,7 +1100,7 @@ class _Reader:
         label = _opt(k, "label", path, lambda n, p: self.string(n, p, strip=True, max_len=500))
         target = _opt(k, "target", path, self.target)
         # Read from the raw text: an unquoted `off` is YAML 1.1's False but means "off" here.
-        wanted = _opt(k, "wanted", path, lambda n, p: self.choice(n, p, ("on", "off"), "state"))
+        wanted = _opt(k, "wanted", path, lambda n, p: self.choice(n, p, WANTED_STATES, "state"))
         if label is None or target is None or wanted is None:
             return None
         return SwitchSpec(label, target, cast(WantedState, wanted))

@@ -25,10 +25,12 @@ PLATFORMS: tuple[Platform, ...] = ("desktop", "mobile")
 
 SwitchState = Literal["on", "off", "unknown"]
 WantedState = Literal["on", "off"]
+WANTED_STATES: tuple[WantedState, ...] = ("on", "off")
 
 #: What a step's failure to find its element means: the flow broke (exit 1), or the site does
 #: not offer the setting to this account (exit 5).
 MissingMeans = Literal["broken", "not_offered"]
+MISSING_MEANS: tuple[MissingMeans, ...] = ("broken", "not_offered")
 
 LOCATOR_STRATEGIES = ("css", "test_id", "role", "label", "text")
 
