@@ -61,10 +61,7 @@ def _windows_candidates() -> list[str]:
         r"Chromium\Application\chrome.exe",
         r"Microsoft\Edge\Application\msedge.exe",
     ]
-    roots = [
-        os.environ.get(var)
-        for var in ("PROGRAMFILES", "PROGRAMFILES(X86)", "LOCALAPPDATA")
-    ]
+    roots = [os.environ.get(var) for var in ("PROGRAMFILES", "PROGRAMFILES(X86)", "LOCALAPPDATA")]
     return [str(Path(root) / r) for root in roots if root for r in rel]
 
 
@@ -92,8 +89,7 @@ def find_browser(
         if path:
             if not _usable(path):
                 raise BrowserNotFound(
-                    f"{source} points at {path!r}, which is not an executable file. "
-                    + HOW_TO_FIX
+                    f"{source} points at {path!r}, which is not an executable file. " + HOW_TO_FIX
                 )
             return BrowserChoice(path, source)
     if playwright_chromium and _usable(playwright_chromium):

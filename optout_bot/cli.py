@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
+import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
@@ -44,9 +45,7 @@ def _start_playwright() -> Iterator[Playwright]:
 
 #: Starts Playwright for commands that need a browser. Tests that already run a Playwright
 #: instance (pytest-playwright's) swap this to share it: one sync Playwright per thread.
-playwright_factory: Callable[[], contextlib.AbstractContextManager[Playwright]] = (
-    _start_playwright
-)
+playwright_factory: Callable[[], contextlib.AbstractContextManager[Playwright]] = _start_playwright
 
 
 # -- argument parsing ------------------------------------------------------------------------
@@ -335,13 +334,27 @@ def _replica_args(spec: str) -> list[str]:
 def cmd_run(args: argparse.Namespace) -> int:
     logging_setup.configure(args.log_format, verbose=not args.quiet)
     partial = Result(flow=args.flow, platform=args.platform, mode=args.command, wanted="")
+    result = _attempt(partial, lambda: _drive(_load(args.flow), args, mode=args.command))
+    return _finish(result, args)
+
+
+def _attempt(partial: Result, work: Callable[[], Result]) -> Result:
+    """Run `work`; any way it ends becomes a Result (never a traceback for the user)."""
     try:
-        flow = _load(args.flow)
-        result = _drive(flow, args, mode=args.command)
+        return work()
     except RunStop as stop:
         partial.status, partial.reason = stop.status, stop.reason
-        result = partial
-    return _finish(result, args)
+    except KeyboardInterrupt:
+        partial.status, partial.reason = Status.INTERRUPTED, "interrupted (Ctrl-C)"
+    except Exception as exc:  # one line, not a traceback (OPTOUT_BOT_DEBUG=1 re-raises)
+        if os.environ.get("OPTOUT_BOT_DEBUG"):
+            raise
+        partial.status = Status.ERROR
+        partial.reason = (
+            f"unexpected error: {type(exc).__name__}: {exc}. Set OPTOUT_BOT_DEBUG=1 to see "
+            "where, and please report it"
+        )
+    return partial
 
 
 def _drive(flow: Flow, args: argparse.Namespace, mode: str) -> Result:
@@ -421,11 +434,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
         args.prepare_session = lambda session: session.context.add_cookies(
             [replica.sign_in_cookie()]
         )
-        try:
-            result = _drive(_load("linkedin-ai-training"), args, mode="run")
-        except RunStop as stop:
-            partial.status, partial.reason = stop.status, stop.reason
-            result = partial
+        result = _attempt(partial, lambda: _drive(_load("linkedin-ai-training"), args, "run"))
     return _finish(result, args)
 
 

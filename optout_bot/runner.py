@@ -32,6 +32,9 @@ if TYPE_CHECKING:
 log = structlog.get_logger("optout_bot")
 
 Mode = Literal["run", "verify"]
+
+#: Stops worth a screenshot of the page as it was (the other stops already have theirs).
+_SHOOT_AT_STOP = {Status.FLOW_BROKEN, Status.NOT_OFFERED, Status.LOGIN_REQUIRED}
 LoginKind = Literal["logged_out", "security_check"]
 
 
@@ -101,6 +104,8 @@ class FlowRunner:
             self._run(page)
         except RunStop as stop:
             result.status, result.reason = stop.status, stop.reason
+            if page is not None and stop.status in _SHOOT_AT_STOP:
+                self._shoot(None, stop.status.value.replace("_", "-"))
         except PWError as exc:
             result.status = Status.ERROR
             result.reason = f"the browser stopped answering: {actions._first_line(exc)}"
@@ -337,7 +342,6 @@ class FlowRunner:
                 if self.session.kind == "cdp"
                 else "run again without --headless and sign in in the window that opens"
             )
-        self._shoot(None, "login-required")
         raise RunStop(Status.LOGIN_REQUIRED, f"{why} ({urlsplit(need.url).path}); {fix}")
 
     def _wait_for_login(self, need: _LoginNeeded) -> None:
@@ -403,18 +407,26 @@ class FlowRunner:
         return any(locators.find_now(self.page, t) is not None for t in self.flow.not_offered)
 
     def _install_overlays(self, page: Page) -> None:
+        """Pop-ups declared by the flow are closed whenever they get in the way of an action
+        (Playwright's locator handlers) and before every screenshot."""
         for overlay in self.flow.overlays:
-            appears = locators.any_of(page, overlay.appears)
-
             # Playwright calls the handler with the overlay's locator.
-            def dismiss(_appeared: object, overlay: m.Overlay = overlay) -> None:
-                found = locators.find_now(page, overlay.dismiss)
-                if found is not None:
-                    log.info("dismissing a pop-up", locator=found.description)
-                    found.locator.click(timeout=self.options.timeout_ms)
-                    self._dismissals += 1
+            def handler(_appeared: object, overlay: m.Overlay = overlay) -> None:
+                self._dismiss(overlay)
 
-            page.add_locator_handler(appears, dismiss)
+            page.add_locator_handler(locators.any_of(page, overlay.appears), handler)
+
+    def _dismiss(self, overlay: m.Overlay) -> None:
+        found = locators.find_now(self.page, overlay.dismiss)
+        if found is not None:
+            log.info("dismissing a pop-up", locator=found.description)
+            found.locator.click(timeout=self.options.timeout_ms)
+            self._dismissals += 1
+
+    def _clear_overlays(self) -> None:
+        for overlay in self.flow.overlays:
+            if locators.find_now(self.page, overlay.appears) is not None:
+                self._dismiss(overlay)
 
     def _broken(self, step: m.Step, index: int, total: int, reason: str) -> str:
         status = self.ctx.net.last_document_status
@@ -427,9 +439,9 @@ class FlowRunner:
 
     def _shoot(self, found: locators.Found | None, name: str) -> None:
         try:
+            self._clear_overlays()  # evidence shows the setting, not a promotion over it
             if found is not None:
                 found.locator.scroll_into_view_if_needed(timeout=2_000)
             self.evidence.screenshot(self.page, name)
         except Exception as exc:  # noqa: BLE001 - a missing screenshot must not hide the result
             log.warning("screenshot failed", name=name, error=actions._first_line(exc))
-

@@ -18,7 +18,10 @@ COMMANDS = ["run", "verify", "validate", "flows", "demo", "doctor"]
 def _cli(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "optout_bot", *args],
-        capture_output=True, text=True, timeout=60, cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=REPO,
     )
 
 
@@ -65,8 +68,11 @@ def test_validate_accepts_the_bundled_flows(capsys):
 def test_validate_prints_every_problem_with_its_location(tmp_path, capsys):
     """A broken flow file gets file:line:col for each problem, and exit 2."""
     bad = tmp_path / "bad.yaml"
-    bad.write_text(LINKEDIN_FLOW.read_text().replace("- click:", "- clik:", 1)
-                   .replace('wanted: "off"', "wanted: of"))
+    bad.write_text(
+        LINKEDIN_FLOW.read_text()
+        .replace("- click:", "- clik:", 1)
+        .replace('wanted: "off"', "wanted: of")
+    )
     assert cli.main(["validate", str(bad), str(LINKEDIN_FLOW)]) == 2
     out = capsys.readouterr().out
     assert f"{bad}:59:7" in out or f"{bad}:59:" in out
@@ -104,8 +110,16 @@ def test_an_invalid_flow_file_runs_nothing(run_cli, replica, tmp_path):
     bad = tmp_path / "bad.yaml"
     bad.write_text(LINKEDIN_FLOW.read_text().replace("role: switch", "role: swich"))
     evidence = tmp_path / "evidence"
-    result = run_cli("run", str(bad), "--yes", "--headless", "--replica",
-                     f"127.0.0.1:{replica.port}", "--evidence-dir", str(evidence))
+    result = run_cli(
+        "run",
+        str(bad),
+        "--yes",
+        "--headless",
+        "--replica",
+        f"127.0.0.1:{replica.port}",
+        "--evidence-dir",
+        str(evidence),
+    )
     assert result.code == 2
     assert f"{bad}:" in result.err and "swich" in result.err
     assert "nothing was run" in result.out
@@ -143,18 +157,38 @@ def test_json_output_is_exactly_one_object_with_the_contract_keys(linkedin):
     """--json prints one JSON object holding every documented key."""
     result = linkedin("verify")
     data = json.loads(result.out)
-    for key in ("flow", "platform", "mode", "status", "state_before", "state_after",
-                "wanted", "changed", "persisted", "evidence_dir", "screenshots"):
+    for key in (
+        "flow",
+        "platform",
+        "mode",
+        "status",
+        "state_before",
+        "state_after",
+        "wanted",
+        "changed",
+        "persisted",
+        "evidence_dir",
+        "screenshots",
+    ):
         assert key in data
     assert data["wanted"] == "off"
 
 
-def test_human_output_has_live_steps_and_a_summary_line(run_cli, replica, sign_in_profile,
-                                                         tmp_path):
+def test_human_output_has_live_steps_and_a_summary_line(
+    run_cli, replica, sign_in_profile, tmp_path
+):
     """Without --json, progress goes to stderr step by step and one summary to stdout."""
     sign_in_profile()
-    result = run_cli("run", "linkedin-ai-training", "--yes", "--headless", "--replica",
-                     f"127.0.0.1:{replica.port}", "--evidence-dir", str(tmp_path))
+    result = run_cli(
+        "run",
+        "linkedin-ai-training",
+        "--yes",
+        "--headless",
+        "--replica",
+        f"127.0.0.1:{replica.port}",
+        "--evidence-dir",
+        str(tmp_path),
+    )
     assert result.code == 0
     assert "[1/6] open https://www.linkedin.com/feed/" in result.err
     assert "[6/6]" in result.err
@@ -173,3 +207,61 @@ def test_every_status_has_a_documented_exit_code():
     """Each status maps to one of the documented exit codes."""
     assert {s.exit_code for s in Status} == {0, 1, 2, 3, 4, 5, 130}
     assert Status.DRIFT.exit_code == Status.NOT_PERSISTED.exit_code == 3
+
+
+def test_an_unexpected_error_is_one_line_and_exit_1(run_cli, monkeypatch):
+    """A bug inside optout-bot ends with exit 1 and a one-line reason, not a traceback."""
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(cli, "_drive", broken)
+    result = run_cli("verify", "linkedin-ai-training", "--json")
+    assert result.code == 1
+    assert result.json["status"] == "error"
+    assert "unexpected error: RuntimeError: boom" in result.json["reason"]
+    assert "Traceback" not in result.err
+
+
+def test_ctrl_c_during_a_run_exits_130_without_a_traceback(
+    replica, home, sign_in_profile, tmp_path
+):
+    """SIGINT in the middle of a slow run stops it with exit 130 and a one-line reason."""
+    import os
+    import signal
+
+    sign_in_profile()
+    replica.scenario.slow_ms = 3000
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "optout_bot",
+            "verify",
+            "linkedin-ai-training",
+            "--headless",
+            "--json",
+            "--replica",
+            f"127.0.0.1:{replica.port}",
+            "--evidence-dir",
+            str(tmp_path),
+        ],
+        cwd=REPO,
+        env=dict(os.environ),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert proc.stderr is not None
+        first = proc.stderr.readline()  # "[1/6] open ..." : the run is under way
+        assert "[1/6]" in first
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 130, err
+    assert json.loads(out)["status"] == "interrupted"
+    assert "Traceback" not in err
+    assert replica.writes == []

@@ -78,15 +78,20 @@ def test_verify_reports_drift_with_exit_3_and_clicks_nothing(linkedin, replica):
 
 
 @pytest.mark.parametrize("redirect", ["authwall", "uas", "login"])
-def test_logged_out_stops_with_exit_4_without_clicking(
-    run_cli, replica, home, tmp_path, redirect
-):
+def test_logged_out_stops_with_exit_4_without_clicking(run_cli, replica, home, tmp_path, redirect):
     """A profile that is not signed in (headless, so nobody can sign in) ends with exit 4."""
     replica.scenario.logged_out_redirect = redirect
 
     result = run_cli(
-        "run", "linkedin-ai-training", "--yes", "--headless", "--json",
-        "--replica", f"127.0.0.1:{replica.port}", "--evidence-dir", str(tmp_path / "ev"),
+        "run",
+        "linkedin-ai-training",
+        "--yes",
+        "--headless",
+        "--json",
+        "--replica",
+        f"127.0.0.1:{replica.port}",
+        "--evidence-dir",
+        str(tmp_path / "ev"),
     )
 
     assert result.code == 4, result.err
@@ -94,6 +99,7 @@ def test_logged_out_stops_with_exit_4_without_clicking(
     assert result.json["login_reason"] == "logged_out"
     assert result.json["state_before"] == "unknown"
     assert "without --headless" in result.json["reason"]
+    assert [p.name for p in _pngs(result)] == ["01-login-required.png"]
     assert replica.writes == []
 
 
@@ -113,11 +119,12 @@ def test_setting_not_offered_ends_with_exit_5_never_off(linkedin, replica):
     """An account without the setting ends as not offered; its state is unknown, not off."""
     replica.scenario.not_offered = True
 
-    result = linkedin("run", "--yes")
+    result = linkedin("run", "--yes", "--timeout", "3")
 
     assert result.code == 5
     assert result.json["status"] == "not_offered"
     assert result.json["state_before"] == result.json["state_after"] == "unknown"
+    assert [p.name for p in _pngs(result)] == ["01-not-offered.png"]
     assert replica.writes == []
 
 
@@ -130,7 +137,7 @@ def test_setting_not_offered_via_the_direct_url(linkedin, replica, tmp_path):
     mobile = text.index("  mobile:\n    - goto")
     flow.write_text(text[:desktop] + "  desktop:\n    - goto_setting\n" + text[mobile:])
 
-    result = linkedin("run", "--yes", flow=str(flow))
+    result = linkedin("run", "--yes", "--timeout", "3", flow=str(flow))
 
     assert result.code == 5, result.err
     assert result.json["state_after"] == "unknown"

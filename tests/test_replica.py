@@ -159,6 +159,13 @@ def not_offered_text(page: Page) -> Locator:
     return page.get_by_text(re.compile(FLOW["not_offered"][0]["text_regex"]))
 
 
+def _tls() -> ssl.SSLContext:
+    context = ssl.create_default_context()
+    context.check_hostname = False
+    context.verify_mode = ssl.CERT_NONE  # the replica's certificate is self-signed by design
+    return context
+
+
 def raw_request(
     replica: Replica,
     method: str,
@@ -167,10 +174,7 @@ def raw_request(
     body: bytes | None = None,
 ) -> tuple[int, http.client.HTTPResponse, bytes]:
     """One request straight to the server (no browser), as www.linkedin.com."""
-    context = ssl.create_default_context()
-    context.check_hostname = False
-    context.verify_mode = ssl.CERT_NONE  # the replica's certificate is self-signed by design
-    conn = http.client.HTTPSConnection(replica.host, replica.port, context=context, timeout=10)
+    conn = http.client.HTTPSConnection(replica.host, replica.port, context=_tls(), timeout=10)
     try:
         conn.request(
             method, path, body=body, headers={"Host": "www.linkedin.com", **(headers or {})}
@@ -590,10 +594,7 @@ def test_stop_is_quick_with_a_connection_open() -> None:
     fresh = Replica().start()
     status, _, _ = raw_request(fresh, "GET", "/login")
     assert status == 200
-    idle = ssl.create_default_context()
-    idle.check_hostname = False
-    idle.verify_mode = ssl.CERT_NONE
-    conn = http.client.HTTPSConnection(fresh.host, fresh.port, context=idle, timeout=10)
+    conn = http.client.HTTPSConnection(fresh.host, fresh.port, context=_tls(), timeout=10)
     conn.request("GET", "/login")
     conn.getresponse().read()  # keep-alive: the server thread now waits for a next request
     started = time.monotonic()

@@ -53,8 +53,14 @@ def _devtools_port(proc: subprocess.Popen[str], timeout_s: float = 30) -> int:
 
 @pytest.fixture
 def users_browser(chromium_path, replica, tmp_path, playwright) -> Iterator[UsersBrowser]:
-    args = [chromium_path, "--headless", f"--user-data-dir={tmp_path / 'users-profile'}",
-            "--remote-debugging-port=0", *QUIET_ARGS, *replica.chromium_args()]
+    args = [
+        chromium_path,
+        "--headless",
+        f"--user-data-dir={tmp_path / 'users-profile'}",
+        "--remote-debugging-port=0",
+        *QUIET_ARGS,
+        *replica.chromium_args(),
+    ]
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         args.append("--no-sandbox")
     proc = subprocess.Popen([*args, "about:blank"], stderr=subprocess.PIPE, text=True)
@@ -78,9 +84,18 @@ def test_cdp_attach_works_in_a_new_tab_and_leaves_the_users_browser_as_it_was(
     """--cdp opts out in the user's signed-in browser and leaves it and its tabs open."""
     before = users_browser.tabs()
 
-    result = run_cli("run", "linkedin-ai-training", "--yes", "--json", "--cdp",
-                     users_browser.url, "--platform", platform,
-                     "--evidence-dir", str(tmp_path / "ev"))
+    result = run_cli(
+        "run",
+        "linkedin-ai-training",
+        "--yes",
+        "--json",
+        "--cdp",
+        users_browser.url,
+        "--platform",
+        platform,
+        "--evidence-dir",
+        str(tmp_path / "ev"),
+    )
 
     assert result.code == 0, result.out
     assert result.json["session"] == "cdp"
@@ -93,8 +108,17 @@ def test_cdp_attach_works_in_a_new_tab_and_leaves_the_users_browser_as_it_was(
 
 def test_cdp_to_nothing_is_a_clear_error(run_cli, tmp_path):
     """--cdp to a port where no browser listens ends with exit 1 and the fix."""
-    result = run_cli("verify", "linkedin-ai-training", "--json", "--cdp",
-                     "http://127.0.0.1:9", "--timeout", "3", "--evidence-dir", str(tmp_path))
+    result = run_cli(
+        "verify",
+        "linkedin-ai-training",
+        "--json",
+        "--cdp",
+        "http://127.0.0.1:9",
+        "--timeout",
+        "3",
+        "--evidence-dir",
+        str(tmp_path),
+    )
     assert result.code == 1
     assert "--remote-debugging-port" in result.json["reason"]
 
@@ -102,13 +126,30 @@ def test_cdp_to_nothing_is_a_clear_error(run_cli, tmp_path):
 def test_logged_out_over_cdp_is_exit_4(run_cli, replica, playwright, chromium_path, tmp_path):
     """Attached to a browser that is not signed in: exit 4, told to sign in in the browser."""
     proc = subprocess.Popen(
-        [chromium_path, "--headless", f"--user-data-dir={tmp_path / 'p'}",
-         "--remote-debugging-port=0", "--no-sandbox", *QUIET_ARGS, *replica.chromium_args()],
-        stderr=subprocess.PIPE, text=True)
+        [
+            chromium_path,
+            "--headless",
+            f"--user-data-dir={tmp_path / 'p'}",
+            "--remote-debugging-port=0",
+            "--no-sandbox",
+            *QUIET_ARGS,
+            *replica.chromium_args(),
+        ],
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         url = f"http://127.0.0.1:{_devtools_port(proc)}"
-        result = run_cli("run", "linkedin-ai-training", "--yes", "--json", "--cdp", url,
-                         "--evidence-dir", str(tmp_path / "ev"))
+        result = run_cli(
+            "run",
+            "linkedin-ai-training",
+            "--yes",
+            "--json",
+            "--cdp",
+            url,
+            "--evidence-dir",
+            str(tmp_path / "ev"),
+        )
         assert result.code == 4
         assert "sign in in your browser" in result.json["reason"]
         assert replica.writes == []
@@ -131,8 +172,11 @@ def display(tmp_path) -> Iterator[str]:
     """A virtual screen (Xvfb) for the one test that needs a real window."""
     if not have_xvfb():
         pytest.skip("Xvfb is not installed (./dev test installs it)")
-    proc = subprocess.Popen(["Xvfb", "-displayfd", "1", "-screen", "0", "1280x1024x24",
-                             "-nolisten", "tcp"], stdout=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        ["Xvfb", "-displayfd", "1", "-screen", "0", "1280x1024x24", "-nolisten", "tcp"],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     try:
         assert proc.stdout is not None
         number = proc.stdout.readline().strip()
@@ -148,10 +192,27 @@ def test_first_use_waits_for_the_member_to_sign_in_by_hand(replica, home, displa
     approves on their phone), then continues to exit 0 -- no password ever passes through."""
     env = {**os.environ, "DISPLAY": display, "OPTOUT_BOT_HOME": str(home)}
     proc = subprocess.Popen(
-        [sys.executable, "-m", "optout_bot", "run", "linkedin-ai-training", "--yes", "--json",
-         "--replica", f"127.0.0.1:{replica.port}", "--login-timeout", "60",
-         "--evidence-dir", str(tmp_path / "ev")],
-        cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        [
+            sys.executable,
+            "-m",
+            "optout_bot",
+            "run",
+            "linkedin-ai-training",
+            "--yes",
+            "--json",
+            "--replica",
+            f"127.0.0.1:{replica.port}",
+            "--login-timeout",
+            "60",
+            "--evidence-dir",
+            str(tmp_path / "ev"),
+        ],
+        cwd=REPO,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         approved = replica.approve_pending_logins(ACCOUNT, wait=60)
         assert approved >= 1, "the login page never opened"
@@ -172,8 +233,7 @@ def test_no_display_and_no_headless_is_a_usage_error(run_cli, monkeypatch, tmp_p
         pytest.skip("display detection is for Linux")
     monkeypatch.delenv("DISPLAY", raising=False)
     monkeypatch.delenv("WAYLAND_DISPLAY", raising=False)
-    result = run_cli("verify", "linkedin-ai-training", "--json",
-                     "--evidence-dir", str(tmp_path))
+    result = run_cli("verify", "linkedin-ai-training", "--json", "--evidence-dir", str(tmp_path))
     assert result.code == 2
     assert "--headless" in result.json["reason"] and "--cdp" in result.json["reason"]
 

@@ -10,7 +10,7 @@ SHAPES = {
     "native checkbox": '<input type="checkbox" role="switch" id="s" {on}>',
     "aria switch button": '<button role="switch" id="s" aria-checked="{aria}" '
     "onclick=\"this.setAttribute('aria-checked', this.getAttribute('aria-checked') === 'true'"
-    ' ? \'false\' : \'true\')">AI</button>',
+    " ? 'false' : 'true')\">AI</button>",
     "data-state button": '<button id="s" data-state="{ds}" '
     "onclick=\"this.dataset.state = this.dataset.state === 'checked' ? 'unchecked' : 'checked'\""
     ">AI</button>",

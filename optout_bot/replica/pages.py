@@ -140,6 +140,7 @@ class PageContext:
     language: str
     member: Account | None = None
     mobile: bool = False
+    #: Show the "Try Premium" modal (the server sets it for signed-in pages only).
     promo: bool = False
     #: The JSESSIONID value, also offered as <meta name="csrf-token">.
     csrf: str = ""
@@ -163,7 +164,7 @@ def document(ctx: PageContext, title: str, body: str, config: dict[str, Any] | N
     }
     cfg.update(config or {})
     promo = ""
-    if ctx.promo and ctx.member is not None:
+    if ctx.promo:
         promo = _promo_template(ctx)
         cfg["promoDelayMs"] = PROMO_DELAY_MS
     csrf = f'<meta name="csrf-token" content="{e(ctx.csrf)}">\n' if ctx.csrf else ""
