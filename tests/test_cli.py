@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -265,3 +266,18 @@ def test_ctrl_c_during_a_run_exits_130_without_a_traceback(
     assert json.loads(out)["status"] == "interrupted"
     assert "Traceback" not in err
     assert replica.writes == []
+
+
+def test_demo_runs_the_linkedin_flow_against_the_bundled_replica(run_cli, tmp_path):
+    """`optout-bot demo` needs no account: exit 0, and says where the three screenshots are."""
+    evidence = tmp_path / "demo-evidence"
+    result = run_cli("demo", "--evidence-dir", str(evidence))
+    assert result.code == 0, result.err
+    assert result.out.startswith("OK: linkedin-ai-training (desktop)")
+    run_dir = Path(result.out.split("evidence: ")[1].strip())
+    assert run_dir.parent.parent == evidence
+    assert sorted(p.name for p in run_dir.glob("*.png")) == [
+        "01-before.png",
+        "02-after-change.png",
+        "03-after-reload.png",
+    ]
