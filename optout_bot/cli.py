@@ -13,7 +13,7 @@ import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from optout_bot import __version__, catalog
 from optout_bot import log as logging_setup
@@ -164,6 +164,7 @@ def build_parser() -> argparse.ArgumentParser:
     _browser_options(run)
     _output_options(run)
     _login_option(run)
+    run.set_defaults(handler=cmd_run)
 
     verify = add(
         "verify",
@@ -175,6 +176,7 @@ def build_parser() -> argparse.ArgumentParser:
     _browser_options(verify)
     _output_options(verify)
     _login_option(verify)
+    verify.set_defaults(handler=cmd_run)
 
     validate = add(
         "validate",
@@ -183,8 +185,10 @@ def build_parser() -> argparse.ArgumentParser:
         "FILE:LINE:COL: where: what (hint). Exit 2 if any file is invalid.",
     )
     validate.add_argument("files", metavar="FILE", nargs="+", type=Path)
+    validate.set_defaults(handler=cmd_validate)
 
-    add("flows", "list the bundled flows", "List the bundled flows.")
+    flows = add("flows", "list the bundled flows", "List the bundled flows.")
+    flows.set_defaults(handler=cmd_flows)
 
     doctor = add(
         "doctor",
@@ -193,6 +197,7 @@ def build_parser() -> argparse.ArgumentParser:
         "profiles and evidence. Exit 1 when no browser is found.",
     )
     doctor.add_argument("--browser-path", metavar="PATH", help="check this browser instead")
+    doctor.set_defaults(handler=cmd_doctor)
 
     demo = add(
         "demo",
@@ -206,7 +211,23 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--headed", action="store_true", help="show the browser window")
     demo.add_argument("--browser-path", metavar="PATH", help="Chrome/Chromium/Edge to launch")
     _output_options(demo)
+    demo.set_defaults(handler=cmd_demo)
+
+    for module in _command_modules():
+        module.register(add)
     return parser
+
+
+def _command_modules() -> list[Any]:
+    import importlib
+    import pkgutil
+
+    from optout_bot import commands
+
+    return [
+        importlib.import_module(f"optout_bot.commands.{info.name}")
+        for info in sorted(pkgutil.iter_modules(commands.__path__), key=lambda i: i.name)
+    ]
 
 
 def _login_option(parser: argparse.ArgumentParser) -> None:
@@ -225,14 +246,7 @@ def _login_option(parser: argparse.ArgumentParser) -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    command: Callable[[argparse.Namespace], int] = {
-        "run": cmd_run,
-        "verify": cmd_run,
-        "validate": cmd_validate,
-        "flows": cmd_flows,
-        "demo": cmd_demo,
-        "doctor": cmd_doctor,
-    }[args.command]
+    command: Callable[[argparse.Namespace], int] = args.handler
     try:
         return command(args)
     except KeyboardInterrupt:
