@@ -69,16 +69,22 @@ def test_validate_accepts_the_bundled_flows(capsys):
 def test_validate_prints_every_problem_with_its_location(tmp_path, capsys):
     """A broken flow file gets file:line:col for each problem, and exit 2."""
     bad = tmp_path / "bad.yaml"
-    bad.write_text(
+    text = (
         LINKEDIN_FLOW.read_text()
         .replace("- click:", "- clik:", 1)
         .replace('wanted: "off"', "wanted: of")
     )
+    bad.write_text(text)
+    lines = text.splitlines()
+    clik = next(n for n, line in enumerate(lines, 1) if "- clik:" in line)
+    col = lines[clik - 1].index("clik") + 1
+    wanted = next(n for n, line in enumerate(lines, 1) if "wanted: of" in line)
+
     assert cli.main(["validate", str(bad), str(LINKEDIN_FLOW)]) == 2
     out = capsys.readouterr().out
-    assert f"{bad}:59:7" in out or f"{bad}:59:" in out
-    assert "did you mean 'click'?" in out
-    assert "wanted" in out and "ok (linkedin-ai-training" in out
+    assert f"{bad}:{clik}:{col}: " in out and "did you mean 'click'?" in out
+    assert f"{bad}:{wanted}:11: switch.wanted: unknown state 'of'" in out
+    assert "ok (linkedin-ai-training" in out
 
 
 def test_flows_lists_the_bundled_flow(capsys):
