@@ -16,7 +16,6 @@ from optout_bot.flow import model as m
 if TYPE_CHECKING:
     from playwright.sync_api import Page
 
-    from optout_bot.evidence import Evidence
     from optout_bot.netwatch import NetWatch
 
 # How long `dismiss_if_present` looks for its element unless the step says otherwise.
@@ -38,8 +37,9 @@ class StepContext:
     flow: m.Flow
     platform: m.Platform
     timeout_ms: int
-    evidence: Evidence
     net: NetWatch
+    #: saves a screenshot into the evidence folder (masked, overlays closed) under a name
+    shoot: Callable[[str], None]
 
     def timeout(self, step: m.StepBase) -> int:
         return step.timeout_ms or self.timeout_ms
@@ -105,7 +105,7 @@ def _dismiss_if_present(ctx: StepContext, step: m.DismissIfPresent) -> None:
 
 
 def _screenshot(ctx: StepContext, step: m.Screenshot) -> None:
-    ctx.evidence.screenshot(ctx.page, step.name)
+    ctx.shoot(step.name)
 
 
 def _reload(ctx: StepContext, step: m.Reload) -> None:

@@ -115,6 +115,13 @@ def _output_options(parser: argparse.ArgumentParser) -> None:
         help="progress on stderr as readable lines or JSON lines (default: %(default)s)",
     )
     group.add_argument("-q", "--quiet", action="store_true", help="only warnings and the summary")
+    group.add_argument(
+        "--no-mask",
+        dest="mask",
+        action="store_false",
+        help="keep your name and photo in screenshots (masked by default, so evidence can "
+        "be shared)",
+    )
 
 
 def _positive_float(text: str) -> float:
@@ -410,6 +417,7 @@ def _drive(flow: Flow, args: argparse.Namespace, mode: str) -> Result:
             confirm=_confirm_on_terminal(),
             timeout_ms=int(args.timeout * 1000),
             login_timeout_ms=int(args.login_timeout * 1000),
+            mask=args.mask,
         )
         prepare = getattr(args, "prepare_session", None)
         with open_session(pw, cdp_url=args.cdp, profile=args.profile, options=options) as session:

@@ -15,7 +15,16 @@ from typing import TYPE_CHECKING
 from optout_bot.paths import private_dir
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from playwright.sync_api import Locator as PWLocator
     from playwright.sync_api import Page
+
+#: Masked regions are painted in solid grey: plainly redacted, not mistaken for page content.
+MASK_COLOR = "#7f7f7f"
+
+#: Masked regions are painted in solid grey: plainly redacted, not mistaken for page content.
+MASK_COLOR = "#7f7f7f"
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9_-]+")
 
@@ -37,9 +46,21 @@ class Evidence:
         self.dir = private_dir(run_dir)
         self.screenshots: list[Path] = []
 
-    def screenshot(self, page: Page, name: str, timeout_ms: int = 15_000) -> Path:
+    def screenshot(
+        self,
+        page: Page,
+        name: str,
+        timeout_ms: int = 15_000,
+        mask: Sequence[PWLocator] = (),
+    ) -> Path:
         path = self.dir / f"{len(self.screenshots) + 1:02d}-{safe_name(name)}.png"
-        page.screenshot(path=str(path), timeout=timeout_ms, animations="disabled")
+        page.screenshot(
+            path=str(path),
+            timeout=timeout_ms,
+            animations="disabled",
+            mask=list(mask),
+            mask_color=MASK_COLOR,
+        )
         if os.name == "posix":
             path.chmod(0o600)
         self.screenshots.append(path)

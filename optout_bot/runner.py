@@ -24,6 +24,7 @@ from optout_bot.netwatch import NetWatch
 from optout_bot.outcome import Result, RunStop, Status
 
 if TYPE_CHECKING:
+    from playwright.sync_api import Locator as PWLocator
     from playwright.sync_api import Page
 
     from optout_bot.evidence import Evidence
@@ -48,6 +49,8 @@ class RunOptions:
     confirm: Callable[[str], bool] | None = None
     timeout_ms: int = 15_000
     login_timeout_ms: int = 300_000
+    #: paint over the flow's `mask` elements (the member's name and photo) in screenshots
+    mask: bool = True
 
 
 class _LoginNeeded(Exception):
@@ -126,8 +129,8 @@ class FlowRunner:
             flow=flow,
             platform=opts.platform,
             timeout_ms=opts.timeout_ms,
-            evidence=self.evidence,
             net=NetWatch(page),
+            shoot=lambda name: self._shoot(None, name),
         )
         page.on("framenavigated", self._on_navigated)
         self._install_overlays(page)
@@ -406,6 +409,16 @@ class FlowRunner:
     def _not_offered(self) -> bool:
         return any(locators.find_now(self.page, t) is not None for t in self.flow.not_offered)
 
+    def _masks(self) -> list[PWLocator]:
+        if not self.options.mask:
+            return []
+        # Every alternative: a mask hides all that match, not the first that matches.
+        return [
+            locators.to_playwright(self.page, alt)
+            for target in self.flow.mask
+            for alt in target.alternatives
+        ]
+
     def _install_overlays(self, page: Page) -> None:
         """Pop-ups declared by the flow are closed whenever they get in the way of an action
         (Playwright's locator handlers) and before every screenshot."""
@@ -442,6 +455,6 @@ class FlowRunner:
             self._clear_overlays()  # evidence shows the setting, not a promotion over it
             if found is not None:
                 found.locator.scroll_into_view_if_needed(timeout=2_000)
-            self.evidence.screenshot(self.page, name)
+            self.evidence.screenshot(self.page, name, mask=self._masks())
         except Exception as exc:  # noqa: BLE001 - a missing screenshot must not hide the result
             log.warning("screenshot failed", name=name, error=actions._first_line(exc))

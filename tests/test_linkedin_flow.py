@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from optout_bot.session import QUIET_ARGS
 from tests.conftest import ACCOUNT, AI_KEY, LINKEDIN_FLOW
 
 
@@ -199,3 +200,45 @@ def test_a_step_that_times_out_ends_as_a_broken_flow(linkedin, replica):
     assert result.json["status"] == "flow_broken"
     assert result.json["state_before"] == "unknown"
     assert "not found" in result.json["reason"]
+
+
+def _pixel(page, png: Path, x: float, y: float) -> list[int]:
+    """The RGB of one pixel of a PNG, decoded by the browser itself."""
+    import base64
+
+    data = base64.b64encode(png.read_bytes()).decode()
+    return page.evaluate(
+        """async ([data, x, y]) => {
+            const img = new Image();
+            img.src = 'data:image/png;base64,' + data;
+            await img.decode();
+            const c = document.createElement('canvas');
+            c.width = img.width; c.height = img.height;
+            const g = c.getContext('2d');
+            g.drawImage(img, 0, 0);
+            return Array.from(g.getImageData(x, y, 1, 1).data.slice(0, 3));
+        }""",
+        [data, x, y],
+    )
+
+
+@pytest.mark.parametrize("mask", [True, False])
+def test_the_members_photo_is_masked_in_screenshots_unless_no_mask(
+    linkedin, replica, playwright, chromium_path, mask
+):
+    """Evidence hides the member's photo in grey by default; --no-mask keeps it."""
+    result = linkedin("verify", *([] if mask else ["--no-mask"]))
+    before = Path(result.json["screenshots"][0])
+
+    browser = playwright.chromium.launch(
+        executable_path=chromium_path, args=QUIET_ARGS + replica.chromium_args()
+    )
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.context.add_cookies([replica.sign_in_cookie(ACCOUNT)])
+    page.goto("https://www.linkedin.com/mypreferences/d/settings/data-for-ai-improvement")
+    box = page.locator("#global-nav img").first.bounding_box()
+    assert box is not None
+    rgb = _pixel(page, before, box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    browser.close()
+
+    assert (rgb == [127, 127, 127]) is mask

@@ -424,6 +424,7 @@ _TOP_KEYS: dict[str, _Key] = {
     "verify": _Key(False, "steps run after the reload, before the switch is read again"),
     "not_offered": _Key(False, "targets that show the setting is not offered to this account"),
     "overlays": _Key(False, "pop-ups that can cover any page and how to close them"),
+    "mask": _Key(False, "elements hidden in screenshots (the member's name and photo)"),
     # Editors use this to find a JSON Schema; the loader ignores it.
     "$schema": _Key(False, "a JSON Schema URL for editors"),
 }
@@ -1184,6 +1185,11 @@ class _Reader:
             if "overlays" not in k
             else self.list_of(k["overlays"], "overlays", "a list of overlays", self.overlay)
         )
+        mask = (
+            ()
+            if "mask" not in k
+            else self.list_of(k["mask"], "mask", "a list of targets", self.target)
+        )
 
         if self.errors:
             return None
@@ -1193,7 +1199,7 @@ class _Reader:
         assert last_verified is not None and ui_variant is not None and platforms is not None
         assert allowed is not None and setting_url is not None and login is not None
         assert switch is not None and navigate is not None and verify is not None
-        assert not_offered is not None and overlays is not None
+        assert not_offered is not None and overlays is not None and mask is not None
         return Flow(
             format=fmt,
             id=flow_id,
@@ -1211,6 +1217,7 @@ class _Reader:
             verify=verify,
             not_offered=tuple(not_offered),
             overlays=tuple(overlays),
+            mask=tuple(mask),
             ui_variant=ui_variant,
         )
 

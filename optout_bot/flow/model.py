@@ -250,6 +250,8 @@ class Flow:
     #: Signals on a page that the setting is not offered to this account.
     not_offered: tuple[Target, ...] = ()
     overlays: tuple[Overlay, ...] = ()
+    #: Elements painted over in screenshots (the member's name and photo), unless --no-mask.
+    mask: tuple[Target, ...] = ()
     #: Free text: which UI variant the flow was written for.
     ui_variant: str = ""
     source: Path | None = None
