@@ -85,8 +85,11 @@ class Result:
     screenshots: list[str] = field(default_factory=list)
     session: str = ""  # "cdp" | "profile"
     final_url: str = ""
-    #: which alternative of the switch target matched (0 = the first, preferred one)
+    #: the switch target's alternative that matched, and its index (0 = the flow's first)
     switch_locator: str = ""
+    switch_alternative: int | None = None
+    #: the switch's identifying attributes and live state as the page had them at the end
+    switch_attributes: dict[str, str | None] = field(default_factory=dict)
     login_reason: str = ""  # "logged_out" | "security_check" when status is login_required
     flow_version: str = ""
     flow_sha256: str = ""

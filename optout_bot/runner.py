@@ -232,6 +232,7 @@ class FlowRunner:
                 locator=found.description,
             )
         self.result.switch_locator = found.description
+        self.result.switch_alternative = found.index
         return found
 
     def _confirm(self, state: str, wanted: str) -> None:
@@ -290,6 +291,7 @@ class FlowRunner:
             self._step(step, index, len(flow.verify))
         found = self._find_switch("after the reload")
         result.state_after = switch.read_state(found.locator)
+        result.switch_attributes = switch.describe(found.locator)
         self._shoot(found, "after-reload")
         seen_before = flow.switch.wanted if result.changed else result.state_before
         result.persisted = result.state_after == seen_before

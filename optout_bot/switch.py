@@ -39,6 +39,40 @@ READ_JS = """
 WAIT_JS = "([el, wanted]) => (" + READ_JS + ")(el) === wanted"
 
 
+#: What identifies a switch on the page, recorded with the evidence.
+IDENTITY_ATTRIBUTES = (
+    "id",
+    "name",
+    "type",
+    "role",
+    "aria-labelledby",
+    "aria-label",
+    "aria-checked",
+    "data-state",
+    "class",
+)
+
+DESCRIBE_JS = r"""
+(el, attrs) => {
+  const out = {tag: el.tagName.toLowerCase()};
+  for (const a of attrs) out[a] = el.getAttribute(a);
+  if ('checked' in el) out.checked = String(el.checked);
+  const ids = (el.getAttribute('aria-labelledby') || '').split(/\s+/).filter(Boolean);
+  const label = ids.map(id => (document.getElementById(id) || {}).textContent || '').join(' ');
+  out.label = (label || el.getAttribute('aria-label') || '').trim().slice(0, 200);
+  return out;
+}
+"""
+
+
+def describe(switch: PWLocator, timeout_ms: int = 5_000) -> dict[str, str | None]:
+    """The switch's identifying attributes and live state, as the page has them."""
+    try:
+        return dict(switch.evaluate(DESCRIBE_JS, list(IDENTITY_ATTRIBUTES), timeout=timeout_ms))
+    except Exception:  # noqa: BLE001 - evidence detail; never worth failing the run for
+        return {}
+
+
 def read_state(switch: PWLocator, timeout_ms: int = 5_000) -> SwitchState:
     try:
         value = switch.evaluate(READ_JS, timeout=timeout_ms)

@@ -69,3 +69,15 @@ def test_a_switch_that_refuses_to_change_is_reported(page):
     page.set_content('<input type="checkbox" id="s" checked onclick="return false">')
     assert switch.flip(page, page.locator("#s"), "off", timeout_ms=500) is False
     assert switch.read_state(page.locator("#s")) == "on"
+
+
+def test_describe_records_what_identifies_the_switch(page):
+    """The evidence gets the switch's id hooks, its live state and its label text."""
+    page.set_content(
+        '<span id="lbl">Use my data</span>'
+        '<input type="checkbox" role="switch" aria-labelledby="lbl" checked>'
+    )
+    page.eval_on_selector("input", "el => { el.checked = false; }")
+    attrs = switch.describe(page.locator("input"))
+    assert attrs["aria-labelledby"] == "lbl" and attrs["role"] == "switch"
+    assert attrs["checked"] == "false" and attrs["label"] == "Use my data"
