@@ -1,0 +1,40 @@
+"""The practical lower bound: a minimal hand-written Playwright script doing the same clicks
+and reads as `optout-bot verify|run linkedin-ai-training --cdp URL` (navigate by the menus,
+read the switch, click it for `run`, reload and re-read), without the tool's safety and
+evidence: no flow file, no login detection, no locator alternatives, no screenshots.
+
+    python benchmarks/handwritten.py verify|run CDP_URL
+"""
+
+import sys
+
+from playwright.sync_api import sync_playwright
+
+SWITCH = 'input[role="switch"][aria-labelledby="allowDataForGenerativeAI"]'
+
+
+def main(mode: str, cdp_url: str) -> int:
+    with sync_playwright() as pw:
+        browser = pw.chromium.connect_over_cdp(cdp_url)
+        page = browser.contexts[0].new_page()
+        page.goto("https://www.linkedin.com/feed/", wait_until="domcontentloaded")
+        page.get_by_role("button", name="Me").click()
+        page.get_by_role("link", name="Settings & Privacy").click()
+        page.locator('nav a[href$="/mypreferences/d/categories/privacy"]').click()
+        page.locator('a[href$="/mypreferences/d/settings/data-for-ai-improvement"]').click()
+        switch = page.locator(SWITCH)
+        switch.wait_for(state="attached")
+        on = switch.is_checked()
+        if mode == "run" and on:
+            with page.expect_response("**/mypreferences/api/settings"):
+                switch.click()
+        page.reload(wait_until="domcontentloaded")
+        switch.wait_for(state="attached")
+        off = not switch.is_checked()
+        page.close()
+        browser.close()
+    return 0 if off else 3
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1], sys.argv[2]))
