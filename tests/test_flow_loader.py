@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import os
 import re
 from pathlib import Path
 
@@ -692,7 +693,12 @@ def test_flow_error_rendering() -> None:
 # --------------------------------------------------------------------------------------------
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+#: A few hundred in the normal run; the long run (>= 10,000) is
+#: `OPTOUT_BOT_FUZZ_EXAMPLES=10000 python -m pytest tests/test_flow_loader.py -k mutated`.
+FUZZ_EXAMPLES = int(os.environ.get("OPTOUT_BOT_FUZZ_EXAMPLES", "300"))
+
+
+@settings(max_examples=FUZZ_EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     position=st.integers(min_value=0, max_value=len(BASE)),
     cut=st.integers(min_value=0, max_value=20),
