@@ -182,8 +182,7 @@ def main() -> int:
         flows = [str(p) for p in sorted((REPO / "flows").glob("*.yaml"))]
         helps = [bench.timed([PY, "-m", "optout_bot", "--help"])[0] for _ in range(args.rounds)]
         validates = [
-            bench.timed([PY, "-m", "optout_bot", "validate", *flows])[0]
-            for _ in range(args.rounds)
+            bench.timed([PY, "-m", "optout_bot", "validate", *flows])[0] for _ in range(args.rounds)
         ]
         bare = [bench.timed([PY, "-c", "pass"])[0] for _ in range(args.rounds)]
 
@@ -251,9 +250,7 @@ def main() -> int:
         "|---|---|---|---|---|",
     ]
     for slow, late, ours, theirs, extra in latency_rows:
-        lines.append(
-            f"| {slow} ms | {late} ms | {ours:.2f} s | {theirs:.2f} s | {extra:+.2f} s |"
-        )
+        lines.append(f"| {slow} ms | {late} ms | {ours:.2f} s | {theirs:.2f} s | {extra:+.2f} s |")
     lines += [
         "",
         "The extra time should stay flat between the rows: optout-bot waits on conditions,",

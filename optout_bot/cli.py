@@ -10,6 +10,7 @@ import argparse
 import contextlib
 import json
 import os
+import sqlite3
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
@@ -22,7 +23,9 @@ from optout_bot.outcome import Result, RunStop, Status
 if TYPE_CHECKING:
     from playwright.sync_api import Playwright
 
+    from optout_bot.evidence import Evidence
     from optout_bot.flow.model import Flow
+    from optout_bot.store import EvidenceStore
 
 EXIT_CODES_HELP = """\
 exit codes:
@@ -379,21 +382,63 @@ def _attempt(partial: Result, work: Callable[[], Result]) -> Result:
 
 
 def _drive(flow: Flow, args: argparse.Namespace, mode: str) -> Result:
-    """Open the session, walk the flow, close the session (leaving the user's browser)."""
+    """Record the run in the evidence store and walk the flow in the user's browser."""
     from optout_bot import paths
-    from optout_bot.browsers import BrowserNotFound, find_browser
     from optout_bot.evidence import Evidence
-    from optout_bot.runner import FlowRunner, RunOptions
-    from optout_bot.session import SessionOptions, open_session
 
     extra: list[str] = []
     if getattr(args, "replica", None):
         extra = _replica_args(args.replica)
     evidence_root = args.evidence_dir or paths.default_evidence_dir()
+    store = _open_store(getattr(args, "store_path", None))
     try:
-        evidence = Evidence(evidence_root, flow.id, args.platform, mode)
+        evidence = Evidence(
+            evidence_root, flow, args.platform, mode, store, "cdp" if args.cdp else "profile"
+        )
     except OSError as exc:
+        store.close()
         raise RunStop(Status.ERROR, f"cannot write evidence to {evidence_root}: {exc}") from None
+    result: Result | None = None
+    try:
+        result = _walk(flow, args, mode, evidence, extra)
+        return result
+    except BaseException as exc:
+        # Ctrl-C or a crash: the record still says what happened so far.
+        result = Result(flow=flow.id, platform=args.platform, mode=mode, wanted="")
+        interrupted = isinstance(exc, KeyboardInterrupt)
+        result.status = Status.INTERRUPTED if interrupted else Status.ERROR
+        result.reason = "interrupted (Ctrl-C)" if interrupted else f"{type(exc).__name__}: {exc}"
+        raise
+    finally:
+        if result is not None:
+            result.screenshots = [str(p) for p in evidence.screenshots]
+            body = evidence.finish(result)
+            if body:
+                result.record = {k: body.get(k) for k in ("seq", "id", "hash")}
+        store.close()
+
+
+def _open_store(path: Path | None = None) -> EvidenceStore:
+    from optout_bot.store import EvidenceStore, StoreError, default_store_path
+
+    path = path or default_store_path()
+    try:
+        return EvidenceStore(path)
+    except (StoreError, sqlite3.Error, OSError) as exc:
+        raise RunStop(
+            Status.ERROR,
+            f"cannot open the evidence store {path}: {exc}. Nothing was run; "
+            "`optout-bot evidence verify` checks it",
+        ) from None
+
+
+def _walk(
+    flow: Flow, args: argparse.Namespace, mode: str, evidence: Evidence, extra: list[str]
+) -> Result:
+    from optout_bot.browsers import BrowserNotFound, find_browser
+    from optout_bot.runner import FlowRunner, RunOptions
+    from optout_bot.session import SessionOptions, open_session
+
     with playwright_factory() as pw:
         browser = None
         if not args.cdp:
@@ -452,6 +497,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
         args.yes, args.timeout, args.login_timeout = True, 15.0, 60.0
         args.replica = f"127.0.0.1:{replica.port}"
         args.evidence_dir = args.evidence_dir or paths.data_dir() / "demo-evidence"
+        # The demo's records stay apart from the member's real evidence.
+        args.store_path = args.evidence_dir / "demo-evidence.sqlite3"
         args.profiles_dir = Path(tmp)
         args.prepare_session = lambda session: session.context.add_cookies(
             [replica.sign_in_cookie()]
@@ -466,7 +513,8 @@ def _finish(result: Result, args: argparse.Namespace) -> int:
     else:
         print(summary_line(result))
         if result.screenshots:
-            print(f"evidence: {result.evidence_dir}")
+            record = f" (record #{result.record['seq']})" if result.record.get("seq") else ""
+            print(f"evidence: {result.evidence_dir}{record}")
     return result.exit_code
 
 

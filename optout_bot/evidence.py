@@ -1,7 +1,12 @@
-"""The evidence folder of one run: screenshots with predictable, safe names.
+"""The evidence of one run: its screenshots folder and its record in the evidence store.
 
-Layout: ``<evidence root>/<flow id>/<UTC time>-<platform>-<mode>/NN-<name>.png``. Files are
-private to the user (0600; folders 0700): screenshots show a signed-in account.
+One recorder, one lifecycle: `Evidence(...)` begins a pending record, every screenshot and
+milestone is committed to the store as it happens (so a crash or a kill keeps what was seen
+so far), and `finish(result)` moves the record into the hash chain and writes `record.json`
+beside the screenshots.
+
+Layout: ``<evidence root>/<flow id>/<UTC time>-<platform>-<mode>/NN-<name>.png``. Folders are
+0700 and files 0600 on POSIX: screenshots show a signed-in account.
 """
 
 from __future__ import annotations
@@ -9,8 +14,11 @@ from __future__ import annotations
 import datetime
 import os
 import re
+import sqlite3
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
+
+import structlog
 
 from optout_bot.paths import private_dir
 
@@ -20,8 +28,11 @@ if TYPE_CHECKING:
     from playwright.sync_api import Locator as PWLocator
     from playwright.sync_api import Page
 
-#: Masked regions are painted in solid grey: plainly redacted, not mistaken for page content.
-MASK_COLOR = "#7f7f7f"
+    from optout_bot.flow.model import Flow
+    from optout_bot.outcome import Result
+    from optout_bot.store import EvidenceStore
+
+log = structlog.get_logger("optout_bot")
 
 #: Masked regions are painted in solid grey: plainly redacted, not mistaken for page content.
 MASK_COLOR = "#7f7f7f"
@@ -35,9 +46,18 @@ def safe_name(name: str) -> str:
 
 
 class Evidence:
-    def __init__(self, root: Path, flow_id: str, platform: str, mode: str) -> None:
+    def __init__(
+        self,
+        root: Path,
+        flow: Flow,
+        platform: str,
+        mode: str,
+        store: EvidenceStore | None = None,
+        session: str = "",
+    ) -> None:
         stamp = datetime.datetime.now(datetime.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
-        base = private_dir(root / safe_name(flow_id))
+        private_dir(root)
+        base = private_dir(root / safe_name(flow.id))
         run_dir = base / f"{stamp}-{platform}-{mode}"
         suffix = 1
         while run_dir.exists():
@@ -45,6 +65,26 @@ class Evidence:
             run_dir = base / f"{stamp}-{platform}-{mode}-{suffix}"
         self.dir = private_dir(run_dir)
         self.screenshots: list[Path] = []
+        self.store = store
+        self.run_id: str | None = None
+        if store is not None:
+            self.run_id = store.begin(
+                {
+                    "flow": {
+                        "id": flow.id,
+                        "version": flow.version,
+                        "sha256": flow.sha256,
+                        "path": str(flow.source or ""),
+                    },
+                    "site": flow.site,
+                    "setting": flow.setting,
+                    "platform": platform,
+                    "mode": mode,
+                    "session": session,
+                    "wanted": flow.switch.wanted,
+                    "evidence_dir": str(self.dir),
+                }
+            )
 
     def screenshot(
         self,
@@ -64,4 +104,56 @@ class Evidence:
         if os.name == "posix":
             path.chmod(0o600)
         self.screenshots.append(path)
+        if self.store is not None and self.run_id is not None:
+            self._store_call("add_screenshot", self.run_id, path)
         return path
+
+    def note(self, **fields: Any) -> None:
+        """Commit what the run has found out so far (a kill later keeps it)."""
+        if self.store is not None and self.run_id is not None:
+            self._store_call("update", self.run_id, **fields)
+
+    def finish(self, result: Result) -> dict[str, Any] | None:
+        """Close the record: into the hash chain, and record.json beside the screenshots."""
+        if self.store is None or self.run_id is None:
+            return None
+        body = self._store_call("finish", self.run_id, **record_fields(result))
+        self.run_id = None
+        return body
+
+    def _store_call(self, method: str, *args: Any, **kwargs: Any) -> Any:
+        from optout_bot.store import StoreError
+
+        assert self.store is not None
+        try:
+            return getattr(self.store, method)(*args, **kwargs)
+        except (StoreError, sqlite3.Error, OSError) as exc:
+            # The screenshots are on disk whatever happens; a store hiccup must not stop the
+            # member's opt-out half-way. It is said loudly, and the record stays pending (it
+            # will be recovered as interrupted).
+            log.warning("could not write the evidence record", error=str(exc))
+            return None
+
+
+def record_fields(result: Result) -> dict[str, Any]:
+    """The parts of a run's result that go into its evidence record."""
+    switch = None
+    if result.switch_locator:
+        switch = {
+            "locator": result.switch_locator,
+            "alternative": result.switch_alternative,
+            "attributes": result.switch_attributes,
+            "state": result.state_after,
+        }
+    return {
+        "status": result.status.value,
+        "exit_code": result.exit_code,
+        "reason": result.reason,
+        "state_before": result.state_before,
+        "state_after": result.state_after,
+        "changed": result.changed,
+        "persisted": result.persisted,
+        "final_url": result.final_url,
+        "session": result.session,
+        "switch": switch,
+    }

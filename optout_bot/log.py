@@ -7,6 +7,7 @@ cookies, tokens or form contents -- it never reads them.
 
 from __future__ import annotations
 
+import logging
 import sys
 from typing import Any, TextIO
 
@@ -29,8 +30,28 @@ class HumanRenderer:
         return f"{line} ({extras})" if extras else line
 
 
+class _OneLine(logging.Handler):
+    """Playwright logs errors raised inside its event listeners with a full traceback (for
+    instance a Ctrl-C that lands while a listener runs). The run reports those itself, so
+    people get one line, and nothing for an interrupt."""
+
+    def __init__(self, stream: TextIO) -> None:
+        super().__init__(logging.WARNING)
+        self.stream = stream
+
+    def emit(self, record: logging.LogRecord) -> None:
+        error = record.exc_info[1] if record.exc_info else None
+        if isinstance(error, KeyboardInterrupt):
+            return
+        detail = f" ({type(error).__name__}: {error})" if error else ""
+        print(f"  ! playwright: {record.getMessage()}{detail}", file=self.stream)
+
+
 def configure(fmt: str = "human", stream: TextIO | None = None, verbose: bool = True) -> None:
     stream = stream or sys.stderr
+    playwright_log = logging.getLogger("playwright")
+    playwright_log.handlers = [_OneLine(stream)]
+    playwright_log.propagate = False
     processors: list[Any] = [structlog.processors.add_log_level]
     if fmt == "json":
         processors += [

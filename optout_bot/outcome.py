@@ -93,6 +93,8 @@ class Result:
     login_reason: str = ""  # "logged_out" | "security_check" when status is login_required
     flow_version: str = ""
     flow_sha256: str = ""
+    #: the run's evidence record: {"seq", "id", "hash"} once it is in the chain
+    record: dict[str, Any] = field(default_factory=dict)
 
     @property
     def exit_code(self) -> int:

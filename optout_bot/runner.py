@@ -139,6 +139,7 @@ class FlowRunner:
         found = self._find_switch("before")
         result.state_before = switch.read_state(found.locator)
         log.info("switch read", state=result.state_before, locator=found.description)
+        self.evidence.note(state_before=result.state_before, final_url=page.url)
         self._shoot(found, "before")
         if result.state_before == "unknown":
             raise RunStop(
@@ -265,6 +266,7 @@ class FlowRunner:
             ) from None
         # We clicked: from here on the setting may have changed, whatever the page shows.
         self.result.changed = True
+        self.evidence.note(changed=True)
         if not flipped:
             log.warning(f"the switch did not turn {wanted} when clicked")
         # The page saves on its own; let that request finish before judging or reloading.

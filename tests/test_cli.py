@@ -280,7 +280,10 @@ def test_demo_runs_the_linkedin_flow_against_the_bundled_replica(run_cli, tmp_pa
     result = run_cli("demo", "--evidence-dir", str(evidence))
     assert result.code == 0, result.err
     assert result.out.startswith("OK: linkedin-ai-training (desktop)")
-    run_dir = Path(result.out.split("evidence: ")[1].strip())
+    where = result.out.split("evidence: ")[1].strip()
+    assert where.endswith("(record #1)")
+    run_dir = Path(where.removesuffix(" (record #1)"))
+    assert (run_dir / "record.json").is_file()
     assert run_dir.parent.parent == evidence
     assert sorted(p.name for p in run_dir.glob("*.png")) == [
         "01-before.png",
