@@ -68,15 +68,13 @@ def _browser_options(parser: argparse.ArgumentParser, *, with_session: bool = Tr
         where.add_argument(
             "--profile",
             metavar="NAME",
-            default="default",
-            help="the browser profile optout-bot keeps for you (default: %(default)s); the "
-            "first run opens a window to sign in once",
+            help="the browser profile optout-bot keeps for you (default: 'default', or "
+            "`profile` in the settings file); the first run opens a window to sign in once",
         )
     group.add_argument(
         "--platform",
         choices=("desktop", "mobile"),
-        default="desktop",
-        help="desktop site, or mobile web as a phone (default: %(default)s)",
+        help="desktop site, or mobile web as a phone (default: desktop, or the settings file)",
     )
     group.add_argument(
         "--headless", action="store_true", help="no window (for scheduled, unattended runs)"
@@ -90,9 +88,8 @@ def _browser_options(parser: argparse.ArgumentParser, *, with_session: bool = Tr
     group.add_argument(
         "--timeout",
         type=_positive_float,
-        default=15.0,
         metavar="SECONDS",
-        help="how long each step may wait for the page (default: %(default)s)",
+        help="how long each step may wait for the page (default: 15, or the settings file)",
     )
     group.add_argument(
         "--replica",
@@ -109,7 +106,8 @@ def _output_options(parser: argparse.ArgumentParser) -> None:
         "--evidence-dir",
         metavar="DIR",
         type=Path,
-        help="where screenshots go (default: evidence/ in optout-bot's data folder)",
+        help="where screenshots go (default: evidence/ in optout-bot's data folder, or "
+        "`evidence_dir` in the settings file)",
     )
     group.add_argument(
         "--log-format",
@@ -188,6 +186,26 @@ def build_parser() -> argparse.ArgumentParser:
     _login_option(verify)
     verify.set_defaults(handler=cmd_run)
 
+    check = add(
+        "check",
+        "verify, optionally fix drift, and alert: what a scheduled job runs",
+        "Verify the setting; with --fix, when it is found in the unwanted state, run the flow "
+        "(as `run --yes`) to switch it back. When the end result needs attention (drift, "
+        "login needed, not offered, a broken flow) send an alert: a desktop notification "
+        "and the `notify` URLs of the settings file (`optout-bot config`).",
+    )
+    check.add_argument("flow", metavar="FLOW", help="a bundled flow id or a path to a flow file")
+    check.add_argument(
+        "--fix", action="store_true", help="switch it back when verify finds it changed"
+    )
+    check.add_argument(
+        "--no-alert", dest="alert", action="store_false", help="do not send notifications"
+    )
+    _browser_options(check)
+    _output_options(check)
+    _login_option(check)
+    check.set_defaults(handler=cmd_check)
+
     validate = add(
         "validate",
         "check flow files and print every problem (runs nothing)",
@@ -244,9 +262,9 @@ def _login_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--login-timeout",
         type=_positive_float,
-        default=300.0,
         metavar="SECONDS",
-        help="how long to wait for you to sign in by hand on first use (default: %(default)s)",
+        help="how long to wait for you to sign in by hand on first use (default: 300, or the "
+        "settings file)",
     )
 
 
@@ -357,9 +375,63 @@ def _replica_args(spec: str) -> list[str]:
 
 def cmd_run(args: argparse.Namespace) -> int:
     logging_setup.configure(args.log_format, verbose=not args.quiet)
-    partial = Result(flow=args.flow, platform=args.platform, mode=args.command, wanted="")
-    result = _attempt(partial, lambda: _drive(_load(args.flow), args, mode=args.command))
+    partial = Result(flow=args.flow, platform=args.platform or "", mode=args.command, wanted="")
+    result = _attempt(partial, lambda: _configured_drive(args, args.command))
     return _finish(result, args)
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    """verify; with --fix, run --yes on drift; alert on whatever needs the member."""
+    from optout_bot import alerts
+
+    logging_setup.configure(args.log_format, verbose=not args.quiet)
+    partial = Result(flow=args.flow, platform=args.platform or "", mode="verify", wanted="")
+    args.yes = True  # only ever used by the fix, which the member asked for with --fix
+    checked = _attempt(partial, lambda: _configured_drive(args, "verify"))
+    result = checked
+    if args.fix and checked.status == Status.DRIFT:
+        import structlog
+
+        structlog.get_logger("optout_bot").warning("drift found; switching it back (--fix)")
+        partial = Result(flow=args.flow, platform=args.platform or "", mode="run", wanted="")
+        result = _attempt(partial, lambda: _configured_drive(args, "run"))
+    data = result.to_json()
+    data["checked"] = checked.to_json() if result is not checked else None
+    cfg = getattr(args, "config", None)
+    if args.alert and cfg is not None and alerts.should_alert(data):
+        data["alerts"] = alerts.notify(
+            data, urls=list(cfg.notify), desktop=cfg.desktop_notifications
+        )
+    if args.json:
+        print(json.dumps(data, indent=2))
+    else:
+        _finish(result, args)
+        for line in data.get("alerts", []):
+            print(f"alert: {line}")
+    return result.exit_code
+
+
+def _configured_drive(args: argparse.Namespace, mode: str) -> Result:
+    _with_config(args)
+    return _drive(_load(args.flow), args, mode)
+
+
+def _with_config(args: argparse.Namespace) -> argparse.Namespace:
+    """Fill the options not given on the command line from the settings file."""
+    from optout_bot.config import ConfigError, load_config
+
+    try:
+        cfg = load_config()
+    except ConfigError as exc:
+        raise RunStop(Status.INVALID, str(exc)) from None
+    args.config = cfg
+    if not args.cdp and args.profile is None:
+        args.profile = cfg.profile
+    args.platform = args.platform or cfg.platform
+    args.timeout = args.timeout or cfg.timeout
+    args.login_timeout = args.login_timeout or cfg.login_timeout
+    args.evidence_dir = args.evidence_dir or cfg.evidence_dir
+    return args
 
 
 def _attempt(partial: Result, work: Callable[[], Result]) -> Result:

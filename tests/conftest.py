@@ -55,6 +55,8 @@ def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, chromium_path: str) ->
     home = tmp_path / "home"
     monkeypatch.setenv("OPTOUT_BOT_HOME", str(home))
     monkeypatch.setenv("OPTOUT_BOT_BROWSER", chromium_path)
+    # A settings file of the test's own (absent: defaults), never the developer's.
+    monkeypatch.setenv("OPTOUT_BOT_CONFIG", str(tmp_path / "config.toml"))
     return home
 
 

@@ -1,0 +1,103 @@
+"""`optout-bot check`, the scheduled job: verify, fix drift when asked, and alert."""
+
+from __future__ import annotations
+
+import http.server
+import json
+import threading
+from collections.abc import Iterator
+
+import pytest
+
+from tests.conftest import ACCOUNT, AI_KEY
+
+
+class Receiver:
+    """A local notification endpoint (Apprise's json:// posts here)."""
+
+    def __init__(self) -> None:
+        self.posts: list[dict] = []
+        received = self.posts
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_POST(self) -> None:  # noqa: N802 - http.server's naming
+                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                received.append(json.loads(body or b"{}"))
+                self.send_response(200)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"json://127.0.0.1:{self.server.server_port}/alerts"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture
+def receiver(tmp_path) -> Iterator[Receiver]:
+    server = Receiver()
+    (tmp_path / "config.toml").write_text(
+        f'notify = ["{server.url}"]\ndesktop_notifications = false\n'
+    )
+    yield server
+    server.close()
+
+
+def test_drift_found_by_a_scheduled_check_reaches_the_notification_receiver(
+    linkedin, replica, receiver
+):
+    """A check that finds the switch back on exits 3, changes nothing, and alerts."""
+    result = linkedin("check")
+
+    assert result.code == 3
+    assert result.json["status"] == "drift"
+    assert replica.writes == []
+    assert len(receiver.posts) == 1
+    post = receiver.posts[0]
+    assert "ON again" in post["title"]
+    assert "optout-bot run linkedin-ai-training" in post["message"]
+    assert any(line.endswith("sent") for line in result.json["alerts"])
+
+
+def test_check_fix_switches_drift_back_off(linkedin, replica, receiver):
+    """With --fix the drift is switched back off (exit 0), and the fixed run is not an alert."""
+    result = linkedin("check", "--fix")
+
+    assert result.code == 0, result.json["reason"]
+    assert result.json["mode"] == "run"
+    assert result.json["checked"]["status"] == "drift"
+    assert replica.get_setting(AI_KEY, account=ACCOUNT) is False
+    assert receiver.posts == []
+
+
+def test_a_healthy_check_sends_nothing(linkedin, replica, receiver):
+    """Off and confirmed: exit 0, no alert."""
+    replica.set_setting(AI_KEY, False, account=ACCOUNT)
+    result = linkedin("check")
+    assert result.code == 0
+    assert receiver.posts == []
+
+
+def test_login_needed_in_a_check_is_an_alert(run_cli, replica, receiver, home, tmp_path):
+    """A signed-out profile at check time exits 4 and tells the member to sign in again."""
+    result = run_cli(
+        "check", "linkedin-ai-training", "--headless", "--json", "--replica",
+        f"127.0.0.1:{replica.port}", "--evidence-dir", str(tmp_path / "ev"),
+    )  # fmt: skip
+    assert result.code == 4
+    assert len(receiver.posts) == 1
+    assert "sign in" in receiver.posts[0]["message"].lower()
+
+
+def test_a_bad_settings_file_is_exit_2_naming_the_key(linkedin, tmp_path):
+    """A wrong type in config.toml stops the run before any browser, naming the key."""
+    (tmp_path / "config.toml").write_text('timeout = "soon"\n')
+    result = linkedin("verify")
+    assert result.code == 2
+    assert "timeout" in result.json["reason"]
