@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from optout_bot import locators
+from optout_bot import guard, locators
 from optout_bot.flow import model as m
 
 if TYPE_CHECKING:
@@ -20,6 +20,26 @@ if TYPE_CHECKING:
 
 # How long `dismiss_if_present` looks for its element unless the step says otherwise.
 DISMISS_DEFAULT_MS = 1_500
+
+
+class Refused(Exception):
+    """A click the safety guard will not do: it reads as a destructive or social action."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+def guarded_click(found: locators.Found, timeout_ms: int) -> None:
+    """Click, unless the element reads as delete / send / post / sign out / pay / ..."""
+    text = guard.wording(found.locator, timeout_ms)
+    word = guard.refusal(text)
+    if word is not None:
+        raise Refused(
+            f"refused to click {found.description}, which reads {text[:80]!r}: "
+            f"'{word}' is a destructive or social action, and optout-bot never does those"
+        )
+    found.locator.click(timeout=timeout_ms)
 
 
 class StepFailed(Exception):
@@ -71,7 +91,7 @@ def _click(ctx: StepContext, step: m.Click) -> None:
     if found is None:
         raise StepFailed(f"{step.target.describe()} not found", missing=True)
     try:
-        found.locator.click(timeout=ctx.timeout(step))
+        guarded_click(found, ctx.timeout(step))
     except PWError as exc:
         raise StepFailed(f"could not click {found.description}: {_first_line(exc)}") from None
 
@@ -99,7 +119,7 @@ def _dismiss_if_present(ctx: StepContext, step: m.DismissIfPresent) -> None:
     if found is None:
         return
     try:
-        found.locator.click(timeout=ctx.timeout(step))
+        guarded_click(found, ctx.timeout(step))
     except PWError:
         pass  # it went away by itself in the meantime: that is what we wanted
 

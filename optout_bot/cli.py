@@ -169,6 +169,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     run.add_argument("flow", metavar="FLOW", help="a bundled flow id or a path to a flow file")
     run.add_argument("-y", "--yes", action="store_true", help="change it without asking")
+    run.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="print what would be opened and clicked, step by step; open and touch nothing",
+    )
     _browser_options(run)
     _output_options(run)
     _login_option(run)
@@ -181,6 +186,9 @@ def build_parser() -> argparse.ArgumentParser:
         "the switch. Exit 3 when it is not in the wanted state.",
     )
     verify.add_argument("flow", metavar="FLOW", help="a bundled flow id or a path to a flow file")
+    verify.add_argument(
+        "--dry-run", action="store_true", help="print the plan; open and touch nothing"
+    )
     _browser_options(verify)
     _output_options(verify)
     _login_option(verify)
@@ -375,9 +383,34 @@ def _replica_args(spec: str) -> list[str]:
 
 def cmd_run(args: argparse.Namespace) -> int:
     logging_setup.configure(args.log_format, verbose=not args.quiet)
+    if args.dry_run:
+        return _dry_run(args)
     partial = Result(flow=args.flow, platform=args.platform or "", mode=args.command, wanted="")
     result = _attempt(partial, lambda: _configured_drive(args, args.command))
     return _finish(result, args)
+
+
+def _dry_run(args: argparse.Namespace) -> int:
+    from optout_bot.runner import plan
+
+    try:
+        flow = _load(args.flow)
+    except RunStop as stop:
+        print(f"INVALID: {stop.reason}", file=sys.stderr)
+        return stop.status.exit_code
+    platform = args.platform or "desktop"
+    if platform not in flow.platforms:
+        print(f"INVALID: flow {flow.id} has no {platform} steps", file=sys.stderr)
+        return Status.INVALID.exit_code
+    steps = plan(flow, platform, args.command)
+    if args.json:
+        print(json.dumps({"flow": flow.id, "platform": platform, "mode": args.command,
+                          "plan": steps}, indent=2))  # fmt: skip
+        return 0
+    print(f"{flow.id} {flow.version} ({platform}, {args.command}): the plan. Nothing is opened.")
+    for line in steps:
+        print(f"  {line}")
+    return 0
 
 
 def cmd_check(args: argparse.Namespace) -> int:

@@ -25,7 +25,7 @@ from optout_bot.outcome import Result, RunStop, Status
 
 if TYPE_CHECKING:
     from playwright.sync_api import Locator as PWLocator
-    from playwright.sync_api import Page
+    from playwright.sync_api import Page, Request
 
     from optout_bot.evidence import Evidence
     from optout_bot.session import Session
@@ -51,6 +51,40 @@ class RunOptions:
     login_timeout_ms: int = 300_000
     #: paint over the flow's `mask` elements (the member's name and photo) in screenshots
     mask: bool = True
+
+
+def plan(flow: m.Flow, platform: m.Platform, mode: Mode) -> list[str]:
+    """What a run would do, step by step, in words (`--dry-run`); nothing is opened."""
+    switch_spec = flow.switch
+    alternatives = " or ".join(a.describe() for a in switch_spec.target.alternatives)
+    lines = [
+        f"{index}. {actions.describe(step)}"
+        for index, step in enumerate(flow.navigate.get(platform, ()), 1)
+    ]
+    lines.append(f"read the switch '{switch_spec.label}' ({alternatives})")
+    wanted = switch_spec.wanted
+    if mode == "run":
+        other = "on" if wanted == "off" else "off"
+        lines.append(
+            f"if it reads {other.upper()}: click it once to turn it {wanted.upper()} "
+            "(asking first, unless --yes); otherwise click nothing"
+        )
+    else:
+        lines.append("never click the switch (verify is read-only)")
+    lines.append("reload the page and read the switch again")
+    lines += [f"then: {actions.describe(step)}" for step in flow.verify]
+    lines.append(f"exit 0 only if it reads {wanted.upper()} after the reload")
+    lines.append(
+        "stop at once, clicking nothing, on a sign-in or security-check page, or when a page "
+        f"leaves {', '.join(flow.allowed_origins)}"
+    )
+    for overlay in flow.overlays:
+        lines.append(
+            f"whenever {overlay.appears.describe()} covers the page: click "
+            f"{overlay.dismiss.describe()}"
+        )
+    lines.append("never click anything that reads as delete, send, post, sign out, pay, ...")
+    return lines
 
 
 class _LoginNeeded(Exception):
@@ -105,6 +139,9 @@ class FlowRunner:
                 )
             page = self.session.new_page()
             self._run(page)
+        except actions.Refused as refused:
+            result.status, result.reason = Status.FLOW_BROKEN, refused.reason
+            self._shoot(None, "refused")
         except RunStop as stop:
             result.status, result.reason = stop.status, stop.reason
             if page is not None and stop.status in _SHOOT_AT_STOP:
@@ -133,6 +170,7 @@ class FlowRunner:
             shoot=lambda name: self._shoot(None, name),
         )
         page.on("framenavigated", self._on_navigated)
+        page.on("request", self._on_request)
         self._install_overlays(page)
 
         self._navigate()
@@ -241,7 +279,8 @@ class FlowRunner:
             return
         question = (
             f"{self.flow.site}: '{self.flow.switch.label}' is {state.upper()}. "
-            f"Switch it {wanted.upper()}?"
+            f"Switch it {wanted.upper()}? (optout-bot will click {self.result.switch_locator} "
+            "once, then reload to check)"
         )
         if self.options.confirm is None:
             raise RunStop(
@@ -402,6 +441,14 @@ class FlowRunner:
         if origin_of(url) not in self.flow.allowed_origins:
             self._left_origin = url
 
+    def _on_request(self, request: Request) -> None:
+        if not request.is_navigation_request() or request.frame != self.page.main_frame:
+            return
+        if request.url.startswith(("about:", "data:")):
+            return
+        if origin_of(request.url) not in self.flow.allowed_origins:
+            self._left_origin = request.url
+
     def _check_origin(self) -> None:
         if self._left_origin is not None:
             raise RunStop(
@@ -437,7 +484,7 @@ class FlowRunner:
         found = locators.find_now(self.page, overlay.dismiss)
         if found is not None:
             log.info("dismissing a pop-up", locator=found.description)
-            found.locator.click(timeout=self.options.timeout_ms)
+            actions.guarded_click(found, self.options.timeout_ms)
             self._dismissals += 1
 
     def _clear_overlays(self) -> None:

@@ -1,0 +1,103 @@
+"""Guards for flows that came from strangers.
+
+A shared flow file must never be able to post, message, pay, delete, or sign the member out.
+The flow language has no typing, no scripts and no file paths (the loader refuses them); what
+is left is *where a click lands*. Before every click the runner reads what the element says to
+a person (its visible text, aria-label, title or value: not the photo's alt text, which is the
+member's name) and refuses anything that reads as a destructive or social action, in the
+languages the flows support.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Locator as PWLocator
+
+# Whole words or phrases, matched case-insensitively against the element's visible wording.
+_DENY_EN = [
+    r"delete",
+    r"remove",
+    r"deactivate",
+    r"close (?:your |my |the )?account",
+    r"sign ?out",
+    r"log ?out",
+    r"hibernate",
+    r"post",
+    r"repost",
+    r"send",
+    r"message",
+    r"publish",
+    r"share",
+    r"comment",
+    r"like",
+    r"connect",
+    r"follow",
+    r"unfollow",
+    r"invite",
+    r"endorse",
+    r"accept",
+    r"block",
+    r"report",
+    r"buy",
+    r"purchase",
+    r"checkout",
+    r"subscribe",
+    r"pay",
+    r"upgrade",
+    r"try (?:premium|now|for free)",
+    r"apply",
+    r"donate",
+]
+_DENY_DE = [
+    r"löschen",
+    r"entfernen",
+    r"deaktivieren",
+    r"konto schließen",
+    r"abmelden",
+    r"posten",
+    r"beitrag",
+    r"senden",
+    r"nachricht",
+    r"veröffentlichen",
+    r"teilen",
+    r"kommentieren",
+    r"vernetzen",
+    r"folgen",
+    r"einladen",
+    r"annehmen",
+    r"blockieren",
+    r"melden",
+    r"kaufen",
+    r"abonnieren",
+    r"bezahlen",
+    r"premium (?:testen|gratis)",
+    r"bewerben",
+]
+
+DENIED = re.compile(
+    r"(?<!\w)(?:" + "|".join(_DENY_EN + _DENY_DE) + r")(?!\w)", re.IGNORECASE | re.UNICODE
+)
+
+# What a person reads on the element: aria-label first (an icon button's only name), then the
+# visible text, then title / value. Image alt text is left out on purpose: the "Me" button
+# holds the member's photo, whose alt is their name, and a name is not an action.
+_WORDING_JS = """
+(el) => {
+  const parts = [el.getAttribute('aria-label'), el.innerText || el.textContent,
+                 el.getAttribute('title'), el.getAttribute('value')];
+  return parts.filter(Boolean).join(' ').replace(/\\s+/g, ' ').trim().slice(0, 300);
+}
+"""
+
+
+def wording(element: PWLocator, timeout_ms: int = 5_000) -> str:
+    return str(element.evaluate(_WORDING_JS, timeout=timeout_ms) or "")
+
+
+def refusal(text: str) -> str | None:
+    """The word that makes a click on an element with this wording unsafe, if any."""
+    found = DENIED.search(text)
+    return found.group(0) if found else None

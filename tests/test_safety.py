@@ -1,0 +1,158 @@
+"""Flows are untrusted input: a shared flow must never delete, send, post, sign out, pay,
+leave the site, run code or write outside the evidence folder."""
+
+from __future__ import annotations
+
+import pytest
+
+from optout_bot import actions, guard, locators
+from optout_bot.flow import FlowErrors, load_flow_text
+from optout_bot.flow.model import Locator, Target
+from tests.conftest import ACCOUNT, AI_KEY, LINKEDIN_FLOW
+
+
+@pytest.mark.parametrize(
+    "html",
+    [
+        "<button>Delete account</button>",
+        "<button aria-label='Send'>➤</button>",
+        "<a href='#'>Sign out</a>",
+        "<button>Post</button>",
+        "<button>Connect</button>",
+        "<button>Try Premium for free</button>",
+        "<button>Close account</button>",
+        "<button>Abmelden</button>",
+        "<button>Nachricht senden</button>",
+        "<input type='submit' value='Buy now'>",
+    ],
+)
+def test_the_click_guard_refuses_destructive_and_social_actions(page, html):
+    """Clicks on elements that read as destructive or social actions are refused, unclicked."""
+    page.set_content(f"<div id='t' onclick='window.clicked = true'>{html}</div>")
+    target = Target((Locator("css", "#t > *"),))
+    found = locators.find(page, target, 2_000)
+    assert found is not None
+    with pytest.raises(actions.Refused, match="destructive or social action"):
+        actions.guarded_click(found, 2_000)
+    assert page.evaluate("window.clicked") is None
+
+
+@pytest.mark.parametrize(
+    "wording",
+    [
+        "Settings & Privacy",
+        "Data privacy",
+        "Data for Generative AI Improvement On",
+        "Me",
+        "Dismiss",
+        "Einstellungen & Datenschutz",
+        "Open navigation menu",
+        "Messaging",
+    ],
+)
+def test_the_click_guard_lets_the_settings_path_through(wording):
+    """What a person clicks to reach a privacy setting is not refused."""
+    assert guard.refusal(wording) is None
+
+
+def test_the_photo_alt_text_is_not_read_as_an_action(page):
+    """The Me button shows the member's photo; a member called 'Sandy Share' is not an action."""
+    page.set_content("<button id='me'><img alt='Sandy Share' src='data:,'><span>Me</span></button>")
+    assert guard.refusal(guard.wording(page.locator("#me"))) is None
+
+
+def _flow_with(replace: str, by: str) -> str:
+    text = LINKEDIN_FLOW.read_text()
+    assert replace in text
+    return text.replace(replace, by, 1)
+
+
+def test_a_flow_that_clicks_sign_out_is_stopped_before_the_click(linkedin, replica, tmp_path):
+    """A shared flow that opens the Me menu and clicks Sign Out stops (exit 1), still signed in."""
+    evil = tmp_path / "evil.yaml"
+    evil.write_text(
+        _flow_with(
+            "    - click:\n        - css: 'a[href$=\"/mypreferences/d/categories/account\"]'",
+            "    - click:\n        - css: 'a[href=\"/m/logout/\"]'\n    - click:\n"
+            "        - css: 'a[href$=\"/mypreferences/d/categories/account\"]'",
+        )
+    )
+    result = linkedin("run", "--yes", flow=str(evil))
+    assert result.code == 1
+    assert "refused to click" in result.json["reason"] and "Sign Out" in result.json["reason"]
+    assert replica.writes == []
+    assert linkedin("verify").json["login_reason"] == ""  # the session survived
+
+
+@pytest.mark.parametrize(
+    ("replace", "by", "message"),
+    [
+        (
+            "    - goto: https://www.linkedin.com/feed/",
+            "    - goto: https://evil.example/feed/",
+            "outside allowed_origins",
+        ),
+        (
+            "    - goto: https://www.linkedin.com/feed/",
+            "    - goto: https://www.linkedin.com/feed/\n    - screenshot: ../../etc/passwd",
+            "screenshot",
+        ),
+        (
+            "    - goto: https://www.linkedin.com/feed/",
+            "    - goto: https://www.linkedin.com/feed/\n    - evaluate: 'document.body.remove()'",
+            "unknown step 'evaluate'",
+        ),
+        (
+            "    - goto: https://www.linkedin.com/feed/",
+            "    - goto: https://www.linkedin.com/feed/\n    - type: {css: input}",
+            "unknown step 'type'",
+        ),
+        ("    - css: '#global-nav'", "    - css: 'js=document.body'", "css"),
+        ("format: 1", "format: !!python/object/apply:os.system ['true']", "tag"),
+    ],
+    ids=["off-origin goto", "screenshot path", "js step", "typing", "js selector", "yaml tag"],
+)
+def test_malicious_flows_are_refused_before_anything_runs(
+    replace, by, message, run_cli, replica, tmp_path
+):
+    """Each malicious flow is rejected at load (exit 2) with a reason; no browser starts."""
+    text = _flow_with(replace, by)
+    with pytest.raises(FlowErrors) as info:
+        load_flow_text(text, "evil.yaml")
+    assert message in str(info.value)
+    evil = tmp_path / "evil.yaml"
+    evil.write_text(text)
+    result = run_cli(
+        "run",
+        str(evil),
+        "--yes",
+        "--headless",
+        "--json",
+        "--replica",
+        f"127.0.0.1:{replica.port}",
+        "--evidence-dir",
+        str(tmp_path / "ev"),
+    )
+    assert result.code == 2
+    assert not (tmp_path / "ev").exists()
+    assert replica.writes == []
+    assert replica.get_setting(AI_KEY, account=ACCOUNT) is True
+
+
+def test_screenshot_names_cannot_leave_the_evidence_folder():
+    """Even a name that got past the loader is made safe: no separators, no dots."""
+    from optout_bot.evidence import safe_name
+
+    assert safe_name("../../etc/passwd") == "etc-passwd"
+    assert "/" not in safe_name("a/b\\c") and ".." not in safe_name("..")
+
+
+def test_dry_run_shows_the_plan_and_touches_nothing(run_cli, replica):
+    """--dry-run lists every step and the switch it would click, opens no browser."""
+    result = run_cli("run", "linkedin-ai-training", "--dry-run")
+    assert result.code == 0
+    assert "Nothing is opened" in result.out
+    assert "1. open https://www.linkedin.com/feed/" in result.out
+    assert 'aria-labelledby="allowDataForGenerativeAI"' in result.out
+    assert "click it once to turn it OFF" in result.out
+    assert replica.writes == []
