@@ -156,4 +156,6 @@ def record_fields(result: Result) -> dict[str, Any]:
         "final_url": result.final_url,
         "session": result.session,
         "switch": switch,
+        "route": result.route,
+        "diagnosis": result.diagnosis,
     }

@@ -60,10 +60,12 @@ _EXIT_CODES: dict[Status, int] = {
 class RunStop(Exception):
     """Raised inside the runner to end the run with a given status and a one-line reason."""
 
-    def __init__(self, status: Status, reason: str) -> None:
+    def __init__(self, status: Status, reason: str, final: bool = False) -> None:
         super().__init__(reason)
         self.status = status
         self.reason = reason
+        #: no fallback may follow (the page left the allowed origins)
+        self.final = final
 
 
 @dataclass
@@ -93,6 +95,11 @@ class Result:
     login_reason: str = ""  # "logged_out" | "security_check" when status is login_required
     flow_version: str = ""
     flow_sha256: str = ""
+    #: how the setting page was reached: "navigation" (the flow's steps) or "direct-url"
+    #: (the steps broke and the flow's setting_url was used instead)
+    route: str = ""
+    #: the diagnosis folder when the flow broke
+    diagnosis: str = ""
     #: the run's evidence record: {"seq", "id", "hash"} once it is in the chain
     record: dict[str, Any] = field(default_factory=dict)
 

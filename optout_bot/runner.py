@@ -19,6 +19,7 @@ import structlog
 
 from optout_bot import actions, locators, switch
 from optout_bot.actions import StepContext, StepFailed
+from optout_bot.diagnose import Failure, diagnose
 from optout_bot.flow import model as m
 from optout_bot.netwatch import NetWatch
 from optout_bot.outcome import Result, RunStop, Status
@@ -122,6 +123,8 @@ class FlowRunner:
         self._refused = ""
         #: how many pop-ups the overlay handlers have closed so far
         self._dismissals = 0
+        #: what broke, for the diagnosis folder
+        self._failure: Failure | None = None
 
     # -- the whole run -----------------------------------------------------------------------
 
@@ -146,6 +149,8 @@ class FlowRunner:
             result.status, result.reason = stop.status, stop.reason
             if page is not None and stop.status in _SHOOT_AT_STOP:
                 self._shoot(None, stop.status.value.replace("_", "-"))
+            if page is not None and stop.status is Status.FLOW_BROKEN:
+                self._diagnose(page)
         except PWError as exc:
             result.status = Status.ERROR
             result.reason = f"the browser stopped answering: {actions._first_line(exc)}"
@@ -202,14 +207,37 @@ class FlowRunner:
                 previous: tuple[m.Step, int] | None = None
                 for index, step in enumerate(steps, 1):
                     started = self._dismissals
-                    self._step(step, index, len(steps), previous)
+                    try:
+                        self._step(step, index, len(steps), previous)
+                    except RunStop as stop:
+                        if not self._fall_back(stop, step):
+                            raise
+                        return
                     previous = (step, started)
+                self.result.route = "navigation"
                 return
             except _LoginNeeded as need:
                 if waited_for_login or not self.session.interactive or need.kind != "logged_out":
                     self._stop_for_login(need)
                 self._wait_for_login(need)
                 waited_for_login = True  # sign in once, then walk the flow from the top
+
+    def _fall_back(self, stop: RunStop, step: m.Step) -> bool:
+        """The menus changed: go to the setting's direct URL instead, once, and say so."""
+        url = self.flow.setting_url.get(self.options.platform)
+        if stop.status is not Status.FLOW_BROKEN or stop.final or not url:
+            return False
+        if isinstance(step, (m.Goto, m.GotoSetting)) or self.result.route:
+            return False
+        log.warning(
+            "the navigation path broke; opening the setting's direct URL instead. The flow "
+            "needs an update",
+            reason=stop.reason,
+        )
+        self.result.route = "direct-url"
+        self.evidence.note(route="direct-url", route_reason=stop.reason)
+        self._step(m.GotoSetting(), 1, 1)
+        return True
 
     def _step(
         self,
@@ -242,6 +270,9 @@ class FlowRunner:
             if step.optional:
                 log.info("optional step skipped", reason=failed.reason)
                 return
+            self._failure = Failure(
+                actions.describe(step), getattr(step, "target", None), failed.reason
+            )
             raise RunStop(
                 Status.FLOW_BROKEN, self._broken(step, index, total, failed.reason)
             ) from None
@@ -259,6 +290,9 @@ class FlowRunner:
                     f"{self.flow.site} does not offer '{self.flow.setting}' to this account "
                     "(the page says it is not available)",
                 )
+            self._failure = Failure(
+                f"read the switch {when}", target, "not found within the step timeout"
+            )
             raise RunStop(
                 Status.FLOW_BROKEN,
                 f"the switch '{self.flow.switch.label}' was not found {when} "
@@ -455,6 +489,7 @@ class FlowRunner:
                 Status.FLOW_BROKEN,
                 f"the page left the flow's allowed origins for {origin_of(self._left_origin)}; "
                 "stopped without clicking anything else",
+                final=True,
             )
 
     def _not_offered(self) -> bool:
@@ -491,6 +526,27 @@ class FlowRunner:
         for overlay in self.flow.overlays:
             if locators.find_now(self.page, overlay.appears) is not None:
                 self._dismiss(overlay)
+
+    def _diagnose(self, page: Page) -> None:
+        failure = self._failure or Failure("", None, self.result.reason)
+        try:
+            folder = diagnose(page, self.evidence.dir, failure)
+        except OSError as exc:
+            log.warning("could not write the diagnosis", error=str(exc))
+            return
+        self.result.diagnosis = str(folder)
+        other = "mobile" if self.options.platform == "desktop" else "desktop"
+        hints = []
+        if other in self.flow.platforms:
+            hints.append(f"try the {other} flow (--platform {other})")
+        url = self.flow.setting_url.get(self.options.platform, "URL")
+        hints.append(
+            f"update the flow: `optout-bot inspect {url}` lists the page's switches and "
+            "suggests locators"
+        )
+        hints.append(f"or report it with the folder {folder} attached")
+        self.result.reason += ". What to do: " + "; ".join(hints)
+        log.warning("diagnosis saved", folder=str(folder))
 
     def _broken(self, step: m.Step, index: int, total: int, reason: str) -> str:
         status = self.ctx.net.last_document_status

@@ -1,0 +1,79 @@
+"""When a flow breaks: a diagnosis folder that points at the renamed element, and a fallback
+to the setting's direct URL when only the menus changed."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from tests.conftest import ACCOUNT, AI_KEY, LINKEDIN_FLOW
+
+
+def _variant(tmp_path: Path, replace: str, by: str) -> str:
+    text = LINKEDIN_FLOW.read_text()
+    assert replace in text, replace
+    flow = tmp_path / "variant.yaml"
+    flow.write_text(text.replace(replace, by))
+    return str(flow)
+
+
+def test_a_gone_switch_ends_with_exit_1_and_a_diagnosis_naming_the_renamed_element(
+    linkedin, replica, tmp_path
+):
+    """The flow looks for an id the page no longer has: exit 1, state unknown, and the
+    diagnosis lists the real switch among its closest candidates."""
+    flow = _variant(tmp_path, "allowDataForGenerativeAI", "allowDataForGenAITraining")
+    flow_text = (
+        Path(flow)
+        .read_text()
+        .replace(
+            "Use my data for training content creation AI models|", "Use my data for AI training|"
+        )
+    )
+    Path(flow).write_text(flow_text)
+
+    result = linkedin("verify", "--timeout", "2", flow=flow)
+
+    assert result.code == 1
+    data = result.json
+    assert data["state_before"] == "unknown"
+    assert "What to do" in data["reason"] and "optout-bot inspect" in data["reason"]
+    folder = Path(data["diagnosis"])
+    info = json.loads((folder / "diagnosis.json").read_text())
+    assert info["url"].endswith("/mypreferences/d/settings/data-for-ai-improvement")
+    assert info["step"].startswith("read the switch")
+    top = info["candidates"][:3]
+    assert any(c["attributes"].get("aria-labelledby") == "allowDataForGenerativeAI" for c in top), (
+        top
+    )
+    assert "switch" in (folder / "aria-snapshot.yaml").read_text()
+    assert any(Path(p).name.endswith("flow-broken.png") for p in data["screenshots"])
+
+
+def test_a_broken_menu_falls_back_to_the_direct_url_and_says_so(linkedin, replica, tmp_path):
+    """The Data privacy link was renamed: the run opens the setting's URL instead (exit 0),
+    records the route, and warns that the flow needs an update."""
+    flow = _variant(
+        tmp_path,
+        'nav a[href$="/mypreferences/d/categories/privacy"]',
+        'nav a[href$="/mypreferences/d/categories/data-privacy-renamed"]',
+    )
+    text = (
+        Path(flow)
+        .read_text()
+        .replace("name_regex: '^(Data privacy|Datenschutz)$'", "name: Privacy centre")
+    )
+    Path(flow).write_text(text)
+
+    result = linkedin("run", "--yes", "--timeout", "2", flow=flow)
+
+    assert result.code == 0, result.json["reason"]
+    assert result.json["route"] == "direct-url"
+    assert "opening the setting's direct URL instead" in result.err
+    assert "needs an update" in result.err
+    assert replica.get_setting(AI_KEY, account=ACCOUNT) is False
+
+
+def test_the_navigation_route_is_recorded(linkedin):
+    """A normal run records that it came through the menus."""
+    assert linkedin("verify").json["route"] == "navigation"
