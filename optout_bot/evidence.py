@@ -142,6 +142,7 @@ def record_fields(result: Result) -> dict[str, Any]:
         switch = {
             "locator": result.switch_locator,
             "alternative": result.switch_alternative,
+            "method": result.switch_method,
             "attributes": result.switch_attributes,
             "state": result.state_after,
         }

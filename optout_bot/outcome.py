@@ -90,6 +90,8 @@ class Result:
     #: the switch target's alternative that matched, and its index (0 = the flow's first)
     switch_locator: str = ""
     switch_alternative: int | None = None
+    #: how the switch was set: "click", or a fallback ("label", "track", "keyboard")
+    switch_method: str = ""
     #: the switch's identifying attributes and live state as the page had them at the end
     switch_attributes: dict[str, str | None] = field(default_factory=dict)
     login_reason: str = ""  # "logged_out" | "security_check" when status is login_required

@@ -125,6 +125,8 @@ class FlowRunner:
         self._dismissals = 0
         #: what broke, for the diagnosis folder
         self._failure: Failure | None = None
+        #: the navigation step under way and the one before it (for pop-up recovery)
+        self._current: tuple[m.Step, m.Step | None] | None = None
 
     # -- the whole run -----------------------------------------------------------------------
 
@@ -207,6 +209,7 @@ class FlowRunner:
                 previous: tuple[m.Step, int] | None = None
                 for index, step in enumerate(steps, 1):
                     started = self._dismissals
+                    self._current = (step, previous[0] if previous else None)
                     try:
                         self._step(step, index, len(steps), previous)
                     except RunStop as stop:
@@ -215,6 +218,7 @@ class FlowRunner:
                         return
                     previous = (step, started)
                 self.result.route = "navigation"
+                self._current = None
                 return
             except _LoginNeeded as need:
                 if waited_for_login or not self.session.interactive or need.kind != "logged_out":
@@ -331,15 +335,21 @@ class FlowRunner:
         log.info(f"switching {wanted}", switch=self.flow.switch.label)
         timeout = self.options.timeout_ms
         try:
-            flipped = switch.flip(self.page, found.locator, wanted, timeout)
+            outcome = switch.set_state(self.page, found.locator, wanted, timeout)
         except PWError as exc:
             raise RunStop(
                 Status.FLOW_BROKEN,
                 f"could not click the switch: {actions._first_line(exc)}",
             ) from None
-        # We clicked: from here on the setting may have changed, whatever the page shows.
-        self.result.changed = True
-        self.evidence.note(changed=True)
+        if outcome.attempts == 0 and not outcome.ok:
+            raise RunStop(Status.FLOW_BROKEN, f"could not click the switch: {outcome.error}")
+        flipped = outcome.ok
+        if outcome.method not in (None, "click"):
+            log.info("the switch was set another way", way=outcome.method)
+        # We acted on it: from here on the setting may have changed, whatever the page shows.
+        self.result.changed = outcome.attempts > 0
+        self.result.switch_method = outcome.method or ""
+        self.evidence.note(changed=self.result.changed)
         if not flipped:
             log.warning(f"the switch did not turn {wanted} when clicked")
         # The page saves on its own; let that request finish before judging or reloading.
@@ -521,6 +531,26 @@ class FlowRunner:
             log.info("dismissing a pop-up", locator=found.description)
             actions.guarded_click(found, self.options.timeout_ms)
             self._dismissals += 1
+            self._redo_undone_step()
+
+    def _redo_undone_step(self) -> None:
+        """A pop-up's close button is also a click outside an open menu: when the menu item
+        this step wants is gone after the close, redo the click that opened the menu, right
+        away (Playwright then finishes the step's own click)."""
+        from playwright.sync_api import Error as PWError
+
+        if self._current is None:
+            return
+        step, previous = self._current
+        if not isinstance(step, m.Click) or not isinstance(previous, m.Click):
+            return
+        if locators.find_now(self.page, step.target) is not None:
+            return
+        log.info("closing the pop-up also undid the previous step; repeating it")
+        try:
+            actions.execute(self.ctx, previous)
+        except (StepFailed, PWError):
+            pass  # the step's own retry (in _step) takes it from here
 
     def _clear_overlays(self) -> None:
         for overlay in self.flow.overlays:

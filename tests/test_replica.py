@@ -8,6 +8,7 @@ breaks these tests too.
 
 from __future__ import annotations
 
+import dataclasses
 import http.client
 import os
 import re
@@ -29,6 +30,7 @@ from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from optout_bot.replica import Replica, Scenario
+from optout_bot.replica.strings import STRINGS
 
 ROOT = Path(__file__).resolve().parents[1]
 FLOW: dict[str, Any] = yaml.safe_load((ROOT / "flows" / "linkedin-ai-training.yaml").read_text())
@@ -582,6 +584,330 @@ def test_slow_ms_delays_every_response(replica: Replica) -> None:
     status, _, _ = raw_request(replica, "GET", "/login")
     assert status == 200
     assert time.monotonic() - started >= 0.3
+
+
+# --------------------------------------------------------------------------------------------
+# UI variants: a redesign the flow must survive
+# --------------------------------------------------------------------------------------------
+
+FEED_URL = BASE + "/feed/"
+HUB_URL = BASE + "/mypreferences/d/categories/account"
+#: The desktop page each `Scenario.promo_at` name stands for.
+PROMO_PAGE_URLS = {
+    "feed": FEED_URL,
+    "hub": HUB_URL,
+    "privacy": PRIVACY_URL,
+    "setting": DESKTOP_SETTING_URL,
+}
+EVERY_VARIANT: dict[str, Any] = {
+    "language": "de",
+    "switch_markup": "aria-button",
+    "renamed_classes": True,
+    "reordered_menus": True,
+}
+
+
+def use_variant(replica: Replica, **fields: Any) -> None:
+    replica.scenario = dataclasses.replace(Scenario(), **fields)
+
+
+def _leaves(value: Any) -> Iterator[str]:
+    """Every string in a string table (dicts, lists and tuples of strings)."""
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _leaves(item)
+    else:
+        for item in value:
+            yield from _leaves(item)
+
+
+#: English UI strings that German says differently ("Jobs" or "LinkedIn" are the same in both).
+ENGLISH_ONLY = sorted(set(_leaves(STRINGS["en"])) - set(_leaves(STRINGS["de"])))
+
+#: The page's words: text nodes, the title, and names given in attributes.
+PAGE_WORDS_JS = """() => {
+  const out = [document.title];
+  for (const el of document.querySelectorAll('body *:not(script):not(style)')) {
+    for (const a of ['aria-label', 'placeholder', 'alt']) {
+      if (el.hasAttribute(a)) out.push(el.getAttribute(a));
+    }
+    for (const n of el.childNodes) if (n.nodeType === Node.TEXT_NODE) out.push(n.textContent);
+  }
+  return out.join('\\n');
+}"""
+
+
+def english_left(page: Page) -> list[str]:
+    words = page.evaluate(PAGE_WORDS_JS)
+    return [s for s in ENGLISH_ONLY if re.search(r"(?<!\w)" + re.escape(s) + r"(?!\w)", words)]
+
+
+def test_every_language_has_every_string() -> None:
+    """The string tables have the same keys, so no page can fall back to English by accident."""
+
+    def keys(table: dict[str, Any], prefix: str = "") -> set[str]:
+        found = set()
+        for key, value in table.items():
+            found.add(prefix + key)
+            if isinstance(value, dict):
+                found |= keys(value, prefix + key + ".")
+        return found
+
+    assert set(STRINGS) >= {"en", "de"}
+    for language, table in STRINGS.items():
+        assert keys(table) == keys(STRINGS["en"]), language
+
+
+def test_german_pages_are_all_german_with_the_same_urls_and_ids(
+    replica: Replica, new_page: NewPage, account: str
+) -> None:
+    """language "de": LinkedIn's German names along the whole path, no English left, and the
+    same URLs and aria-labelledby as the English site."""
+    use_variant(replica, language="de")
+    page = new_page(signed_in=account)
+    page.goto(FEED_URL)
+    expect(page.locator("html")).to_have_attribute("lang", "de")
+    page.get_by_role("button", name=re.compile(r"(^|\s)Ich$")).click()
+    expect(page.get_by_role("link", name="Einstellungen & Datenschutz", exact=True)).to_be_visible()
+    assert english_left(page) == []
+    page.get_by_role("link", name="Einstellungen & Datenschutz", exact=True).click()
+    expect(page).to_have_url(HUB_URL)
+    page.get_by_role("link", name="Datenschutz", exact=True).click()
+    expect(page).to_have_url(PRIVACY_URL)
+    row = page.get_by_role("link", name=re.compile("^Daten zur Verbesserung generativer KI"))
+    expect(row).to_have_text(re.compile("Ein$"))
+    assert english_left(page) == []
+    row.click()
+    expect(page).to_have_url(DESKTOP_SETTING_URL)
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Daten zur Verbesserung generativer KI"
+    )
+    control = page.get_by_role(
+        "switch",
+        name="Meine Daten für das Training von KI-Modellen zur Erstellung von Inhalten verwenden",
+        exact=True,
+    )
+    expect(control).to_have_attribute("aria-labelledby", AI)
+    expect(page.locator(".artdeco-toggle__text")).to_have_text("Ein")
+    assert english_left(page) == []
+    control.click()
+    expect(page.get_by_role("alert")).to_have_text("Ihre Einstellung wurde aktualisiert.")
+    expect(page.locator(".artdeco-toggle__text")).to_have_text("Aus")
+    assert replica.get_setting(AI, account) is False
+
+    response = page.goto(BASE + "/mypreferences/d/settings/data-for-generative-ai-improvement")
+    assert response is not None and response.status == 404
+    expect(page.get_by_text("Diese Seite existiert nicht")).to_be_visible()
+    expect(not_offered_text(page)).to_be_visible()
+    assert english_left(page) == []
+
+    phone = new_page(signed_in=account, mobile=True)
+    phone.goto(FEED_URL)
+    phone.get_by_role("button", name="Navigationsmenü öffnen", exact=True).click()
+    expect(phone.get_by_role("link", name="Einstellungen", exact=True)).to_be_visible()
+    assert english_left(phone) == []
+
+    guest = new_page()
+    guest.goto(DESKTOP_SETTING_URL)
+    expect(guest.get_by_role("link", name="Einloggen", exact=True)).to_be_visible()
+    assert english_left(guest) == []
+
+
+def test_aria_button_switch_saves_on_click_and_reverts_on_failure(
+    replica: Replica, new_page: NewPage, account: str
+) -> None:
+    """switch_markup "aria-button": a <button role="switch" aria-checked>, no input, with the
+    same save-on-change, toast, and revert when the save fails."""
+    use_variant(replica, switch_markup="aria-button")
+    page = new_page(signed_in=account)
+    response = page.goto(DESKTOP_SETTING_URL)
+    assert response is not None and 'type="checkbox"' not in response.text()
+    control = page.locator(f'[role="switch"][aria-labelledby="{AI}"]')
+    expect(control).to_have_count(1)
+    assert control.evaluate("el => [el.tagName, el.type]") == ["BUTTON", "button"]
+    expect(page.get_by_role("switch", name=FLOW["switch"]["label"], exact=True)).to_be_checked()
+    expect(control).to_have_css("background-color", "rgb(1, 117, 79)")  # styled as "on"
+    control.click()
+    expect(control).to_have_attribute("aria-checked", "false")
+    expect(page.get_by_role("alert")).to_have_text("Your setting was updated.")
+    expect(page.locator(".artdeco-toggle__text")).to_have_text("Off")
+    expect(control).to_have_css("background-color", "rgb(102, 102, 102)")
+    assert replica.get_setting(AI, account) is False
+    page.reload()
+    expect(control).to_have_attribute("aria-checked", "false")
+
+    replica.scenario.save_fails = True
+    before = len(replica.writes)
+    control.click()
+    expect(page.get_by_role("alert")).to_have_text("Something went wrong. Please try again.")
+    expect(control).to_have_attribute("aria-checked", "false")
+    assert replica.get_setting(AI, account) is False
+    assert [(w["value"], w["status"]) for w in replica.writes[before:]] == [(True, 500)]
+
+
+CLASS_TOKENS_JS = """() => [...new Set(
+  [...document.querySelectorAll('[class]')].flatMap(el => [...el.classList]))]"""
+SELECTORS_JS = """() => [...document.styleSheets].flatMap(
+  sheet => [...sheet.cssRules].map(rule => rule.selectorText || ''))"""
+
+
+def test_renamed_classes_leave_no_original_name_and_keep_the_look(
+    replica: Replica, new_page: NewPage, account: str
+) -> None:
+    """renamed_classes: every class (and #global-nav) is hashed, in markup, stylesheet and
+    script; pages look and work the same."""
+    views = [
+        (FEED_URL, False),
+        (DESKTOP_SETTING_URL, False),
+        (FEED_URL, True),
+        (BASE + "/nope", False),
+    ]
+    landmarks = ("header", "main", "h1", '[role="switch"]')
+    for url, mobile in views:
+        original: set[str] = set()
+        boxes: dict[bool, list[Any]] = {}
+        for renamed in (False, True):
+            use_variant(replica, renamed_classes=renamed, promo_at="feed", promo_delay_ms=0)
+            page = new_page(signed_in=account, mobile=mobile)
+            page.goto(url)
+            if url == FEED_URL:  # the promotion's markup counts too
+                expect(page.get_by_role("dialog")).to_be_visible()
+            tokens = set(page.evaluate(CLASS_TOKENS_JS))
+            if not renamed:
+                selectors = " ".join(page.evaluate(SELECTORS_JS))
+                original = tokens | set(re.findall(r"\.(-?[_a-zA-Z][\w-]*)", selectors))
+                assert "artdeco-toggle__button" in original
+            else:
+                assert tokens and not tokens & original, (url, tokens & original)
+                assert all(re.fullmatch(r"_[0-9a-z]{5}", t) for t in tokens), tokens
+                style = page.locator("style").text_content() or ""
+                left = [
+                    c for c in original if re.search(r"\." + re.escape(c) + r"(?![\w-])", style)
+                ]
+                assert left == [], url
+                expect(page.locator("#global-nav")).to_have_count(0)
+            boxes[renamed] = [
+                page.locator(sel).first.bounding_box() if page.locator(sel).count() else None
+                for sel in landmarks
+            ]
+        assert boxes[True] == boxes[False], url
+
+    # The script still finds what it drives: the Me menu, the drawer, the switch and its toast.
+    use_variant(replica, renamed_classes=True)
+    page = new_page(signed_in=account)
+    page.goto(FEED_URL)
+    for alt in alternatives(FLOW["login"]["signed_in"])[1:]:
+        expect(flow_locator(page, alt)).to_have_count(1)
+    me = page.locator("header nav button[aria-expanded]:has(img)")
+    me.click()
+    expect(me).to_have_attribute("aria-expanded", "true")
+    page.get_by_role("link", name="Settings & Privacy", exact=True).click()
+    page.goto(DESKTOP_SETTING_URL)
+    switch(page).click()
+    toast = page.get_by_role("alert")
+    expect(toast).to_have_text("Your setting was updated.")
+    expect(toast).to_have_css("border-left-width", "6px")
+    assert not set(toast.evaluate("el => [...el.classList]")) & {"artdeco-toast"}
+    phone = new_page(signed_in=account, mobile=True)
+    phone.goto(FEED_URL)
+    phone.get_by_role("button", name="Open navigation menu", exact=True).click()
+    expect(phone.get_by_role("navigation", name="Navigation drawer")).to_be_visible()
+
+
+def test_reordered_menus_change_every_order_and_move_the_ai_row(
+    replica: Replica, new_page: NewPage, account: str
+) -> None:
+    """reordered_menus: the Me menu, the drawer, the settings menu (Data privacy first) and the
+    rows come in another order, and the AI row sits in another section."""
+    hrefs = "els => els.map(el => el.getAttribute('href'))"
+    seen: dict[bool, dict[str, Any]] = {}
+    for reordered in (False, True):
+        use_variant(replica, reordered_menus=reordered)
+        page = new_page(signed_in=account)
+        page.goto(PRIVACY_URL)
+        phone = new_page(signed_in=account, mobile=True)
+        phone.goto(FEED_URL)
+        seen[reordered] = {
+            "me": page.locator("#me-menu a").evaluate_all(hrefs),
+            "menu": page.get_by_role("navigation", name="Settings")
+            .locator("a")
+            .evaluate_all(hrefs),
+            "rows": page.locator("main a").evaluate_all(hrefs),
+            "ai section": page.locator(
+                'section:has(a[href$="/data-for-ai-improvement"]) h2'
+            ).inner_text(),
+            "drawer": phone.locator('nav[aria-label="Navigation drawer"] a').evaluate_all(hrefs),
+        }
+    before, after = seen[False], seen[True]
+    for name in ("me", "menu", "rows", "drawer"):
+        assert after[name] != before[name] and sorted(after[name]) == sorted(before[name]), name
+    assert after["menu"][0].endswith("/categories/privacy")
+    assert before["menu"][0].endswith("/categories/account")
+    assert (before["ai section"], after["ai section"]) == (
+        "How LinkedIn uses your data",
+        "Other applications",
+    )
+
+
+@pytest.mark.parametrize("where", PROMO_PAGE_URLS)
+def test_promo_at_shows_the_promotion_on_that_page_only(
+    replica: Replica, account: str, where: str
+) -> None:
+    """promo_at names the one member page that carries the promotion."""
+    use_variant(replica, promo_at=where)
+    jar = {"Cookie": "li_at=" + replica.sign_in_cookie(account)["value"]}
+    served = {}
+    for name, url in PROMO_PAGE_URLS.items():
+        status, _, body = raw_request(replica, "GET", url.removeprefix(BASE), jar)
+        assert status == 200
+        served[name] = b'<template id="promo-template">' in body
+    assert served == {name: name == where for name in PROMO_PAGE_URLS}
+    status, _, body = raw_request(replica, "GET", "/mypreferences/m/home", jar)
+    assert (b'<template id="promo-template">' in body) is (where == "hub")
+
+
+@pytest.mark.parametrize("language", ["en", "de"])
+def test_a_late_promotion_appears_after_its_delay_and_the_flow_closes_it(
+    replica: Replica, new_page: NewPage, account: str, language: str
+) -> None:
+    """promo_delay_ms holds the promotion back; the flow's overlay locators find it and its
+    close button in either language."""
+    use_variant(replica, language=language, promo_at="setting", promo_delay_ms=1200)
+    page = new_page(signed_in=account)
+    page.goto(DESKTOP_SETTING_URL)
+    dialog = flow_locator(page, FLOW["overlays"][0]["appears"][0])
+    expect(dialog).to_be_visible(timeout=10_000)
+    assert page.evaluate("window.__replicaPromoShownAt") >= 1200
+    expect_each_alternative_unique(page, FLOW["overlays"][0]["dismiss"]).click()
+    expect(dialog).to_have_count(0)
+
+
+WALK_VARIANTS: dict[str, dict[str, Any]] = {
+    "german": {"language": "de"},
+    "aria-button": {"switch_markup": "aria-button"},
+    "renamed-classes": {"renamed_classes": True},
+    "reordered-menus": {"reordered_menus": True},
+    "everything": EVERY_VARIANT,
+}
+
+
+@pytest.mark.parametrize("platform", ["desktop", "mobile"])
+@pytest.mark.parametrize("fields", WALK_VARIANTS.values(), ids=WALK_VARIANTS.keys())
+def test_every_flow_locator_finds_its_element_on_a_variant(
+    replica: Replica, new_page: NewPage, account: str, fields: dict[str, Any], platform: str
+) -> None:
+    """Each alternative of every navigation step (URL, structure, English or German name) finds
+    exactly one element on a redesign; of the switch's, all but the input-only one."""
+    use_variant(replica, **fields)
+    page = new_page(signed_in=account, mobile=platform == "mobile")
+    run_flow_navigation(page, platform)
+    targets = alternatives(FLOW["switch"]["target"])
+    if fields.get("switch_markup") == "aria-button":
+        expect(flow_locator(page, targets[0])).to_have_count(0)
+        targets = [alt for alt in targets if not alt.get("css", "").startswith("input")]
+    expect_each_alternative_unique(page, targets)
 
 
 # --------------------------------------------------------------------------------------------

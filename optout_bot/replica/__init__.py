@@ -13,7 +13,11 @@ Tests (and people) drive a real Chromium against it as if it were https://www.li
 
 Modules: `server` (the HTTPS server and `Replica`), `state` (accounts, sessions, `Scenario`),
 `pages` (HTML templates), `assets` (the inline CSS, script and icons), `strings` (UI text per
-language), `tls` (the throwaway certificate).
+language), `classnames` (hashed class names for the renamed-build variant), `tls` (the
+throwaway certificate).
+
+`Scenario` also picks a UI variant (language, switch markup, renamed classes, reordered
+menus, where a promotion appears): a redesign the flows must survive.
 """
 
 from optout_bot.replica.server import Replica

@@ -1,6 +1,6 @@
 """Serve the replica in the foreground for poking at it by hand:
 
-    python -m optout_bot.replica [--port 8443] [--not-offered] [--promo-dialog] ...
+    python -m optout_bot.replica [--port 8443] [--not-offered] [--promo-dialog] [--language de] ...
 
 It prints the Chromium switches to use; stop it with Ctrl-C.
 """
@@ -13,6 +13,16 @@ import shlex
 import threading
 
 from optout_bot.replica import Replica, Scenario
+from optout_bot.replica.state import LOGGED_OUT_REDIRECTS, PROMO_PAGES, SWITCH_MARKUPS
+from optout_bot.replica.strings import STRINGS
+
+#: Scenario fields that take one of a few values.
+_CHOICES = {
+    "logged_out_redirect": LOGGED_OUT_REDIRECTS,
+    "language": tuple(STRINGS),
+    "switch_markup": SWITCH_MARKUPS,
+    "promo_at": PROMO_PAGES,
+}
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -29,8 +39,8 @@ def _parser() -> argparse.ArgumentParser:
             scenario.add_argument(flag, action="store_true")
         elif field.type in (int, "int"):
             scenario.add_argument(flag, type=int, default=field.default, metavar="MS")
-        elif field.name == "logged_out_redirect":
-            scenario.add_argument(flag, choices=("authwall", "uas", "login"), default=field.default)
+        elif field.name in _CHOICES:
+            scenario.add_argument(flag, choices=_CHOICES[field.name], default=field.default)
         else:
             scenario.add_argument(flag, default=field.default)
     return parser

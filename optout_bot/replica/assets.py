@@ -134,14 +134,18 @@ img.avatar{border-radius:50%;display:block}
   border-top:1px solid rgba(0,0,0,.08);border-bottom:1px solid rgba(0,0,0,.08)}
 .toggle-row label{order:-1;flex:1;font-size:16px;font-weight:600;cursor:pointer}
 .artdeco-toggle__text{min-width:28px;font-size:16px;font-weight:600;color:rgba(0,0,0,.75)}
-input.artdeco-toggle__button{-webkit-appearance:none;appearance:none;margin:0;flex:none;
+/* The switch: a native checkbox, or a <button role="switch"> (Scenario.switch_markup) */
+.artdeco-toggle__button{-webkit-appearance:none;appearance:none;margin:0;flex:none;
   width:48px;height:24px;border-radius:12px;cursor:pointer;background-color:#666;
   background-image:radial-gradient(circle,#fff 0 8px,transparent 8.5px);
   background-size:24px 24px;background-repeat:no-repeat;background-position:0 0;
   transition:background-position .15s,background-color .15s}
-input.artdeco-toggle__button:checked{background-color:#01754f;background-position:24px 0}
-input.artdeco-toggle__button:focus-visible{outline:2px solid #0a66c2;outline-offset:2px}
-input.artdeco-toggle__button:disabled{opacity:.55;cursor:progress}
+button.artdeco-toggle__button{border:0;padding:0}
+.artdeco-toggle__button:checked,
+button.artdeco-toggle__button[aria-checked="true"]{background-color:#01754f;
+  background-position:24px 0}
+.artdeco-toggle__button:focus-visible{outline:2px solid #0a66c2;outline-offset:2px}
+.artdeco-toggle__button:disabled{opacity:.55;cursor:progress}
 
 /* Toasts */
 .artdeco-toasts{position:fixed;left:24px;bottom:24px;z-index:900;display:flex;
@@ -250,6 +254,11 @@ JS = r"""
   var cfgEl = document.getElementById("replica-config");
   var cfg = cfgEl ? JSON.parse(cfgEl.textContent) : {};
   var S = cfg.strings || {};
+  // A renamed build (Scenario.renamed_classes) says which class names and ids it shipped.
+  var CLASSES = cfg.classes || {};
+  var IDS = cfg.ids || {};
+  function cls(name) { return CLASSES[name] || name; }
+  function byId(id) { return document.getElementById(IDS[id] || id); }
 
   // Like the real site, a signed-in page keeps state in localStorage under "voyager" keys.
   if (cfg.member) {
@@ -261,8 +270,8 @@ JS = r"""
   }
 
   // Desktop "Me" menu.
-  var meButton = document.querySelector(".global-nav__primary-link-me-menu-trigger");
-  var meMenu = document.getElementById("me-menu");
+  var meButton = document.querySelector("." + cls("global-nav__primary-link-me-menu-trigger"));
+  var meMenu = byId("me-menu");
   function setMenu(open) {
     if (!meMenu) return;
     meMenu.hidden = !open;
@@ -278,8 +287,8 @@ JS = r"""
 
   // Mobile navigation drawer.
   var drawerButton = document.querySelector("[data-drawer-open]");
-  var drawer = document.getElementById("nav-drawer");
-  var drawerBackdrop = document.getElementById("nav-drawer-backdrop");
+  var drawer = byId("nav-drawer");
+  var drawerBackdrop = byId("nav-drawer-backdrop");
   function setDrawer(open) {
     drawer.hidden = !open;
     drawerBackdrop.hidden = !open;
@@ -296,11 +305,11 @@ JS = r"""
   var ICON_OK = '<svg viewBox="0 0 24 24" aria-hidden="true"><circle cx="12" cy="12" r="11" fill="#057642"/><path d="M7 12.5l3.2 3.2L17 9" stroke="#fff" stroke-width="2.2" fill="none"/></svg>';
   var ICON_ERR = '<svg viewBox="0 0 24 24" aria-hidden="true"><circle cx="12" cy="12" r="11" fill="#cc1016"/><path d="M12 6.5v7M12 16.5v1.5" stroke="#fff" stroke-width="2.4" fill="none"/></svg>';
   function toast(kind, text) {
-    var box = document.getElementById("toasts");
+    var box = byId("toasts");
     if (!box) return;
     var t = document.createElement("div");
     t.setAttribute("role", "alert");
-    t.className = "artdeco-toast artdeco-toast--" + kind;
+    t.className = cls("artdeco-toast") + " " + cls("artdeco-toast--" + kind);
     t.innerHTML = kind === "error" ? ICON_ERR : ICON_OK;
     var p = document.createElement("p");
     p.textContent = text;
@@ -309,7 +318,9 @@ JS = r"""
     setTimeout(function () { t.remove(); }, 15000);
   }
 
-  // Setting switches: save on change, revert if the server says no.
+  // Setting switches: save on change, revert if the server says no. A switch is a native
+  // checkbox (state in .checked, mirrored to aria-checked) or a <button role="switch">
+  // (state in aria-checked only).
   function csrfToken() {
     var m = document.cookie.match(/(?:^|;\s*)JSESSIONID="?([^";]+)"?/);
     if (m) return m[1];
@@ -317,15 +328,16 @@ JS = r"""
     return meta ? meta.content : "";
   }
   function showState(input, on) {
-    input.checked = on;
+    if (input instanceof HTMLInputElement) input.checked = on;
     input.setAttribute("aria-checked", on ? "true" : "false");
-    var text = input.parentNode.querySelector(".artdeco-toggle__text");
+    var text = input.parentNode.querySelector("." + cls("artdeco-toggle__text"));
     if (text) text.textContent = on ? S.on : S.off;
   }
   function wireSwitch(input) {
     var key = input.getAttribute("aria-labelledby");
-    input.addEventListener("change", function () {
-      var value = input.checked;
+    var native = input instanceof HTMLInputElement;
+    input.addEventListener(native ? "change" : "click", function () {
+      var value = native ? input.checked : input.getAttribute("aria-checked") !== "true";
       showState(input, value);
       input.disabled = true;
       fetch("/mypreferences/api/settings", {
@@ -348,7 +360,7 @@ JS = r"""
       });
     });
   }
-  document.querySelectorAll('input[role="switch"].artdeco-toggle__button').forEach(wireSwitch);
+  document.querySelectorAll('[role="switch"][aria-labelledby]').forEach(wireSwitch);
 
   // A switch that is not in the page's HTML: inserted a while after load.
   var late = document.getElementById("late-switch");
@@ -356,22 +368,23 @@ JS = r"""
     setTimeout(function () {
       var slot = document.getElementById("late-switch-slot");
       var frag = late.content.cloneNode(true);
-      var input = frag.querySelector('input[role="switch"]');
+      var input = frag.querySelector('[role="switch"]');
       slot.replaceWith(frag);
       if (input) wireSwitch(input);
       window.__replicaSwitchInsertedAt = performance.now();
     }, cfg.lateSwitchMs || 0);
   }
 
-  // A promotion that covers the page shortly after it loads.
+  // A promotion that covers the page shortly (cfg.promoDelayMs) after it loads.
   var promo = document.getElementById("promo-template");
   if (promo) {
     var showPromo = function () {
       setTimeout(function () {
         document.body.appendChild(promo.content.cloneNode(true));
-        var overlay = document.getElementById("promo-overlay");
+        var overlay = byId("promo-overlay");
         overlay.querySelector('button[aria-label]').addEventListener("click", function () { overlay.remove(); });
         overlay.querySelector("[data-promo-try]").addEventListener("click", function () { location.assign("/premium/"); });
+        window.__replicaPromoShownAt = performance.now();
       }, cfg.promoDelayMs || 0);
     };
     if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", showPromo);

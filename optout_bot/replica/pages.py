@@ -9,6 +9,7 @@ shared/reference/linkedin.md.
 
 from __future__ import annotations
 
+import functools
 import html
 import json
 import secrets
@@ -16,8 +17,16 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
+from optout_bot.replica import classnames
 from optout_bot.replica.assets import CSS, ICONS, JS, LOGO, NOT_FOUND_ART, WORDMARK, avatar_uri
-from optout_bot.replica.state import SETTINGS_BY_SLUG, Account, SettingDef
+from optout_bot.replica.state import (
+    AI_SETTING,
+    PROMO_DELAY_MS,
+    SETTINGS_BY_KEY,
+    SETTINGS_BY_SLUG,
+    Account,
+    SettingDef,
+)
 
 #: Settings categories, in the order of the left menu.
 CATEGORIES = ("account", "sign-in-and-security", "visibility", "privacy", "ads", "notifications")
@@ -116,8 +125,43 @@ def _placeholder_categories() -> dict[str, str]:
 
 PLACEHOLDER_CATEGORY = _placeholder_categories()
 
-#: How long after DOMContentLoaded the promotion modal appears.
-PROMO_DELAY_MS = 250
+#: With `Scenario.reordered_menus`, the section of Data privacy that the AI row moves to.
+AI_SECTION_REORDERED = "other-applications"
+
+
+def category_sections(
+    category: str, reordered: bool = False
+) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """A category's sections and rows, as the page lists them.
+
+    Reordered (a redesign): sections and the rows in each come in reverse order, and in Data
+    privacy the AI setting's row leaves "How LinkedIn uses your data" for a section of its
+    own at the end.
+    """
+    sections = CATEGORY_SECTIONS[category]
+    if not reordered:
+        return sections
+    ai_slug = SETTINGS_BY_KEY[AI_SETTING].slug
+    out = tuple(
+        (section, tuple(slug for slug in reversed(slugs) if slug != ai_slug))
+        for section, slugs in reversed(sections)
+    )
+    if any(ai_slug in slugs for _, slugs in sections):
+        out += ((AI_SECTION_REORDERED, (ai_slug,)),)
+    return out
+
+
+def menu_categories(reordered: bool = False) -> tuple[str, ...]:
+    """The settings menu: Data privacy first when reordered, the rest reversed."""
+    if not reordered:
+        return CATEGORIES
+    return ("privacy", *(c for c in reversed(CATEGORIES) if c != "privacy"))
+
+
+@functools.cache
+def renamed_css() -> str:
+    return classnames.rename_css(CSS)
+
 
 LEARN_MORE_HREF = "/help/linkedin/answer/a5538339"
 ARIA_CURRENT = ' aria-current="page"'
@@ -144,6 +188,12 @@ class PageContext:
     promo: bool = False
     #: The JSESSIONID value, also offered as <meta name="csrf-token">.
     csrf: str = ""
+    # The UI variant (see `Scenario`): how the switch is marked up, hashed class names,
+    # menus in another order, and when the promotion appears.
+    switch_markup: str = "checkbox"
+    renamed_classes: bool = False
+    reordered_menus: bool = False
+    promo_delay_ms: int = PROMO_DELAY_MS
 
     @property
     def profile_href(self) -> str:
@@ -166,16 +216,20 @@ def document(ctx: PageContext, title: str, body: str, config: dict[str, Any] | N
     promo = ""
     if ctx.promo:
         promo = _promo_template(ctx)
-        cfg["promoDelayMs"] = PROMO_DELAY_MS
+        cfg["promoDelayMs"] = ctx.promo_delay_ms
+    css = CSS
+    if ctx.renamed_classes:
+        css = renamed_css()
+        cfg.update(classnames.script_names())
     csrf = f'<meta name="csrf-token" content="{e(ctx.csrf)}">\n' if ctx.csrf else ""
-    return f"""<!DOCTYPE html>
+    page = f"""<!DOCTYPE html>
 <html lang="{e(ctx.language)}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{e(title + s["title_suffix"])}</title>
 {csrf}<link rel="icon" href="data:,">
-<style>{CSS}</style>
+<style>{css}</style>
 </head>
 <body class="{"mobile" if ctx.mobile else "desktop"}">
 {body}
@@ -186,6 +240,8 @@ def document(ctx: PageContext, title: str, body: str, config: dict[str, Any] | N
 </body>
 </html>
 """
+    # The stylesheet and the script contain no class or id attributes, only the markup does.
+    return classnames.rename_markup(page) if ctx.renamed_classes else page
 
 
 def _avatar(ctx: PageContext, alt: str = "", size: int = 24) -> str:
@@ -256,18 +312,29 @@ def global_nav(ctx: PageContext, active: str = "") -> str:
 def _me_menu(ctx: PageContext) -> str:
     s = ctx.s
     assert ctx.member is not None
+    account = (
+        ("/mypreferences/d/categories/account", s["me.settings"]),
+        ("/help/", s["me.help"]),
+        ("/mypreferences/d/settings/site-language", s["me.language"]),
+    )
+    manage = (
+        (f"{ctx.profile_href}recent-activity/all/", s["me.posts"]),
+        ("/my-items/posted-jobs/", s["me.job_posting"]),
+    )
+    sections = [(s["me.account"], account), (s["me.manage"], manage)]
+    if ctx.reordered_menus:
+        # Manage first, and Settings & Privacy last in its section.
+        sections = [(title, links[::-1]) for title, links in reversed(sections)]
+    menu = "\n".join(
+        f'<div class="me-section"><h3>{e(title)}</h3><ul>\n'
+        + "".join(f'<li><a href="{e(href)}">{e(text)}</a></li>\n' for href, text in links)
+        + "</ul></div>"
+        for title, links in sections
+    )
     return f"""<div id="me-menu" class="global-nav__me-content" hidden>
 <div class="me-profile">{_avatar(ctx, "", 56)}<div><strong>{e(ctx.member.name)}</strong><span class="muted">{e(s["member.headline"])}</span></div></div>
 <a class="artdeco-button me-view" href="{e(ctx.profile_href)}">{e(s["me.view_profile"])}</a>
-<div class="me-section"><h3>{e(s["me.account"])}</h3><ul>
-<li><a href="/mypreferences/d/categories/account">{e(s["me.settings"])}</a></li>
-<li><a href="/help/">{e(s["me.help"])}</a></li>
-<li><a href="/mypreferences/d/settings/site-language">{e(s["me.language"])}</a></li>
-</ul></div>
-<div class="me-section"><h3>{e(s["me.manage"])}</h3><ul>
-<li><a href="{e(ctx.profile_href)}recent-activity/all/">{e(s["me.posts"])}</a></li>
-<li><a href="/my-items/posted-jobs/">{e(s["me.job_posting"])}</a></li>
-</ul></div>
+{menu}
 <div class="me-section"><ul><li><a href="/m/logout/">{e(s["me.sign_out"])}</a></li></ul></div>
 </div>"""
 
@@ -276,6 +343,15 @@ def mobile_top_bar(ctx: PageContext) -> str:
     """The mobile top bar: profile photo (opens the drawer), search, messaging."""
     s = ctx.s
     assert ctx.member is not None
+    links = [
+        (ctx.profile_href, s["m.view_profile"]),
+        ("/mypreferences/m/home", s["m.settings"]),
+        ("/help/", s["m.help"]),
+    ]
+    if ctx.reordered_menus:
+        links.reverse()
+    links.append(("/m/logout/", s["m.sign_out"]))
+    drawer = "\n".join(f'<li><a href="{e(href)}">{e(text)}</a></li>' for href, text in links)
     return f"""<header id="global-nav" class="m-topbar">
 <button type="button" class="m-topbar__avatar" aria-label="{e(s["m.open_menu"])}" aria-expanded="false" data-drawer-open>{_avatar(ctx, "", 32)}</button>
 <div class="global-nav__search">{ICONS["search"]}<input type="search" placeholder="{e(s["nav.search"])}" aria-label="{e(s["nav.search"])}"></div>
@@ -286,10 +362,7 @@ def mobile_top_bar(ctx: PageContext) -> str:
 <button type="button" class="m-drawer__close" aria-label="{e(s["m.close_menu"])}" data-drawer-close>{ICONS["close"]}</button>
 <div class="m-drawer__profile">{_avatar(ctx, "", 64)}<strong>{e(ctx.member.name)}</strong><span class="muted">{e(s["member.headline"])}</span></div>
 <ul>
-<li><a href="{e(ctx.profile_href)}">{e(s["m.view_profile"])}</a></li>
-<li><a href="/mypreferences/m/home">{e(s["m.settings"])}</a></li>
-<li><a href="/help/">{e(s["m.help"])}</a></li>
-<li><a href="/m/logout/">{e(s["m.sign_out"])}</a></li>
+{drawer}
 </ul>
 </nav>"""
 
@@ -363,7 +436,7 @@ def _settings_nav(ctx: PageContext, variant: str, current: str = "") -> str:
         f'<li><a href="/mypreferences/{variant}/categories/{cat}"'
         f"{ARIA_CURRENT if cat == current else ''}>"
         f"{ICONS[_CATEGORY_ICON[cat]]}<span>{e(s['category'][cat])}</span></a></li>"
-        for cat in CATEGORIES
+        for cat in menu_categories(ctx.reordered_menus)
     )
     return f'<nav aria-label="{e(s["settings.nav"])}" class="settings-nav"><ul>{items}</ul></nav>'
 
@@ -403,7 +476,7 @@ def _sections(
     ctx: PageContext, variant: str, category: str, values: dict[str, bool], hidden: frozenset[str]
 ) -> str:
     out = []
-    for section, slugs in CATEGORY_SECTIONS[category]:
+    for section, slugs in category_sections(category, ctx.reordered_menus):
         rows = "".join(
             _row(ctx, variant, slug, values)
             for slug in slugs
@@ -451,11 +524,23 @@ def mobile_settings_home(ctx: PageContext) -> str:
 
 def switch_html(ctx: PageContext, key: str, label: str, checked: bool) -> str:
     """The switch as LinkedIn marks it up: a native checkbox with role="switch", named by the
-    label whose id is the setting key (the same in every language)."""
+    label whose id is the setting key (the same in every language).
+
+    With switch_markup "aria-button" it is a <button role="switch" aria-checked> instead (no
+    input), still named by the same label.
+    """
     ember = f"ember-{100 + secrets.randbelow(9900)}"
     state = ctx.s["settings.on"] if checked else ctx.s["settings.off"]
+    aria_checked = "true" if checked else "false"
+    if ctx.switch_markup == "aria-button":
+        control = (
+            f'<button type="button" role="switch" id="{ember}" class="artdeco-toggle__button" '
+            f'aria-checked="{aria_checked}" aria-labelledby="{e(key)}"></button>'
+        )
+    else:
+        control = f"""<input role="switch" type="checkbox" id="{ember}" class="artdeco-toggle__button" data-artdeco-toggle-button="true" aria-labelledby="{e(key)}" aria-checked="{aria_checked}"{" checked" if checked else ""}>"""
     return f"""<div class="toggle-row">
-<input role="switch" type="checkbox" id="{ember}" class="artdeco-toggle__button" data-artdeco-toggle-button="true" aria-labelledby="{e(key)}" aria-checked="{"true" if checked else "false"}"{" checked" if checked else ""}>
+{control}
 <span class="artdeco-toggle__text" aria-hidden="true">{e(state)}</span>
 <label id="{e(key)}" for="{ember}">{e(label)}</label>
 </div>"""

@@ -31,8 +31,10 @@ from optout_bot.replica.state import (
     DEFAULT_ACCOUNT,
     LOGGED_OUT_REDIRECTS,
     LOGIN_STALE_S,
+    PROMO_PAGES,
     SETTINGS_BY_KEY,
     SETTINGS_BY_SLUG,
+    SWITCH_MARKUPS,
     Account,
     ReplicaState,
     Scenario,
@@ -366,15 +368,27 @@ class _Handler(BaseHTTPRequestHandler):
             self._set_cookie(CSRF_COOKIE, f'"{value}"', http_only=False, max_age=SESSION_MAX_AGE_S)
         return value
 
-    def _ctx(self, account: Account | None, mobile: bool | None = None) -> pages.PageContext:
-        language = self.scenario.language
+    def _ctx(
+        self, account: Account | None, mobile: bool | None = None, page: str | None = None
+    ) -> pages.PageContext:
+        """What a page needs; `page` names it for `Scenario.promo_at` (see PROMO_PAGES)."""
+        scenario = self.scenario
+        _check_choice("switch_markup", scenario.switch_markup, SWITCH_MARKUPS)
+        if scenario.promo_at is not None:
+            _check_choice("promo_at", scenario.promo_at, PROMO_PAGES)
+        language = scenario.language
+        promo = scenario.promo_dialog or (page is not None and page == scenario.promo_at)
         return pages.PageContext(
             s=strings_for(language),
             language=language,
             member=account,
             mobile=self._mobile_ua if mobile is None else mobile,
-            promo=self.scenario.promo_dialog and account is not None,
+            promo=promo and account is not None,
             csrf=self._csrf() if account is not None else "",
+            switch_markup=scenario.switch_markup,
+            renamed_classes=scenario.renamed_classes,
+            reordered_menus=scenario.reordered_menus,
+            promo_delay_ms=min(max(int(scenario.promo_delay_ms), 0), MAX_SLOW_MS),
         )
 
     def _member(self) -> Account | None:
@@ -393,10 +407,7 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _logged_out_location(self, original: str) -> str:
         kind = self.scenario.logged_out_redirect
-        if kind not in LOGGED_OUT_REDIRECTS:
-            raise ValueError(
-                f"Scenario.logged_out_redirect is {kind!r}; expected one of {LOGGED_OUT_REDIRECTS}"
-            )
+        _check_choice("logged_out_redirect", kind, LOGGED_OUT_REDIRECTS)
         if kind == "uas":
             return "/uas/login?" + urlencode({"session_redirect": original})
         if kind == "login":
@@ -415,7 +426,7 @@ class _Handler(BaseHTTPRequestHandler):
     def feed(self, match: re.Match[str]) -> None:
         account = self._member()
         if account:
-            self._html(pages.feed_page(self._ctx(account)))
+            self._html(pages.feed_page(self._ctx(account, page="feed")))
 
     def member_placeholder(self, match: re.Match[str]) -> None:
         account = self._member()
@@ -435,7 +446,10 @@ class _Handler(BaseHTTPRequestHandler):
             return self._not_found()
         account = self._member()
         if account:
-            ctx = self._ctx(account, mobile=variant == "m")
+            # Desktop's "Settings & Privacy" lands on Account preferences: the hub.
+            hub = variant == "d" and category == "account"
+            name = "hub" if hub else "privacy" if category == "privacy" else None
+            ctx = self._ctx(account, mobile=variant == "m", page=name)
             page = pages.category_page(
                 ctx, variant, category, self.state.settings_of(account.email), self._hidden()
             )
@@ -444,7 +458,7 @@ class _Handler(BaseHTTPRequestHandler):
     def mobile_home(self, match: re.Match[str]) -> None:
         account = self._member()
         if account:
-            self._html(pages.mobile_settings_home(self._ctx(account, mobile=True)))
+            self._html(pages.mobile_settings_home(self._ctx(account, mobile=True, page="hub")))
 
     def setting(self, match: re.Match[str]) -> None:
         variant, slug = match.group(1), match.group(2)
@@ -454,7 +468,7 @@ class _Handler(BaseHTTPRequestHandler):
         account = self._member()
         if not account:
             return
-        ctx = self._ctx(account, mobile=variant == "m")
+        ctx = self._ctx(account, mobile=variant == "m", page="setting" if setting else None)
         if setting is None:
             category = pages.PLACEHOLDER_CATEGORY[slug]
             return self._html(pages.placeholder_setting_page(ctx, variant, slug, category))
@@ -565,6 +579,11 @@ class _Handler(BaseHTTPRequestHandler):
         self.state.end_session(self.cookies.get(SESSION_COOKIE))
         self._set_cookie(SESSION_COOKIE, "", http_only=True, max_age=0)
         self._redirect("/?trk=guest_homepage-basic_nav-header-signin")
+
+
+def _check_choice(field: str, value: object, choices: tuple[str, ...]) -> None:
+    if value not in choices:
+        raise ValueError(f"Scenario.{field} is {value!r}; expected one of {choices}")
 
 
 #: First path segment -> the top-bar item it highlights.

@@ -20,6 +20,16 @@ DEFAULT_NAME = "Jane Doe"
 #: Where a member page sends a visitor without a valid session (all three have been seen).
 LOGGED_OUT_REDIRECTS = ("authwall", "uas", "login")
 
+#: Pages `Scenario.promo_at` can name: the feed, the settings hub (desktop: Account
+#: preferences, where "Settings & Privacy" lands; mobile: the Settings home), the Data privacy
+#: list, and a setting's page.
+PROMO_PAGES = ("feed", "hub", "privacy", "setting")
+#: How long after DOMContentLoaded the promotion modal appears, unless the scenario says.
+PROMO_DELAY_MS = 250
+#: How a setting's switch is marked up: LinkedIn's native checkbox with role="switch", or a
+#: <button role="switch" aria-checked> as ARIA-first design systems render it.
+SWITCH_MARKUPS = ("checkbox", "aria-button")
+
 #: A login page that has not polled for this long is no longer "waiting" (its tab was closed).
 #: Background tabs poll at least once a second (Chromium's timer throttling), so this is generous.
 LOGIN_STALE_S = 5.0
@@ -41,14 +51,31 @@ class Scenario:
     slow_ms: int = 0
     #: The setting page's switch is inserted by script this many milliseconds after load.
     late_switch_ms: int = 0
-    #: A "Try Premium" modal covers member pages shortly after they load.
+    #: A "Try Premium" modal covers every member page shortly after it loads.
     promo_dialog: bool = False
     #: Where a logged-out visit to a member page goes: "authwall", "uas" or "login".
     logged_out_redirect: str = "authwall"
     #: Signed-in member pages redirect to a security check under /checkpoint/challenge/.
     security_check: bool = False
-    #: UI language; a key of `optout_bot.replica.strings.STRINGS`.
+    #: UI language; a key of `optout_bot.replica.strings.STRINGS` ("en", "de").
     language: str = "en"
+
+    # UI variants: a redesign the flows must survive. URLs, roles and the switch's
+    # aria-labelledby stay as they are; markup, class names, wording and order change.
+
+    #: One of SWITCH_MARKUPS: "aria-button" renders the switch as <button role="switch">.
+    switch_markup: str = "checkbox"
+    #: Every class name (and the ids that only serve styling and scripts, #global-nav among
+    #: them) is hashed, like a new build of a CSS-in-JS design system.
+    renamed_classes: bool = False
+    #: The Me menu, the mobile drawer, the settings menu and every settings list come in
+    #: another order, and Data privacy's AI row moves to a section of its own.
+    reordered_menus: bool = False
+    #: The promotion modal appears on this one page (one of PROMO_PAGES), a promotion "at an
+    #: arbitrary step"; `promo_dialog` still means every member page.
+    promo_at: str | None = None
+    #: How long after load the promotion modal appears.
+    promo_delay_ms: int = PROMO_DELAY_MS
 
 
 @dataclass(frozen=True)

@@ -1,8 +1,9 @@
 """Every user-visible string of the replica, one dict per UI language.
 
-To add a language, copy the "en" dict under its code (e.g. "de") and translate the values;
-`Scenario.language` picks it. Keys are the same in every language, so a missing one fails
-loudly (KeyError) instead of showing English by accident.
+To add a language, copy the "en" dict under its code and translate the values;
+`Scenario.language` picks it. Keys are the same in every language (a test checks), so a missing
+one fails loudly (KeyError) instead of showing English by accident. URLs are not strings: they
+are the same in every language, as on LinkedIn.
 """
 
 from __future__ import annotations
@@ -101,6 +102,8 @@ EN: dict[str, Any] = {
         "profile-data": "Profile data",
         "third-party-data": "Third-party data",
         "notifications-received": "Notifications you receive",
+        # Only with Scenario.reordered_menus: where Data privacy's AI row moves to.
+        "other-applications": "Other applications",
     },
     "row": {
         "name-location-industry": "Name, location, and industry",
@@ -275,7 +278,297 @@ EN: dict[str, Any] = {
     "page.language": "Language",
 }
 
-STRINGS: dict[str, dict[str, Any]] = {"en": EN}
+#: German, as LinkedIn words it (formal "Sie"). Where a name matters to a flow: "Ich" (Me),
+#: "Einstellungen & Datenschutz" (Settings & Privacy), "Datenschutz" (Data privacy),
+#: "Daten zur Verbesserung generativer KI" (the setting), "Ein"/"Aus" (On/Off).
+DE: dict[str, Any] = {
+    "brand": "LinkedIn",
+    "title_suffix": " | LinkedIn",
+    # Global navigation (desktop top bar)
+    "nav.primary": "Hauptnavigation",
+    "nav.search": "Suche",
+    "nav.home": "Startseite",
+    "nav.network": "Mein Netzwerk",
+    "nav.jobs": "Jobs",
+    "nav.messaging": "Nachrichten",
+    "nav.notifications": "Mitteilungen",
+    "nav.me": "Ich",
+    "nav.business": "Für Unternehmen",
+    # The Me menu
+    "me.view_profile": "Profil anzeigen",
+    "me.account": "Konto",
+    "me.settings": "Einstellungen & Datenschutz",
+    "me.help": "Hilfe",
+    "me.language": "Sprache",
+    "me.manage": "Verwalten",
+    "me.posts": "Beiträge & Aktivitäten",
+    "me.job_posting": "Konto für Stellenanzeigen",
+    "me.sign_out": "Abmelden",
+    "member.headline": "Produktdesignerin bei Example Corp",
+    "member.location": "Dublin, Irland",
+    # Mobile top bar and drawer
+    "m.open_menu": "Navigationsmenü öffnen",
+    "m.close_menu": "Navigationsmenü schließen",
+    "m.drawer": "Navigationsleiste",
+    "m.view_profile": "Profil anzeigen",
+    "m.settings": "Einstellungen",
+    "m.help": "Hilfe",
+    "m.sign_out": "Abmelden",
+    "m.post": "Beitrag",
+    # Feed
+    "feed.title": "Feed",
+    "feed.start_post": "Beitrag beginnen",
+    "feed.profile_viewers": "Profilbesucher",
+    "feed.post_impressions": "Beitragsimpressionen",
+    "feed.news": "LinkedIn News",
+    "feed.news_items": [
+        "Tech-Branche stellt wieder mehr ein",
+        "Die Vier-Tage-Woche, ein Jahr danach",
+        "Worauf Recruiter jetzt achten",
+    ],
+    "feed.posts": [
+        (
+            "Alex Rivera",
+            "Engineering Manager bei Northwind",
+            "Heute haben wir unser Barrierefreiheits-Audit abgeschlossen. Kleine Korrekturen, "
+            "große Wirkung: Beschriftungen an jedem Bedienelement und ein Fokus, den man "
+            "wirklich sieht.",
+        ),
+        (
+            "Priya Shah",
+            "Datenschutzbeauftragte",
+            "Erinnerung fürs Wochenende: Ein Blick in die Kontoeinstellungen lohnt sich ab und "
+            "zu. Voreinstellungen ändern sich.",
+        ),
+    ],
+    "feed.like": "Gefällt mir",
+    "feed.comment": "Kommentieren",
+    "feed.repost": "Reposten",
+    "feed.send": "Senden",
+    # Settings
+    "settings.title": "Einstellungen",
+    "settings.nav": "Einstellungen",
+    "settings.back": "Zurück",
+    "settings.on": "Ein",
+    "settings.off": "Aus",
+    "settings.saved": "Ihre Einstellung wurde aktualisiert.",
+    "settings.save_failed": "Etwas ist schiefgelaufen. Bitte versuchen Sie es erneut.",
+    "settings.placeholder": "Auf dieser Seite gibt es nichts zu ändern.",
+    "settings.learn_more": "Weitere Informationen",
+    "category": {
+        "account": "Kontoeinstellungen",
+        "sign-in-and-security": "Anmeldung & Sicherheit",
+        "visibility": "Sichtbarkeit",
+        "privacy": "Datenschutz",
+        "ads": "Werbedaten",
+        "notifications": "Mitteilungen",
+    },
+    "section": {
+        "profile-information": "Profilinformationen",
+        "display": "Anzeige",
+        "general-preferences": "Allgemeine Einstellungen",
+        "account-access": "Kontozugriff",
+        "profile-network": "Sichtbarkeit Ihres Profils & Netzwerks",
+        "data-uses": "Wie LinkedIn Ihre Daten nutzt",
+        "who-can-reach-you": "Wer Sie kontaktieren kann",
+        "profile-data": "Profildaten",
+        "third-party-data": "Daten von Dritten",
+        "notifications-received": "Mitteilungen, die Sie erhalten",
+        "other-applications": "Andere Anwendungen",
+    },
+    "row": {
+        "name-location-industry": "Name, Standort und Branche",
+        "demographic-info": "Persönliche demografische Angaben",
+        "verifications": "Verifizierungen",
+        "dark-mode": "Dunkelmodus",
+        "site-language": "Sprache",
+        "content-language": "Sprache der Inhalte",
+        "autoplay-videos": "Videos automatisch abspielen",
+        "email-addresses": "E-Mail-Adressen",
+        "phone-numbers": "Telefonnummern",
+        "change-password": "Passwort ändern",
+        "where-signed-in": "Wo Sie angemeldet sind",
+        "two-step-verification": "Zweistufige Verifizierung",
+        "profile-viewing-options": "Optionen für das Anzeigen von Profilen",
+        "edit-public-profile": "Öffentliches Profil bearbeiten",
+        "email-visibility": "Wer Ihre E-Mail-Adresse sehen oder herunterladen kann",
+        "connections-visibility": "Kontakte",
+        "manage-data-and-activity": "Ihre Daten und Aktivitäten verwalten",
+        "download-your-data": "Kopie Ihrer Daten anfordern",
+        "search-history": "Suchverlauf",
+        "invitations": "Kontaktanfragen",
+        "messages": "Nachrichten",
+        "research-invites": "Einladungen zu Studien",
+        "searching-for-a-job": "Jobsuche",
+        "connecting-with-others": "Vernetzen mit anderen",
+        "posting-and-commenting": "Posten und Kommentieren",
+        "messaging-notifications": "Nachrichten",
+    },
+    "row_value": {
+        "dark-mode": "Geräteeinstellungen",
+        "site-language": "Deutsch",
+        "autoplay-videos": "Ein",
+        "where-signed-in": "1 Sitzung",
+        "two-step-verification": "Aus",
+    },
+    # Switch-type settings: page title, question, switch label, helper text.
+    "setting": {
+        "allowDataForGenerativeAI": {
+            "title": "Daten zur Verbesserung generativer KI",
+            "question": (
+                "Darf LinkedIn Ihre personenbezogenen Daten und die Inhalte, die Sie auf "
+                "LinkedIn erstellen, verwenden, um generative KI-Modelle zu trainieren, die "
+                "Inhalte erstellen?"
+            ),
+            "label": "Meine Daten für das Training von KI-Modellen zur Erstellung von Inhalten "
+            "verwenden",
+            "help": (
+                "Diese Einstellung gilt für das Training generativer KI-Modelle, die Inhalte "
+                "erstellen, etwa vorgeschlagene Beiträge oder Nachrichten. Wenn Sie sie "
+                "ausschalten, endet das künftige Training; bereits erfolgtes Training bleibt "
+                "davon unberührt. Den Inhalt Ihrer privaten Nachrichten verwenden wir nicht "
+                "für das Training dieser Modelle."
+            ),
+        },
+        "allowAnonymizedDataResearch": {
+            "title": "Sozial-, Wirtschafts- und Arbeitsplatzforschung",
+            "question": (
+                "Darf LinkedIn Ihre Daten für Sozial-, Wirtschafts- und Arbeitsplatzforschung "
+                "verwenden und mit vertrauenswürdigen Dritten teilen?"
+            ),
+            "label": "Verwendung meiner Daten für Sozial-, Wirtschafts- und "
+            "Arbeitsplatzforschung erlauben",
+            "help": (
+                "Forschungspartner erhalten nur Daten, die Sie nicht direkt identifizieren, "
+                "und nur unter Verträgen, die ihre Verwendung einschränken."
+            ),
+        },
+        "shareDataWithTrustedPartners": {
+            "title": "Datenweitergabe an ausgewählte Partner",
+            "question": "Darf LinkedIn Ihre Daten für Werbung an ausgewählte Partner weitergeben?",
+            "label": "Meine Daten an ausgewählte Partner weitergeben",
+            "help": "Zu den Partnern gehören Microsoft-Tochterunternehmen, die in unserem "
+            "Auftrag Anzeigen schalten.",
+        },
+        "allowLinkedInAudienceNetwork": {
+            "title": "Anzeigen außerhalb von LinkedIn",
+            "question": "Darf LinkedIn Ihnen auf anderen Websites und in Apps relevante "
+            "Anzeigen zeigen?",
+            "label": "Mir Anzeigen außerhalb von LinkedIn zeigen",
+            "help": "Sie sehen auf anderen Websites womöglich weiterhin Anzeigen; sie beruhen "
+            "dann nur nicht auf LinkedIn.",
+        },
+        "allowUseOfThirdPartyData": {
+            "title": "Interaktionen mit Unternehmen",
+            "question": (
+                "Darf LinkedIn Informationen, die Unternehmen mit uns teilen, verwenden, um "
+                "Ihnen Anzeigen zu zeigen?"
+            ),
+            "label": "Meine Interaktionen mit Unternehmen für Anzeigen verwenden",
+            "help": "Unternehmen teilen etwa Website-Besuche oder E-Mail-Anmeldungen.",
+        },
+        "allowIpToPersonalizeAds": {
+            "title": "Anzeigen nach abgeleitetem Standort",
+            "question": "Darf LinkedIn Ihren abgeleiteten Standort verwenden, um Ihnen "
+            "relevante Anzeigen zu zeigen?",
+            "label": "Meinen abgeleiteten Standort für Anzeigen verwenden",
+            "help": "Wir leiten Ihren Standort aus Ihrer IP-Adresse und Ihren Aktivitäten ab.",
+        },
+        "allowAdsByAge": {
+            "title": "Anzeigen nach Altersgruppe",
+            "question": "Darf LinkedIn Ihre Altersgruppe verwenden, um Ihnen relevante "
+            "Anzeigen zu zeigen?",
+            "label": "Meine Altersgruppe für Anzeigen verwenden",
+            "help": "Ihre Altersgruppe wird aus Ihrem Profil abgeleitet.",
+        },
+        "allowAdsByGender": {
+            "title": "Anzeigen nach abgeleitetem Geschlecht",
+            "question": "Darf LinkedIn Ihr abgeleitetes Geschlecht verwenden, um Ihnen "
+            "relevante Anzeigen zu zeigen?",
+            "label": "Mein abgeleitetes Geschlecht für Anzeigen verwenden",
+            "help": "Wir leiten das Geschlecht aus Ihrem Profil und Ihren Aktivitäten ab.",
+        },
+        "allowConversionTrackings": {
+            "title": "Daten für Anzeigen-Insights",
+            "question": "Darf LinkedIn Ihre Aktionen auf Websites von Werbetreibenden "
+            "verwenden, um Anzeigen zu messen?",
+            "label": "Meine Aktionen für Anzeigen-Insights verwenden",
+            "help": "Werbetreibende sehen zusammengefasste Ergebnisse, nie, wer Sie sind.",
+        },
+        "allowProfileAndActivityDataForMarketingAds": {
+            "title": "Marketingaktionen",
+            "question": "Darf LinkedIn Ihre Profil- und Aktivitätsdaten für sein eigenes "
+            "Marketing verwenden?",
+            "label": "Meine Profil- und Aktivitätsdaten für das Marketing von LinkedIn verwenden",
+            "help": "Dies betrifft Anzeigen für LinkedIns eigene Produkte auf anderen Websites.",
+        },
+    },
+    # Promotion dialog
+    "promo.title": "Premium gratis testen",
+    "promo.text": (
+        "Finden Sie schneller einen Job, sehen Sie, wer Ihr Profil angesehen hat, und "
+        "schreiben Sie Recruitern – 1 Monat Premium gratis."
+    ),
+    "promo.try": "Jetzt testen",
+    "promo.dismiss": "Schließen",
+    "premium.title": "LinkedIn Premium",
+    "premium.text": "Premium-Angebote sind nicht Teil dieser Seite.",
+    # Login, authwall, checkpoint, logged-out home
+    "login.page_title": "LinkedIn Login, Einloggen",
+    "login.title": "Einloggen",
+    "login.subtitle": "Bleiben Sie über Ihre berufliche Welt auf dem Laufenden",
+    "login.email": "E-Mail-Adresse oder Telefon",
+    "login.password": "Passwort",
+    "login.forgot": "Passwort vergessen?",
+    "login.submit": "Einloggen",
+    "login.or": "oder",
+    "login.app_hint": "Sie können diese Anmeldung auch in der LinkedIn App auf Ihrem "
+    "Smartphone bestätigen.",
+    "login.waiting": "Warten auf Bestätigung…",
+    "login.new": "Neu bei LinkedIn?",
+    "login.join": "Jetzt Mitglied werden",
+    "login.error_empty": "Bitte geben Sie eine E-Mail-Adresse oder Telefonnummer und ein "
+    "Passwort ein.",
+    "authwall.page_title": "Registrieren",
+    "authwall.title": "Bei LinkedIn anmelden",
+    "authwall.text": (
+        "Loggen Sie sich ein oder werden Sie Mitglied, um diese Seite zu sehen und das Beste "
+        "aus Ihrem Berufsleben zu machen."
+    ),
+    "authwall.sign_in": "Einloggen",
+    "authwall.join": "Jetzt Mitglied werden",
+    "signup.title": "Holen Sie das Beste aus Ihrem Berufsleben heraus",
+    "signup.text": "Neue Konten können hier nicht erstellt werden. Loggen Sie sich stattdessen "
+    "ein.",
+    "home.title": "Willkommen in Ihrer beruflichen Community",
+    "home.sign_in": "Einloggen",
+    "checkpoint.page_title": "Sicherheitsüberprüfung",
+    "checkpoint.title": "Wir führen eine kurze Sicherheitsprüfung durch",
+    "checkpoint.text": "Uns sind ungewöhnliche Aktivitäten aufgefallen. Bitte bestätigen Sie, "
+    "dass Sie es wirklich sind.",
+    "checkpoint.verify": "Bestätigen",
+    # Not found
+    "notfound.page_title": "Seite nicht gefunden",
+    "notfound.title": "Seite nicht gefunden",
+    "notfound.text": (
+        "Hoppla! Diese Seite existiert nicht. Bitte überprüfen Sie die URL oder kehren Sie zu "
+        "Ihrem LinkedIn Feed zurück."
+    ),
+    "notfound.home": "Zu Ihrem Feed",
+    # Generic member placeholder pages (My Network, Jobs, profile, help, ...)
+    "placeholder.text": "Diese Seite hat in dieser Version der Website keinen Inhalt.",
+    "page.network": "Mein Netzwerk",
+    "page.jobs": "Jobs",
+    "page.messaging": "Nachrichten",
+    "page.notifications": "Mitteilungen",
+    "page.profile": "Profil",
+    "page.help": "Hilfebereich",
+    "page.activity": "Beiträge & Aktivitäten",
+    "page.job_posting": "Konto für Stellenanzeigen",
+    "page.language": "Sprache",
+}
+
+STRINGS: dict[str, dict[str, Any]] = {"en": EN, "de": DE}
 
 
 def strings_for(language: str) -> dict[str, Any]:
