@@ -223,8 +223,6 @@ def build_parser() -> argparse.ArgumentParser:
     validate.add_argument("files", metavar="FILE", nargs="+", type=Path)
     validate.set_defaults(handler=cmd_validate)
 
-    flows = add("flows", "list the bundled flows", "List the bundled flows.")
-    flows.set_defaults(handler=cmd_flows)
 
     doctor = add(
         "doctor",
@@ -306,23 +304,6 @@ def cmd_validate(args: argparse.Namespace) -> int:
     if bad:
         print(f"{bad} of {len(args.files)} flow file(s) invalid", file=sys.stderr)
         return Status.INVALID.exit_code
-    return 0
-
-
-def cmd_flows(args: argparse.Namespace) -> int:
-    from optout_bot.flow import FlowErrors, load_flow
-
-    rows = [("ID", "SITE", "SETTING", "PLATFORMS", "VERSION")]
-    for flow_id, path in catalog.bundled_flows().items():
-        try:
-            flow = load_flow(path)
-        except FlowErrors as errors:
-            rows.append((flow_id, "?", f"(invalid: {errors.errors[0]})", "", ""))
-            continue
-        rows.append((flow.id, flow.site, flow.setting, ",".join(flow.platforms), flow.version))
-    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
-    for row in rows:
-        print("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip())
     return 0
 
 
