@@ -223,7 +223,6 @@ def build_parser() -> argparse.ArgumentParser:
     validate.add_argument("files", metavar="FILE", nargs="+", type=Path)
     validate.set_defaults(handler=cmd_validate)
 
-
     doctor = add(
         "doctor",
         "show which browser and folders optout-bot would use",

@@ -47,10 +47,21 @@ class _OneLine(logging.Handler):
         print(f"  ! playwright: {record.getMessage()}{detail}", file=self.stream)
 
 
+class _CurrentStderr:
+    """Whatever sys.stderr is at the time of writing (it is swapped by tests and tools that
+    capture output; a stream captured at configure time may be closed by then)."""
+
+    def write(self, text: str) -> int:
+        return sys.stderr.write(text)
+
+    def flush(self) -> None:
+        sys.stderr.flush()
+
+
 def configure(fmt: str = "human", stream: TextIO | None = None, verbose: bool = True) -> None:
-    stream = stream or sys.stderr
+    out: Any = stream or _CurrentStderr()
     playwright_log = logging.getLogger("playwright")
-    playwright_log.handlers = [_OneLine(stream)]
+    playwright_log.handlers = [_OneLine(out)]
     playwright_log.propagate = False
     processors: list[Any] = [structlog.processors.add_log_level]
     if fmt == "json":
@@ -63,6 +74,6 @@ def configure(fmt: str = "human", stream: TextIO | None = None, verbose: bool = 
     structlog.configure(
         processors=processors,
         wrapper_class=structlog.make_filtering_bound_logger(10 if verbose else 30),
-        logger_factory=structlog.PrintLoggerFactory(file=stream),
+        logger_factory=structlog.PrintLoggerFactory(file=out),
         cache_logger_on_first_use=False,
     )
