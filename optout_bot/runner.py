@@ -231,6 +231,8 @@ class FlowRunner:
         url = self.flow.setting_url.get(self.options.platform)
         if stop.status is not Status.FLOW_BROKEN or stop.final or not url:
             return False
+        if (self.ctx.net.last_document_status or 0) >= 500:
+            return False  # the site is down, not redesigned: another URL will not help
         if isinstance(step, (m.Goto, m.GotoSetting)) or self.result.route:
             return False
         log.warning(
@@ -300,8 +302,8 @@ class FlowRunner:
             raise RunStop(
                 Status.FLOW_BROKEN,
                 f"the switch '{self.flow.switch.label}' was not found {when} "
-                f"({target.describe()}); its state is unknown. The page may have changed: "
-                "the flow needs an update",
+                f"({target.describe()}){self._http_note()}; its state is unknown. The page "
+                "may have changed: the flow needs an update",
             )
         if found.index > 0:
             log.warning(
@@ -578,13 +580,20 @@ class FlowRunner:
         self.result.reason += ". What to do: " + "; ".join(hints)
         log.warning("diagnosis saved", folder=str(folder))
 
-    def _broken(self, step: m.Step, index: int, total: int, reason: str) -> str:
+    def _http_note(self) -> str:
         status = self.ctx.net.last_document_status
-        http = f" (the page answered HTTP {status})" if status and status >= 400 else ""
+        if not status or status < 400:
+            return ""
+        if status >= 500:
+            return f" ({self.flow.site} answered HTTP {status}: the site may be down; try later)"
+        return f" (the page answered HTTP {status})"
+
+    def _broken(self, step: m.Step, index: int, total: int, reason: str) -> str:
         where = f" at {step.mark}" if step.mark else ""
         return (
-            f"step {index}/{total} ({actions.describe(step)}{where}) failed: {reason}{http}. "
-            "The page is not as the flow expects; the flow may need an update"
+            f"step {index}/{total} ({actions.describe(step)}{where}) failed: {reason}"
+            f"{self._http_note()}. The page is not as the flow expects; the flow may need an "
+            "update"
         )
 
     def _shoot(self, found: locators.Found | None, name: str) -> None:

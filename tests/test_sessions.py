@@ -134,6 +134,7 @@ def test_logged_out_over_cdp_is_exit_4(run_cli, replica, playwright, chromium_pa
             "--no-sandbox",
             *QUIET_ARGS,
             *replica.chromium_args(),
+            "about:blank",  # a window to work in, as a person's browser has
         ],
         stderr=subprocess.PIPE,
         text=True,

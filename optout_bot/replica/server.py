@@ -277,6 +277,11 @@ class _Handler(BaseHTTPRequestHandler):
         slow_ms = min(max(int(self.scenario.slow_ms), 0), MAX_SLOW_MS)
         if slow_ms:
             time.sleep(slow_ms / 1000)
+        self.out_cookies: list[str] = []
+        if self.scenario.outage_status:
+            body = b"<!DOCTYPE html><title>LinkedIn</title><h1>Something went wrong</h1>"
+            self._send(self.scenario.outage_status, body, "text/html; charset=utf-8")
+            return
         parts = urlsplit(self.path)
         self.route_path = parts.path
         self.query = {k: v[-1] for k, v in parse_qs(parts.query).items()}

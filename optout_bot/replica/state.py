@@ -49,6 +49,8 @@ class Scenario:
     not_offered: bool = False
     #: Every response is delayed by this many milliseconds (server side).
     slow_ms: int = 0
+    #: When non-zero, every request is answered with this HTTP status (an outage).
+    outage_status: int = 0
     #: The setting page's switch is inserted by script this many milliseconds after load.
     late_switch_ms: int = 0
     #: A "Try Premium" modal covers every member page shortly after it loads.
