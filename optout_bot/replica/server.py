@@ -286,7 +286,6 @@ class _Handler(BaseHTTPRequestHandler):
         self.route_path = parts.path
         self.query = {k: v[-1] for k, v in parse_qs(parts.query).items()}
         self.cookies = self._parse_cookies()
-        self.out_cookies: list[str] = []
         try:
             for pattern, handler in routes:
                 match = pattern.fullmatch(self.route_path)
