@@ -125,6 +125,16 @@ def _output_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
+class HelpFormatter(argparse.HelpFormatter):
+    """Wraps prose to the terminal; keeps text that has line breaks of its own (the exit-code
+    table, examples) as written."""
+
+    def _fill_text(self, text: str, width: int, indent: str) -> str:
+        if "\n" in text:
+            return "".join(indent + line for line in text.splitlines(keepends=True))
+        return super()._fill_text(text, width, indent)
+
+
 def _positive_float(text: str) -> float:
     try:
         value = float(text)
@@ -143,23 +153,12 @@ def build_parser() -> argparse.ArgumentParser:
         epilog=EXIT_CODES_HELP
         + "\nexamples:\n  optout-bot demo\n  optout-bot run linkedin-ai-training\n"
         "  optout-bot verify linkedin-ai-training --headless --json",
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        formatter_class=HelpFormatter,
         # Scripts rely on exact flags; a typo like --headles must not pass as --headless.
         allow_abbrev=False,
     )
     parser.add_argument("--version", action="version", version=f"optout-bot {__version__}")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    sub.required = True
-
-    def add(name: str, help: str, description: str) -> argparse.ArgumentParser:
-        return sub.add_parser(
-            name,
-            help=help,
-            description=description,
-            epilog=EXIT_CODES_HELP,
-            formatter_class=argparse.RawDescriptionHelpFormatter,
-            allow_abbrev=False,
-        )
+    add = subcommands(parser, "command", "COMMAND")
 
     run = add(
         "run",
@@ -261,6 +260,33 @@ def _command_modules() -> list[Any]:
         importlib.import_module(f"optout_bot.commands.{info.name}")
         for info in sorted(pkgutil.iter_modules(commands.__path__), key=lambda i: i.name)
     ]
+
+
+def subcommands(
+    parser: argparse.ArgumentParser,
+    dest: str,
+    metavar: str = "ACTION",
+    epilog: str = EXIT_CODES_HELP,
+    required: bool = True,
+) -> Callable[..., argparse.ArgumentParser]:
+    """`add(name, help, description)` for `parser`'s subcommands, all formatted alike: exact
+    flags only (no abbreviations), the epilog kept as written."""
+    sub = parser.add_subparsers(dest=dest, metavar=metavar)
+    sub.required = required
+
+    def add(
+        name: str, help: str, description: str = "", epilog: str = epilog
+    ) -> argparse.ArgumentParser:
+        return sub.add_parser(
+            name,
+            help=help,
+            description=description or help,
+            epilog=epilog,
+            formatter_class=HelpFormatter,
+            allow_abbrev=False,
+        )
+
+    return add
 
 
 def _login_option(parser: argparse.ArgumentParser) -> None:

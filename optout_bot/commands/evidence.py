@@ -23,18 +23,15 @@ def register(add: Callable[..., argparse.ArgumentParser]) -> None:
         "with the sha256 of each screenshot.",
     )
     parser.epilog = "examples:\n  optout-bot evidence verify\n  optout-bot evidence verify --json"
-    actions = parser.add_subparsers(dest="evidence_command", metavar="ACTION")
-    actions.required = True
-    verify = actions.add_parser(
+    from optout_bot.cli import subcommands
+
+    verify = subcommands(parser, "evidence_command", epilog=EXIT_CODES)(
         "verify",
-        help="recompute every record's hash and chain link, and re-hash every screenshot",
-        description="Recompute each record's hash from its stored content, check that the "
+        "recompute every record's hash and chain link, and re-hash every screenshot",
+        "Recompute each record's hash from its stored content, check that the "
         "records form one unbroken chain (none removed or reordered), that the record.json "
         "beside the screenshots still matches, and that each screenshot still has the sha256 "
         "recorded when it was taken. Prints every problem, naming the record.",
-        epilog=EXIT_CODES,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-        allow_abbrev=False,
     )
     store_option(verify)
     verify.add_argument("--json", action="store_true", help="print one JSON object on stdout")

@@ -21,25 +21,25 @@ def register(add: Callable[..., argparse.ArgumentParser]) -> None:
         "with `flows add`) live in flows/ beside the settings file and override a bundled "
         "flow with the same id.",
     )
+    from optout_bot.cli import subcommands
+
     parser.set_defaults(handler=cmd_list)
-    sub = parser.add_subparsers(dest="flows_command", metavar="ACTION")
-    listing = sub.add_parser("list", help="the flows in effect (the default)")
+    action = subcommands(parser, "flows_command", epilog="", required=False)
+    listing = action("list", "the flows in effect (the default)")
     listing.add_argument("--json", action="store_true", help="one JSON list")
     listing.set_defaults(handler=cmd_list)
-    adding = sub.add_parser(
+    adding = action(
         "add",
-        help="validate a flow file and install it as your own",
-        description="Validate a flow file (every problem is printed, nothing is installed "
+        "validate a flow file and install it as your own",
+        "Validate a flow file (every problem is printed, nothing is installed "
         "when it is invalid) and copy it into your flows folder under its id.",
     )
     adding.add_argument("path", type=Path, metavar="PATH")
     adding.set_defaults(handler=cmd_add)
-    show = sub.add_parser("show", help="print a flow with its origin and SHA-256")
+    show = action("show", "print a flow with its origin and SHA-256")
     show.add_argument("flow", metavar="ID")
     show.set_defaults(handler=cmd_show)
-    schema = sub.add_parser(
-        "schema", help="print the JSON Schema of flow files (for editor completion)"
-    )
+    schema = action("schema", "print the JSON Schema of flow files (for editor completion)")
     schema.add_argument("--out", type=Path, metavar="FILE", help="write it to FILE instead")
     schema.set_defaults(handler=cmd_schema)
 

@@ -30,18 +30,9 @@ def register(add: Callable[..., argparse.ArgumentParser]) -> None:
         "The check alerts you (see `optout-bot config`) when the setting is on again.",
     )
     parser.epilog = EXIT_CODES_HELP
-    actions = parser.add_subparsers(dest="action", metavar="ACTION")
-    actions.required = True
+    from optout_bot.cli import subcommands
 
-    def action(name: str, help: str, description: str) -> argparse.ArgumentParser:
-        return actions.add_parser(
-            name,
-            help=help,
-            description=description,
-            epilog=EXIT_CODES_HELP,
-            formatter_class=argparse.RawDescriptionHelpFormatter,
-            allow_abbrev=False,
-        )
+    action = subcommands(parser, "action", epilog=EXIT_CODES_HELP)
 
     add_job = action(
         "add",
