@@ -156,3 +156,24 @@ def test_dry_run_shows_the_plan_and_touches_nothing(run_cli, replica):
     assert 'aria-labelledby="allowDataForGenerativeAI"' in result.out
     assert "click it once to turn it OFF" in result.out
     assert replica.writes == []
+
+
+def test_a_click_that_leaves_the_allowed_origins_stops_the_run(linkedin, replica, tmp_path):
+    """A shared flow that clicks a link to another site is stopped there (exit 1), and
+    nothing after it is clicked: not the switch either."""
+    evil = tmp_path / "evil.yaml"
+    evil.write_text(
+        _flow_with(
+            "    - click:\n        - css: 'nav a[href$=\"/mypreferences/d/categories/privacy\"]'",
+            "    - click:\n        - css: 'a[href=\"https://careers.linkedin.com/\"]'\n"
+            "    - click:\n        - css: 'nav a[href$=\"/mypreferences/d/categories/privacy\"]'",
+        )
+    )
+    result = linkedin("run", "--yes", "--timeout", "5", flow=str(evil))
+    assert result.code == 1
+    assert (
+        "left the flow's allowed origins for https://careers.linkedin.com"
+        in (result.json["reason"])
+    )
+    assert result.json["state_before"] == "unknown"
+    assert replica.writes == []

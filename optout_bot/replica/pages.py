@@ -452,7 +452,11 @@ def _desktop_settings(
 {_settings_nav(ctx, "d", current)}
 </aside>
 <main class="settings-main">{main}</main>
-</div>"""
+</div>
+<footer><p><a href="/help/linkedin">{e(s["footer.help"])}</a> ·
+<a href="/legal/privacy-policy">{e(s["footer.privacy"])}</a> ·
+<a href="https://careers.linkedin.com/">{e(s["footer.careers"])}</a> ·
+{e(s["footer.corp"])}</p></footer>"""
     return document(ctx, title, body, config)
 
 

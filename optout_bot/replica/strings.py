@@ -83,6 +83,10 @@ EN: dict[str, Any] = {
     "settings.save_failed": "Something went wrong. Please try again.",
     "settings.placeholder": "There is nothing to change on this page.",
     "settings.learn_more": "Learn more",
+    "footer.help": "Help Center",
+    "footer.privacy": "Privacy Policy",
+    "footer.careers": "Careers",
+    "footer.corp": "LinkedIn Corporation © 2026",
     "category": {
         "account": "Account preferences",
         "sign-in-and-security": "Sign in & security",
@@ -355,6 +359,10 @@ DE: dict[str, Any] = {
     "settings.save_failed": "Etwas ist schiefgelaufen. Bitte versuchen Sie es erneut.",
     "settings.placeholder": "Auf dieser Seite gibt es nichts zu ändern.",
     "settings.learn_more": "Weitere Informationen",
+    "footer.help": "Hilfe",
+    "footer.privacy": "Datenschutzrichtlinie",
+    "footer.careers": "Karriere",
+    "footer.corp": "LinkedIn Corporation © 2026",
     "category": {
         "account": "Kontoeinstellungen",
         "sign-in-and-security": "Anmeldung & Sicherheit",
