@@ -80,6 +80,13 @@ def _browser_options(parser: argparse.ArgumentParser, *, with_session: bool = Tr
         "--headless", action="store_true", help="no window (for scheduled, unattended runs)"
     )
     group.add_argument(
+        "--route",
+        choices=("menus", "direct"),
+        default="menus",
+        help="reach the setting through the menus as a person would (default; the direct URL "
+        "if they changed), or straight through its URL (the menus if that fails)",
+    )
+    group.add_argument(
         "--browser-path",
         metavar="PATH",
         help="Chrome/Chromium/Edge to launch (default: found automatically; env "
@@ -574,6 +581,7 @@ def _walk(
             timeout_ms=int(args.timeout * 1000),
             login_timeout_ms=int(args.login_timeout * 1000),
             mask=args.mask,
+            route=getattr(args, "route", "menus"),
         )
         prepare = getattr(args, "prepare_session", None)
         with open_session(pw, cdp_url=args.cdp, profile=args.profile, options=options) as session:

@@ -52,6 +52,9 @@ class RunOptions:
     login_timeout_ms: int = 300_000
     #: paint over the flow's `mask` elements (the member's name and photo) in screenshots
     mask: bool = True
+    #: "menus": the flow's navigation steps (the direct URL when they break); "direct": the
+    #: setting's direct URL (the navigation steps when it does not lead to the switch)
+    route: Literal["menus", "direct"] = "menus"
 
 
 def plan(flow: m.Flow, platform: m.Platform, mode: Mode) -> list[str]:
@@ -206,6 +209,9 @@ class FlowRunner:
         waited_for_login = False
         while True:
             try:
+                direct = self.options.route == "direct" and not self.result.route
+                if direct and self._direct():
+                    return
                 previous: tuple[m.Step, int] | None = None
                 for index, step in enumerate(steps, 1):
                     started = self._dismissals
@@ -217,7 +223,7 @@ class FlowRunner:
                             raise
                         return
                     previous = (step, started)
-                self.result.route = "navigation"
+                self.result.route = self.result.route or "navigation"
                 self._current = None
                 return
             except _LoginNeeded as need:
@@ -225,6 +231,29 @@ class FlowRunner:
                     self._stop_for_login(need)
                 self._wait_for_login(need)
                 waited_for_login = True  # sign in once, then walk the flow from the top
+
+    def _direct(self) -> bool:
+        """--route direct: open the setting's URL; False (walk the menus) when that page does
+        not show the switch."""
+        try:
+            self._step(m.GotoSetting(), 1, 1)
+            target = self.flow.switch.target
+            if locators.find(self.page, target, self.options.timeout_ms, "attached"):
+                self.result.route = "direct-url"
+                return True
+            reason = "the switch is not on the setting's direct URL"
+        except RunStop as stop:
+            if stop.status is not Status.FLOW_BROKEN or stop.final:
+                raise
+            reason = stop.reason
+        log.warning(
+            "the direct URL did not lead to the switch; walking the menus instead. The flow "
+            "needs an update",
+            reason=reason,
+        )
+        self.result.route = "navigation-fallback"
+        self.evidence.note(route="navigation-fallback", route_reason=reason)
+        return False
 
     def _fall_back(self, stop: RunStop, step: m.Step) -> bool:
         """The menus changed: go to the setting's direct URL instead, once, and say so."""

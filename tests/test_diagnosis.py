@@ -77,3 +77,27 @@ def test_a_broken_menu_falls_back_to_the_direct_url_and_says_so(linkedin, replic
 def test_the_navigation_route_is_recorded(linkedin):
     """A normal run records that it came through the menus."""
     assert linkedin("verify").json["route"] == "navigation"
+
+
+def test_route_direct_opens_the_setting_url_without_the_menus(linkedin, replica):
+    """--route direct goes straight to the setting (no menu clicks) and says so."""
+    result = linkedin("run", "--yes", "--route", "direct")
+    assert result.code == 0, result.json["reason"]
+    assert result.json["route"] == "direct-url"
+    assert "[1/6]" not in result.err
+    assert replica.get_setting(AI_KEY, account=ACCOUNT) is False
+
+
+def test_a_moved_setting_url_falls_back_to_the_menus(linkedin, replica, tmp_path):
+    """The direct URL no longer shows the switch: the run walks the menus instead (exit 0),
+    records the route, and warns that the flow needs an update."""
+    flow = _variant(
+        tmp_path,
+        "  desktop: https://www.linkedin.com/mypreferences/d/settings/data-for-ai-improvement",
+        "  desktop: https://www.linkedin.com/mypreferences/d/categories/privacy",
+    )
+    result = linkedin("run", "--yes", "--route", "direct", "--timeout", "2", flow=flow)
+    assert result.code == 0, result.json["reason"]
+    assert result.json["route"] == "navigation-fallback"
+    assert "walking the menus instead" in result.err
+    assert replica.get_setting(AI_KEY, account=ACCOUNT) is False
