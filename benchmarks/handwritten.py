@@ -3,7 +3,10 @@ and reads as `optout-bot verify|run linkedin-ai-training --cdp URL` (navigate by
 read the switch, click it for `run`, reload and re-read), without the tool's safety and
 evidence: no flow file, no login detection, no locator alternatives, no screenshots.
 
-    python benchmarks/handwritten.py verify|run CDP_URL
+    python benchmarks/handwritten.py verify|run CDP_URL [SCREENSHOT_DIR]
+
+With SCREENSHOT_DIR it also takes the screenshots optout-bot keeps as evidence (before,
+after the change, after the reload), so the comparison isolates the engine's own overhead.
 """
 
 import sys
@@ -13,7 +16,7 @@ from playwright.sync_api import sync_playwright
 SWITCH = 'input[role="switch"][aria-labelledby="allowDataForGenerativeAI"]'
 
 
-def main(mode: str, cdp_url: str) -> int:
+def main(mode: str, cdp_url: str, shots: str | None = None) -> int:
     with sync_playwright() as pw:
         browser = pw.chromium.connect_over_cdp(cdp_url)
         page = browser.contexts[0].new_page()
@@ -25,16 +28,22 @@ def main(mode: str, cdp_url: str) -> int:
         switch = page.locator(SWITCH)
         switch.wait_for(state="attached")
         on = switch.is_checked()
+        if shots:
+            page.screenshot(path=f"{shots}/01-before.png")
         if mode == "run" and on:
             with page.expect_response("**/mypreferences/api/settings"):
                 switch.click()
+            if shots:
+                page.screenshot(path=f"{shots}/02-after-change.png")
         page.reload(wait_until="domcontentloaded")
         switch.wait_for(state="attached")
         off = not switch.is_checked()
+        if shots:
+            page.screenshot(path=f"{shots}/03-after-reload.png")
         page.close()
         browser.close()
     return 0 if off else 3
 
 
 if __name__ == "__main__":
-    raise SystemExit(main(sys.argv[1], sys.argv[2]))
+    raise SystemExit(main(*sys.argv[1:4]))
