@@ -27,7 +27,6 @@ sys.path.insert(0, str(REPO))
 
 from optout_bot.browsers import find_browser  # noqa: E402
 from optout_bot.replica import Replica  # noqa: E402
-from optout_bot.session import QUIET_ARGS  # noqa: E402
 
 AI_KEY = "allowDataForGenerativeAI"
 
@@ -35,16 +34,8 @@ AI_KEY = "allowDataForGenerativeAI"
 def sign_in(profile: Path, replica: Replica) -> None:
     from playwright.sync_api import sync_playwright
 
-    profile.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as pw:
-        context = pw.chromium.launch_persistent_context(
-            str(profile),
-            executable_path=find_browser().path,
-            headless=True,
-            args=QUIET_ARGS + replica.chromium_args(),
-        )
-        context.add_cookies([replica.sign_in_cookie()])
-        context.close()
+        replica.sign_in_profile(pw, profile, find_browser().path)
 
 
 def percentile(values: list[float], q: float) -> float:

@@ -31,16 +31,7 @@ def main() -> int:
     home = Path(tempfile.mkdtemp(prefix="optout-docs-"))
     env = {**os.environ, "OPTOUT_BOT_HOME": str(home), "OPTOUT_BOT_CONFIG": str(home / "c.toml")}
     with Replica() as replica, sync_playwright() as pw:
-        profile = home / "profiles" / "default"
-        profile.mkdir(parents=True)
-        context = pw.chromium.launch_persistent_context(
-            str(profile),
-            executable_path=find_browser().path,
-            headless=True,
-            args=QUIET_ARGS + replica.chromium_args(),
-        )
-        context.add_cookies([replica.sign_in_cookie()])
-        context.close()
+        replica.sign_in_profile(pw, home / "profiles" / "default", find_browser().path)
 
         def cli(*args: str) -> None:
             subprocess.run(

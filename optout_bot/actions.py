@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from optout_bot import guard, locators
 from optout_bot.flow import model as m
+from optout_bot.outcome import first_line
 
 if TYPE_CHECKING:
     from playwright.sync_api import Page
@@ -71,7 +72,7 @@ def _open(ctx: StepContext, url: str, step: m.StepBase) -> None:
     try:
         response = ctx.page.goto(url, wait_until="domcontentloaded", timeout=ctx.timeout(step))
     except PWError as exc:
-        raise StepFailed(f"could not open {url}: {_first_line(exc)}") from None
+        raise StepFailed(f"could not open {url}: {first_line(exc)}") from None
     if response is not None and response.status in (404, 410):
         raise StepFailed(f"{url} answered HTTP {response.status}", missing=True)
 
@@ -93,7 +94,7 @@ def _click(ctx: StepContext, step: m.Click) -> None:
     try:
         guarded_click(found, ctx.timeout(step))
     except PWError as exc:
-        raise StepFailed(f"could not click {found.description}: {_first_line(exc)}") from None
+        raise StepFailed(f"could not click {found.description}: {first_line(exc)}") from None
 
 
 def _wait_for(ctx: StepContext, step: m.WaitFor) -> None:
@@ -162,8 +163,3 @@ def describe(step: m.Step) -> str:
     if isinstance(step, m.Screenshot):
         return f"screenshot {step.name!r}"
     return step.KEY
-
-
-def _first_line(exc: BaseException) -> str:
-    lines = str(exc).strip().splitlines()
-    return lines[0] if lines else type(exc).__name__

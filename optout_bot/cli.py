@@ -142,14 +142,23 @@ class HelpFormatter(argparse.HelpFormatter):
         return super()._fill_text(text, width, indent)
 
 
-def _positive_float(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
-    if value <= 0:
-        raise argparse.ArgumentTypeError("must be more than 0")
-    return value
+def _positive(convert: Callable[[str], float], noun: str) -> Callable[[str], float]:
+    """An argparse type: a number of `convert`'s kind, more than 0."""
+
+    def parse(text: str) -> float:
+        try:
+            value = convert(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"not {noun}: {text!r}") from None
+        if value <= 0:
+            raise argparse.ArgumentTypeError("must be more than 0")
+        return value
+
+    return parse
+
+
+_positive_float = _positive(float, "a number")
+positive_int = _positive(int, "a whole number")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -57,6 +57,12 @@ _EXIT_CODES: dict[Status, int] = {
 }
 
 
+def first_line(exc: BaseException) -> str:
+    """An exception as the one-line reason a person reads (Playwright errors run to pages)."""
+    lines = str(exc).strip().splitlines()
+    return lines[0] if lines else type(exc).__name__
+
+
 class RunStop(Exception):
     """Raised inside the runner to end the run with a given status and a one-line reason."""
 

@@ -22,7 +22,7 @@ from optout_bot.actions import StepContext, StepFailed
 from optout_bot.diagnose import Failure, diagnose
 from optout_bot.flow import model as m
 from optout_bot.netwatch import NetWatch
-from optout_bot.outcome import Result, RunStop, Status
+from optout_bot.outcome import Result, RunStop, Status, first_line
 
 if TYPE_CHECKING:
     from playwright.sync_api import Locator as PWLocator
@@ -158,7 +158,7 @@ class FlowRunner:
                 self._diagnose(page)
         except PWError as exc:
             result.status = Status.ERROR
-            result.reason = f"the browser stopped answering: {actions._first_line(exc)}"
+            result.reason = f"the browser stopped answering: {first_line(exc)}"
         finally:
             if page is not None:
                 try:
@@ -370,7 +370,7 @@ class FlowRunner:
         except PWError as exc:
             raise RunStop(
                 Status.FLOW_BROKEN,
-                f"could not click the switch: {actions._first_line(exc)}",
+                f"could not click the switch: {first_line(exc)}",
             ) from None
         if outcome.attempts == 0 and not outcome.ok:
             raise RunStop(Status.FLOW_BROKEN, f"could not click the switch: {outcome.error}")
@@ -399,9 +399,7 @@ class FlowRunner:
         try:
             self.page.reload(wait_until="domcontentloaded", timeout=self.options.timeout_ms)
         except Exception as exc:  # noqa: BLE001
-            raise RunStop(
-                Status.FLOW_BROKEN, f"the reload failed: {actions._first_line(exc)}"
-            ) from None
+            raise RunStop(Status.FLOW_BROKEN, f"the reload failed: {first_line(exc)}") from None
         self._check_login()
         for index, step in enumerate(flow.verify, 1):
             self._step(step, index, len(flow.verify))
@@ -632,4 +630,4 @@ class FlowRunner:
                 found.locator.scroll_into_view_if_needed(timeout=2_000)
             self.evidence.screenshot(self.page, name, mask=self._masks())
         except Exception as exc:  # noqa: BLE001 - a missing screenshot must not hide the result
-            log.warning("screenshot failed", name=name, error=actions._first_line(exc))
+            log.warning("screenshot failed", name=name, error=first_line(exc))

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 from optout_bot import paths
 from optout_bot.browsers import BrowserChoice
 from optout_bot.flow.model import Platform
-from optout_bot.outcome import RunStop, Status
+from optout_bot.outcome import RunStop, Status, first_line
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, BrowserContext, Page, Playwright
@@ -96,7 +96,7 @@ class CdpSession(Session):
         except Exception as exc:  # noqa: BLE001 - Playwright raises plain Error here
             raise RunStop(
                 Status.ERROR,
-                f"cannot attach to a browser at {url}: {_first_line(exc)}. Start Chrome with "
+                f"cannot attach to a browser at {url}: {first_line(exc)}. Start Chrome with "
                 "--remote-debugging-port=9222 (and a --user-data-dir) and pass "
                 "--cdp http://127.0.0.1:9222",
             ) from None
@@ -219,7 +219,7 @@ class ProfileSession(Session):
             raise RunStop(
                 Status.ERROR,
                 f"could not start {options.browser.path} on profile {self.profile_dir}: "
-                f"{_first_line(exc)}. Is that profile open in another browser window?",
+                f"{first_line(exc)}. Is that profile open in another browser window?",
             ) from None
 
     def new_page(self) -> Page:
@@ -251,8 +251,3 @@ def _no_display() -> bool:
     if not sys.platform.startswith("linux"):
         return False
     return not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
-
-
-def _first_line(exc: BaseException) -> str:
-    text = str(exc).strip().splitlines()
-    return text[0] if text else type(exc).__name__

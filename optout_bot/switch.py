@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING, Literal
 import structlog
 
 from optout_bot.flow.model import SwitchState, WantedState
+from optout_bot.outcome import first_line
 
 if TYPE_CHECKING:
     from playwright.sync_api import ElementHandle, Frame, Page
@@ -433,11 +434,6 @@ class SetResult:
     error: str = ""
 
 
-def _first_line(exc: BaseException) -> str:
-    lines = str(exc).strip().splitlines()
-    return lines[0] if lines else type(exc).__name__
-
-
 def _targets(ctl: ElementHandle, method: Method) -> list[ElementHandle]:
     """What `method` acts on, looked up now (earlier attempts may have changed the page)."""
     if method in ("click", "keyboard"):
@@ -517,7 +513,7 @@ def set_state(
                     break
                 targets = _targets(ctl, method)
             except PWError as exc:
-                error = _first_line(exc)
+                error = first_line(exc)
                 continue
             try:
                 for target in targets:
@@ -535,7 +531,7 @@ def set_state(
                         if not _act(page, method, target, ctl, clock.left()):
                             continue
                     except PWError as exc:
-                        error = _first_line(exc)
+                        error = first_line(exc)
                         continue
                     tried.append(method)
                     if method != "click":

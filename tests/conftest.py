@@ -98,19 +98,7 @@ def sign_in_profile(home: Path, playwright, chromium_path: str, replica: Replica
     """Sign a kept profile in to the replica once, as a member would by hand."""
 
     def sign_in(name: str = "default", account: str = ACCOUNT) -> Path:
-        profile = home / "profiles" / name
-        profile.mkdir(parents=True, exist_ok=True)
-        context = playwright.chromium.launch_persistent_context(
-            str(profile),
-            executable_path=chromium_path,
-            headless=True,
-            args=QUIET_ARGS + replica.chromium_args(),
-        )
-        try:
-            context.add_cookies([replica.sign_in_cookie(account)])
-        finally:
-            context.close()
-        return profile
+        return replica.sign_in_profile(playwright, home / "profiles" / name, chromium_path, account)
 
     return sign_in
 

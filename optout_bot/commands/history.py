@@ -9,6 +9,7 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
+from optout_bot.cli import positive_int
 from optout_bot.commands.evidence import store_option
 
 EPILOG = """\
@@ -43,20 +44,8 @@ def register(add: Callable[..., argparse.ArgumentParser]) -> None:
         "--json", action="store_true", help="print one JSON list of the records on stdout"
     )
     store_option(parser)
-    parser.add_argument(
-        "--limit", type=_positive_int, metavar="N", help="only the newest N records"
-    )
+    parser.add_argument("--limit", type=positive_int, metavar="N", help="only the newest N records")
     parser.set_defaults(handler=cmd_history)
-
-
-def _positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
-    if value <= 0:
-        raise argparse.ArgumentTypeError("must be more than 0")
-    return value
 
 
 def cmd_history(args: argparse.Namespace) -> int:

@@ -226,6 +226,30 @@ class Replica:
             "sameSite": "None",
         }
 
+    def sign_in_profile(
+        self,
+        playwright: Any,
+        profile_dir: Path,
+        executable_path: str,
+        account: str = DEFAULT_ACCOUNT,
+    ) -> Path:
+        """Leave a kept browser profile signed in to the replica, as if the member had signed
+        in by hand once (for tests, the benchmarks and the docs)."""
+        from optout_bot.session import QUIET_ARGS
+
+        profile_dir.mkdir(parents=True, exist_ok=True)
+        context = playwright.chromium.launch_persistent_context(
+            str(profile_dir),
+            executable_path=executable_path,
+            headless=True,
+            args=QUIET_ARGS + self.chromium_args(),
+        )
+        try:
+            context.add_cookies([self.sign_in_cookie(account)])
+        finally:
+            context.close()
+        return profile_dir
+
     def get_setting(self, key: str, account: str = DEFAULT_ACCOUNT) -> bool:
         """The value stored server-side (KeyError for an unknown setting or account)."""
         return self.state.get_setting(key, account)
