@@ -12,12 +12,12 @@ import json
 import os
 import sqlite3
 import sys
+import threading
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from optout_bot import __version__, catalog
-from optout_bot import log as logging_setup
 from optout_bot.outcome import Result, RunStop, Status
 
 if TYPE_CHECKING:
@@ -404,8 +404,8 @@ def _replica_args(spec: str) -> list[str]:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    logging_setup.configure(args.log_format, verbose=not args.quiet)
     if args.dry_run:
+        _configure_logging(args)
         return _dry_run(args)
     partial = Result(flow=args.flow, platform=args.platform or "", mode=args.command, wanted="")
     result = _attempt(partial, lambda: _configured_drive(args, args.command))
@@ -439,7 +439,6 @@ def cmd_check(args: argparse.Namespace) -> int:
     """verify; with --fix, run --yes on drift; alert on whatever needs the member."""
     from optout_bot import alerts
 
-    logging_setup.configure(args.log_format, verbose=not args.quiet)
     partial = Result(flow=args.flow, platform=args.platform or "", mode="verify", wanted="")
     args.yes = True  # only ever used by the fix, which the member asked for with --fix
     checked = _attempt(partial, lambda: _configured_drive(args, "verify"))
@@ -466,9 +465,64 @@ def cmd_check(args: argparse.Namespace) -> int:
     return result.exit_code
 
 
-def _configured_drive(args: argparse.Namespace, mode: str) -> Result:
-    _with_config(args)
-    return _drive(_load(args.flow), args, mode)
+def _configure_logging(args: argparse.Namespace) -> None:
+    from optout_bot import log
+
+    log.configure(args.log_format, verbose=not args.quiet)
+
+
+def _configured_drive(args: argparse.Namespace, mode: str, read_config: bool = True) -> Result:
+    """Read the settings, load the flow, begin the evidence record, then walk the flow.
+
+    Playwright's driver is a Node.js process that takes about a quarter of a second to start.
+    The settings, the flow and the evidence store are read meanwhile, on a worker thread, so
+    that time is not waited through twice. Nothing reaches a browser before the flow has
+    loaded and validated: an invalid flow stops the driver and the run, as before."""
+    import playwright.sync_api  # noqa: F401 - first: the driver starts as soon as it is in
+
+    worker = _Background(lambda: _prepare(args, mode, read_config))
+    begun: _Begun | None = None
+    try:
+        with playwright_factory() as pw:
+            begun = worker.result()
+            return _drive(begun, args, mode, pw)
+    except BaseException as exc:
+        if begun is None:
+            # The driver failed to start, or Ctrl-C: the record (if begun) says so. A bad
+            # flow or settings file is the more useful thing to report.
+            begun = worker.result_or_none()
+            if begun is None and isinstance(worker.error, RunStop):
+                raise worker.error from None
+            if begun is not None:
+                _end(begun, _failed(begun.flow.id, args, mode, exc))
+        raise
+
+
+class _Background:
+    """`work` on a worker thread; `result()` waits for it, then returns or re-raises."""
+
+    def __init__(self, work: Callable[[], _Begun]) -> None:
+        self._value: _Begun | None = None
+        self.error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, args=(work,), daemon=True)
+        self._thread.start()
+
+    def _run(self, work: Callable[[], _Begun]) -> None:
+        try:
+            self._value = work()
+        except BaseException as exc:  # noqa: BLE001 - handed to the main thread
+            self.error = exc
+
+    def result(self) -> _Begun:
+        self._thread.join()
+        if self.error is not None:
+            raise self.error
+        assert self._value is not None
+        return self._value
+
+    def result_or_none(self) -> _Begun | None:
+        self._thread.join()
+        return self._value
 
 
 def _with_config(args: argparse.Namespace) -> argparse.Namespace:
@@ -508,8 +562,24 @@ def _attempt(partial: Result, work: Callable[[], Result]) -> Result:
     return partial
 
 
-def _drive(flow: Flow, args: argparse.Namespace, mode: str) -> Result:
-    """Record the run in the evidence store and walk the flow in the user's browser."""
+class _Begun:
+    """A run whose evidence record is open: what `_begin` made and `_end` closes."""
+
+    def __init__(
+        self, flow: Flow, store: EvidenceStore, evidence: Evidence, extra: list[str]
+    ) -> None:
+        self.flow, self.store, self.evidence, self.extra = flow, store, evidence, extra
+
+
+def _prepare(args: argparse.Namespace, mode: str, read_config: bool) -> _Begun:
+    _configure_logging(args)
+    if read_config:
+        _with_config(args)
+    return _begin(args, _load(args.flow), mode)
+
+
+def _begin(args: argparse.Namespace, flow: Flow, mode: str) -> _Begun:
+    """Open the evidence store and begin the run's record (a pending row from the start)."""
     from optout_bot import paths
     from optout_bot.evidence import Evidence
 
@@ -525,24 +595,43 @@ def _drive(flow: Flow, args: argparse.Namespace, mode: str) -> Result:
     except OSError as exc:
         store.close()
         raise RunStop(Status.ERROR, f"cannot write evidence to {evidence_root}: {exc}") from None
-    result: Result | None = None
+    # What the walk imports, imported here while the driver starts (see _configured_drive).
+    import optout_bot.runner
+    import optout_bot.session  # noqa: F401
+
+    return _Begun(flow, store, evidence, extra)
+
+
+def _failed(flow_id: str, args: argparse.Namespace, mode: str, exc: BaseException) -> Result:
+    """What the record says when the run ends by Ctrl-C or a crash."""
+    result = Result(flow=flow_id, platform=args.platform, mode=mode, wanted="")
+    interrupted = isinstance(exc, KeyboardInterrupt)
+    result.status = Status.INTERRUPTED if interrupted else Status.ERROR
+    result.reason = "interrupted (Ctrl-C)" if interrupted else f"{type(exc).__name__}: {exc}"
+    return result
+
+
+def _end(begun: _Begun, result: Result) -> None:
+    """Close the run's record (into the hash chain) and the store."""
     try:
-        result = _walk(flow, args, mode, evidence, extra)
-        return result
+        result.screenshots = [str(p) for p in begun.evidence.screenshots]
+        body = begun.evidence.finish(result)
+        if body:
+            result.record = {k: body.get(k) for k in ("seq", "id", "hash")}
+    finally:
+        begun.store.close()
+
+
+def _drive(begun: _Begun, args: argparse.Namespace, mode: str, pw: Playwright) -> Result:
+    """Walk the flow in the user's browser; the record is closed however that ends."""
+    try:
+        result = _walk(pw, begun.flow, args, mode, begun.evidence, begun.extra)
     except BaseException as exc:
         # Ctrl-C or a crash: the record still says what happened so far.
-        result = Result(flow=flow.id, platform=args.platform, mode=mode, wanted="")
-        interrupted = isinstance(exc, KeyboardInterrupt)
-        result.status = Status.INTERRUPTED if interrupted else Status.ERROR
-        result.reason = "interrupted (Ctrl-C)" if interrupted else f"{type(exc).__name__}: {exc}"
+        _end(begun, _failed(begun.flow.id, args, mode, exc))
         raise
-    finally:
-        if result is not None:
-            result.screenshots = [str(p) for p in evidence.screenshots]
-            body = evidence.finish(result)
-            if body:
-                result.record = {k: body.get(k) for k in ("seq", "id", "hash")}
-        store.close()
+    _end(begun, result)
+    return result
 
 
 def _open_store(path: Path | None = None) -> EvidenceStore:
@@ -560,43 +649,47 @@ def _open_store(path: Path | None = None) -> EvidenceStore:
 
 
 def _walk(
-    flow: Flow, args: argparse.Namespace, mode: str, evidence: Evidence, extra: list[str]
+    pw: Playwright,
+    flow: Flow,
+    args: argparse.Namespace,
+    mode: str,
+    evidence: Evidence,
+    extra: list[str],
 ) -> Result:
     from optout_bot.browsers import BrowserNotFound, find_browser
     from optout_bot.runner import FlowRunner, RunOptions
     from optout_bot.session import SessionOptions, open_session
 
-    with playwright_factory() as pw:
-        browser = None
-        if not args.cdp:
-            try:
-                browser = find_browser(args.browser_path, _playwright_chromium(pw))
-            except BrowserNotFound as exc:
-                raise RunStop(Status.ERROR, str(exc)) from None
-        options = SessionOptions(
-            platform=args.platform,
-            headless=args.headless,
-            browser=browser,
-            extra_args=extra,
-            ignore_https_errors=bool(extra),
-            timeout_ms=int(args.timeout * 1000),
-            profiles_dir=getattr(args, "profiles_dir", None),
-        )
-        run_options = RunOptions(
-            mode=mode,  # type: ignore[arg-type]
-            platform=args.platform,
-            yes=getattr(args, "yes", False),
-            confirm=_confirm_on_terminal(),
-            timeout_ms=int(args.timeout * 1000),
-            login_timeout_ms=int(args.login_timeout * 1000),
-            mask=args.mask,
-            route=getattr(args, "route", "menus"),
-        )
-        prepare = getattr(args, "prepare_session", None)
-        with open_session(pw, cdp_url=args.cdp, profile=args.profile, options=options) as session:
-            if prepare is not None:
-                prepare(session)
-            return FlowRunner(flow, session, evidence, run_options).run()
+    browser = None
+    if not args.cdp:
+        try:
+            browser = find_browser(args.browser_path, _playwright_chromium(pw))
+        except BrowserNotFound as exc:
+            raise RunStop(Status.ERROR, str(exc)) from None
+    options = SessionOptions(
+        platform=args.platform,
+        headless=args.headless,
+        browser=browser,
+        extra_args=extra,
+        ignore_https_errors=bool(extra),
+        timeout_ms=int(args.timeout * 1000),
+        profiles_dir=getattr(args, "profiles_dir", None),
+    )
+    run_options = RunOptions(
+        mode=mode,  # type: ignore[arg-type]
+        platform=args.platform,
+        yes=getattr(args, "yes", False),
+        confirm=_confirm_on_terminal(),
+        timeout_ms=int(args.timeout * 1000),
+        login_timeout_ms=int(args.login_timeout * 1000),
+        mask=args.mask,
+        route=getattr(args, "route", "menus"),
+    )
+    prepare = getattr(args, "prepare_session", None)
+    with open_session(pw, cdp_url=args.cdp, profile=args.profile, options=options) as session:
+        if prepare is not None:
+            prepare(session)
+        return FlowRunner(flow, session, evidence, run_options).run()
 
 
 def _playwright_chromium(pw: Playwright) -> str | None:
@@ -612,7 +705,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from optout_bot import paths
     from optout_bot.replica import Replica
 
-    logging_setup.configure(args.log_format, verbose=not args.quiet)
+    _configure_logging(args)
     partial = Result(flow="linkedin-ai-training", platform=args.platform, mode="run", wanted="")
     with Replica() as replica, tempfile.TemporaryDirectory(prefix="optout-bot-demo-") as tmp:
         print(
@@ -631,7 +724,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
         args.prepare_session = lambda session: session.context.add_cookies(
             [replica.sign_in_cookie()]
         )
-        result = _attempt(partial, lambda: _drive(_load("linkedin-ai-training"), args, "run"))
+        args.flow = "linkedin-ai-training"
+        result = _attempt(partial, lambda: _configured_drive(args, "run", read_config=False))
     return _finish(result, args)
 
 

@@ -20,22 +20,19 @@ from typing import TYPE_CHECKING, Any
 
 import structlog
 
+from optout_bot.capture import Camera
 from optout_bot.paths import private_dir
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-    from playwright.sync_api import Locator as PWLocator
     from playwright.sync_api import Page
 
-    from optout_bot.flow.model import Flow
+    from optout_bot.flow.model import Flow, Locator
     from optout_bot.outcome import Result
     from optout_bot.store import EvidenceStore
 
 log = structlog.get_logger("optout_bot")
-
-#: Masked regions are painted in solid grey: plainly redacted, not mistaken for page content.
-MASK_COLOR = "#7f7f7f"
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9_-]+")
 
@@ -65,6 +62,7 @@ class Evidence:
             run_dir = base / f"{stamp}-{platform}-{mode}-{suffix}"
         self.dir = private_dir(run_dir)
         self.screenshots: list[Path] = []
+        self._camera: Camera | None = None
         self.store = store
         self.run_id: str | None = None
         if store is not None:
@@ -91,18 +89,20 @@ class Evidence:
         page: Page,
         name: str,
         timeout_ms: int = 15_000,
-        mask: Sequence[PWLocator] = (),
+        mask: Sequence[Locator] = (),
     ) -> Path:
         path = self.dir / f"{len(self.screenshots) + 1:02d}-{safe_name(name)}.png"
-        page.screenshot(
-            path=str(path),
-            timeout=timeout_ms,
-            animations="disabled",
-            mask=list(mask),
-            mask_color=MASK_COLOR,
-        )
-        if os.name == "posix":
-            path.chmod(0o600)
+        if self._camera is None or self._camera.page is not page:
+            self._camera = Camera(page)
+        png = self._camera.png(mask, timeout_ms)
+        # Private from the first byte (it shows a signed-in account), never over an older file,
+        # and on disk before the record names it.
+        flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+        fd = os.open(path, flags, 0o600)
+        with os.fdopen(fd, "wb") as out:
+            out.write(png)
+            out.flush()
+            os.fsync(out.fileno())
         self.screenshots.append(path)
         if self.store is not None and self.run_id is not None:
             self._store_call("add_screenshot", self.run_id, path)

@@ -84,17 +84,21 @@ DENIED = re.compile(
 # What a person reads on the element: aria-label first (an icon button's only name), then the
 # visible text, then title / value. Image alt text is left out on purpose: the "Me" button
 # holds the member's photo, whose alt is their name, and a name is not an action.
-_WORDING_JS = """
-(el) => {
-  const parts = [el.getAttribute('aria-label'), el.innerText || el.textContent,
-                 el.getAttribute('title'), el.getAttribute('value')];
-  return parts.filter(Boolean).join(' ').replace(/\\s+/g, ' ').trim().slice(0, 300);
-}
-"""
+#
+# Read with Playwright's attribute and text calls, which run in its isolated world: a
+# `Locator.evaluate` would run in the page's own world, and the first one on every new page
+# costs tens of milliseconds (Playwright installs its script there). See BENCHMARKS.md.
 
 
 def wording(element: PWLocator, timeout_ms: int = 5_000) -> str:
-    return str(element.evaluate(_WORDING_JS, timeout=timeout_ms) or "")
+    text = element.inner_text(timeout=timeout_ms) or element.text_content(timeout=timeout_ms)
+    parts = ["", text or "", "", ""]
+    # Most links and buttons have none of the attributes: one count saves three reads.
+    named = element.and_(element.page.locator("[aria-label], [title], [value]"))
+    if named.count():
+        for index, name in ((0, "aria-label"), (2, "title"), (3, "value")):
+            parts[index] = element.get_attribute(name, timeout=timeout_ms) or ""
+    return re.sub(r"\s+", " ", " ".join(p for p in parts if p)).strip()[:300]
 
 
 def refusal(text: str) -> str | None:

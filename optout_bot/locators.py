@@ -20,6 +20,12 @@ if TYPE_CHECKING:
 WaitState = Literal["attached", "visible"]
 
 
+def plain_css(loc: Locator) -> str | None:
+    """The selector, when the alternative is CSS (which may still use Playwright's own
+    extensions: whoever runs it natively must cope with a syntax error)."""
+    return loc.value if loc.strategy == "css" else None
+
+
 def to_playwright(page: Page, loc: Locator) -> PWLocator:
     text = loc.pattern if loc.pattern is not None else loc.value
     if loc.strategy == "css":
@@ -44,6 +50,8 @@ class Found:
     #: which alternative matched (0 = the flow's first, preferred one)
     index: int
     description: str
+    #: that alternative, as the flow gives it
+    source: Locator
 
 
 def _present(loc: PWLocator, state: WaitState) -> bool:
@@ -55,7 +63,7 @@ def find_now(page: Page, target: Target, state: WaitState = "visible") -> Found 
     for index, alt in enumerate(target.alternatives):
         loc = to_playwright(page, alt)
         if _present(loc, state):
-            return Found(loc.first, index, alt.describe())
+            return Found(loc.first, index, alt.describe(), alt)
     return None
 
 

@@ -15,9 +15,10 @@ from __future__ import annotations
 
 import enum
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from optout_bot.flow.model import SwitchState
+if TYPE_CHECKING:
+    from optout_bot.flow.model import SwitchState
 
 
 class Status(str, enum.Enum):

@@ -25,7 +25,6 @@ from optout_bot.netwatch import NetWatch
 from optout_bot.outcome import Result, RunStop, Status, first_line
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Locator as PWLocator
     from playwright.sync_api import Page, Request
 
     from optout_bot.evidence import Evidence
@@ -130,6 +129,8 @@ class FlowRunner:
         self._failure: Failure | None = None
         #: the navigation step under way and the one before it (for pop-up recovery)
         self._current: tuple[m.Step, m.Step | None] | None = None
+        #: reads the switch found last (see `switch.Probe`)
+        self._probe: switch.Probe | None = None
 
     # -- the whole run -----------------------------------------------------------------------
 
@@ -185,7 +186,7 @@ class FlowRunner:
 
         self._navigate()
         found = self._find_switch("before")
-        result.state_before = switch.read_state(found.locator)
+        result.state_before = self._switch().read()
         log.info("switch read", state=result.state_before, locator=found.description)
         self.evidence.note(state_before=result.state_before, final_url=page.url)
         self._shoot(found, "before")
@@ -341,7 +342,14 @@ class FlowRunner:
             )
         self.result.switch_locator = found.description
         self.result.switch_alternative = found.index
+        self._probe = switch.Probe(
+            found.locator, locators.plain_css(found.source), self.options.timeout_ms
+        )
         return found
+
+    def _switch(self) -> switch.Probe:
+        assert self._probe is not None, "_find_switch comes first"
+        return self._probe
 
     def _confirm(self, state: str, wanted: str) -> None:
         if self.options.yes:
@@ -387,7 +395,7 @@ class FlowRunner:
         if not self.ctx.net.wait_idle(timeout):
             pending = [r.url for r in self.ctx.net.pending]
             log.warning("the page was still saving when the wait ended", pending=pending)
-        now = switch.read_state(found.locator)
+        now = self._switch().read()
         self._shoot(found, "after-change")
         if now != wanted:
             self._refused = f"the page showed {now} right after the click: the save was refused. "
@@ -404,8 +412,8 @@ class FlowRunner:
         for index, step in enumerate(flow.verify, 1):
             self._step(step, index, len(flow.verify))
         found = self._find_switch("after the reload")
-        result.state_after = switch.read_state(found.locator)
-        result.switch_attributes = switch.describe(found.locator)
+        result.state_after = self._switch().read()
+        result.switch_attributes = self._switch().describe()
         self._shoot(found, "after-reload")
         seen_before = flow.switch.wanted if result.changed else result.state_before
         result.persisted = result.state_after == seen_before
@@ -534,15 +542,11 @@ class FlowRunner:
     def _not_offered(self) -> bool:
         return any(locators.find_now(self.page, t) is not None for t in self.flow.not_offered)
 
-    def _masks(self) -> list[PWLocator]:
+    def _masks(self) -> list[m.Locator]:
         if not self.options.mask:
             return []
         # Every alternative: a mask hides all that match, not the first that matches.
-        return [
-            locators.to_playwright(self.page, alt)
-            for target in self.flow.mask
-            for alt in target.alternatives
-        ]
+        return [alt for target in self.flow.mask for alt in target.alternatives]
 
     def _install_overlays(self, page: Page) -> None:
         """Pop-ups declared by the flow are closed whenever they get in the way of an action
@@ -627,7 +631,7 @@ class FlowRunner:
         try:
             self._clear_overlays()  # evidence shows the setting, not a promotion over it
             if found is not None:
-                found.locator.scroll_into_view_if_needed(timeout=2_000)
+                self._switch().show()
             self.evidence.screenshot(self.page, name, mask=self._masks())
         except Exception as exc:  # noqa: BLE001 - a missing screenshot must not hide the result
             log.warning("screenshot failed", name=name, error=first_line(exc))

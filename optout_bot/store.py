@@ -388,7 +388,14 @@ class EvidenceStore:
             os.close(fd)
             if os.name == "posix":
                 os.chmod(self.path, 0o600)
-        conn = sqlite3.connect(str(self.path), timeout=BUSY_TIMEOUT_S, isolation_level=None)
+        # One thread at a time, but not always the one that opened it: the CLI opens the store
+        # on a worker thread while Playwright starts, then hands it over (never shared).
+        conn = sqlite3.connect(
+            str(self.path),
+            timeout=BUSY_TIMEOUT_S,
+            isolation_level=None,
+            check_same_thread=False,
+        )
         try:
             conn.execute("PRAGMA journal_mode=WAL")
             conn.execute("PRAGMA synchronous=FULL")

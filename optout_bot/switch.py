@@ -269,6 +269,27 @@ function trackOf(ctl) {
   return null;
 }
 
+// What identifies it on the page, and its live state, for the evidence record.
+function describe(el, attrs) {
+  const out = {tag: el.tagName.toLowerCase()};
+  for (const a of attrs) out[a] = el.getAttribute(a);
+  const c = control(el) || el;
+  if (c !== el) {
+    const role = c.getAttribute('role'), type = c.getAttribute('type');
+    out.control = c.localName + (role ? `[role=${role}]` : '') + (type ? `[type=${type}]` : '');
+  }
+  if ('checked' in c) out.checked = String(c.checked);
+  let label = '';
+  for (const n of [c, el]) {
+    const root = n.getRootNode();
+    const ids = (n.getAttribute('aria-labelledby') || '').split(/\s+/).filter(Boolean);
+    label = label || ids.map(id => ((root.getElementById && root.getElementById(id)) || {})
+      .textContent || '').join(' ').trim() || (n.getAttribute('aria-label') || '').trim();
+  }
+  out.label = label.slice(0, 200);
+  return out;
+}
+
 // The deepest focused element, through shadow roots.
 function focusedIn(doc) {
   let a = doc.activeElement;
@@ -313,28 +334,7 @@ IDENTITY_ATTRIBUTES = (
     "class",
 )
 
-DESCRIBE_JS = _js(
-    "el, attrs",
-    r"""
-  const out = {tag: el.tagName.toLowerCase()};
-  for (const a of attrs) out[a] = el.getAttribute(a);
-  const c = control(el) || el;
-  if (c !== el) {
-    const role = c.getAttribute('role'), type = c.getAttribute('type');
-    out.control = c.localName + (role ? `[role=${role}]` : '') + (type ? `[type=${type}]` : '');
-  }
-  if ('checked' in c) out.checked = String(c.checked);
-  let label = '';
-  for (const n of [c, el]) {
-    const root = n.getRootNode();
-    const ids = (n.getAttribute('aria-labelledby') || '').split(/\s+/).filter(Boolean);
-    label = label || ids.map(id => ((root.getElementById && root.getElementById(id)) || {})
-      .textContent || '').join(' ').trim() || (n.getAttribute('aria-label') || '').trim();
-  }
-  out.label = label.slice(0, 200);
-  return out;
-""",
-)
+DESCRIBE_JS = _js("el, attrs", "return describe(el, attrs);")
 
 
 def describe(switch: PWLocator, timeout_ms: int = 5_000) -> dict[str, str | None]:
@@ -351,6 +351,119 @@ def read_state(switch: PWLocator, timeout_ms: int = 5_000) -> SwitchState:
     except Exception:  # noqa: BLE001 - gone, detached, page closed: we cannot tell
         return "unknown"
     return value if value in ("on", "off") else "unknown"
+
+
+# -- the found switch, read cheaply -------------------------------------------------------
+#
+# The readers above run in the page's own world (a custom element's `checked` property lives
+# only there). Playwright gets an element into that world by installing its selector script
+# there first: tens of milliseconds on every new page, twice per run. `Probe` reaches the same
+# element more cheaply when that is provably the same element, and falls back otherwise.
+
+# A value no reader returns: "ask the next way".
+_NEXT = "optout-bot:next"
+
+# The element `document.querySelector(css)` picks, when that is the one Playwright's CSS
+# engine picks first: standard CSS, and no open shadow root in the document (Playwright looks
+# inside those too, querySelector does not). Null otherwise.
+_BY_CSS = r"""
+function byCss(css) {
+  const top = document.documentElement;
+  if (!top) return null;
+  const walker = document.createTreeWalker(top, NodeFilter.SHOW_ELEMENT);
+  for (let n = walker.currentNode; n; n = walker.nextNode()) if (n.shadowRoot) return null;
+  try { return document.querySelector(css); } catch (e) { return null; }
+}
+"""
+
+_CALLS = {
+    "read": "return read(el);",
+    "describe": "return describe(el, args[0]);",
+    # Into view (centred) unless its centre is in the viewport already. Plain DOM, no
+    # waiting: what follows is a screenshot, not a click.
+    "show": "centre(el, true); return true;",
+}
+_NEXT_JSON = json.dumps(_NEXT)
+_BY_CSS_JS = {
+    name: f"([css, args]) => {{\n{_LIB}\n{_BY_CSS}\nconst el = byCss(css);\n"
+    f"if (!el) return {_NEXT_JSON};\n{call}\n}}"
+    for name, call in _CALLS.items()
+}
+_PINNED_JS = {
+    name: _js("el, args", f"if (!el.isConnected) return {_NEXT_JSON};\n{call}")
+    for name, call in _CALLS.items()
+}
+_LOCATOR_JS = {name: _js("el, args", call) for name, call in _CALLS.items()}
+
+
+class Probe:
+    """The page-side readers, run on a switch that `locators.find` found, the cheapest way
+    that reaches the same element:
+
+    1. when the alternative that matched is plain CSS and the page has no open shadow root:
+       `document.querySelector` inside one `page.evaluate` (one round trip, no selector
+       script to install);
+    2. else an element handle, taken once (the install is paid once per page);
+    3. else (detached, re-rendered) the locator, looked up again with Playwright's waiting.
+    """
+
+    def __init__(self, locator: PWLocator, css: str | None, timeout_ms: int = 5_000) -> None:
+        self.locator = locator
+        self.page = locator.page
+        self._css = css
+        self._timeout_ms = timeout_ms
+        self._pinned: ElementHandle | None = None
+        self._pin_tried = False
+        #: which way answered last ("css", "handle", "locator"), for tests and debugging
+        self.way = ""
+
+    def _call(self, name: str, *args: object) -> object:
+        if self._css is not None:
+            try:
+                value = self.page.evaluate(_BY_CSS_JS[name], [self._css, list(args)])
+            except Exception:  # noqa: BLE001 - the next way says what is wrong
+                value = _NEXT
+            if value != _NEXT:
+                self.way = "css"
+                return value
+            self._css = None  # not provably the same element on this page: stop asking
+        if not self._pin_tried:
+            self._pin_tried = True
+            try:
+                self._pinned = self.locator.element_handle(timeout=self._timeout_ms)
+            except Exception:  # noqa: BLE001 - gone: the locator way waits and answers
+                self._pinned = None
+        if self._pinned is not None:
+            try:
+                value = self._pinned.evaluate(_PINNED_JS[name], list(args))
+            except Exception:  # noqa: BLE001 - context destroyed, handle disposed
+                value = _NEXT
+            if value != _NEXT:
+                self.way = "handle"
+                return value
+            self._pinned = None
+        self.way = "locator"
+        return self.locator.evaluate(_LOCATOR_JS[name], list(args), timeout=self._timeout_ms)
+
+    def read(self) -> SwitchState:
+        try:
+            value = self._call("read")
+        except Exception:  # noqa: BLE001 - gone, detached, page closed: we cannot tell
+            return "unknown"
+        return value if value in ("on", "off") else "unknown"
+
+    def describe(self) -> dict[str, str | None]:
+        try:
+            return dict(self._call("describe", list(IDENTITY_ATTRIBUTES)))  # type: ignore[call-overload]
+        except Exception:  # noqa: BLE001 - evidence detail; never worth failing the run for
+            return {}
+
+    def show(self) -> None:
+        """Scroll the switch into view for a screenshot."""
+        try:
+            self._call("show")
+        except Exception:  # noqa: BLE001 - a screenshot of the page as it is, then
+            pass
 
 
 class _Clock:

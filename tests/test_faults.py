@@ -166,3 +166,49 @@ def test_ctrl_c_is_recorded_as_interrupted(linkedin, replica, run_cli, tmp_path,
     assert proc.returncode == 130
     _no_traceback(err)
     assert _store_ok(run_cli, 1)[0]["status"] == "interrupted"
+
+
+def _failing_driver():
+    import contextlib
+
+    @contextlib.contextmanager
+    def start():
+        raise RuntimeError("Playwright's driver would not start")
+        yield  # pragma: no cover
+
+    return start()
+
+
+def test_a_driver_that_will_not_start_is_exit_1_and_recorded(
+    linkedin, replica, run_cli, monkeypatch
+):
+    """The evidence record is begun while Playwright starts; when it cannot, the record says
+    why, and no browser was touched."""
+    from optout_bot import cli
+
+    assert linkedin("verify").code == 3
+    monkeypatch.setattr(cli, "playwright_factory", _failing_driver)
+
+    result = linkedin("verify")
+
+    assert result.code == 1
+    assert "driver would not start" in result.json["reason"]
+    _no_traceback(result.err)
+    records = _store_ok(run_cli, 2)
+    assert records[-1]["status"] == "error"
+    assert "driver would not start" in records[-1]["reason"]
+
+
+def test_a_bad_flow_is_reported_even_when_the_driver_fails_too(run_cli, monkeypatch, tmp_path):
+    """Both go wrong at once: the flow file is what the member can fix, so that is the error."""
+    from optout_bot import cli
+
+    monkeypatch.setattr(cli, "playwright_factory", _failing_driver)
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("id: x\nversion: 1\nnavigate: {desktop: [{clik: a}]}\n")
+
+    result = run_cli("verify", str(bad), "--json")
+
+    assert result.code == 2
+    assert "not a valid flow" in result.json["reason"]
+    _no_traceback(result.err)

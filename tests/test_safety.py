@@ -177,3 +177,19 @@ def test_a_click_that_leaves_the_allowed_origins_stops_the_run(linkedin, replica
     )
     assert result.json["state_before"] == "unknown"
     assert replica.writes == []
+
+
+@pytest.mark.parametrize(
+    ("markup", "expected"),
+    [
+        ("<a id='x' href='#'>Data privacy</a>", "Data privacy"),
+        ("<button id='x' aria-label='Delete account'><svg></svg></button>", "Delete account"),
+        ("<button id='x' title='Sign out'>  </button>", "Sign out"),
+        ("<input id='x' type='submit' value='Post'>", "Post"),
+        ("<button id='x' aria-label='Close'>\n  Close\n  dialog </button>", "Close Close dialog"),
+    ],
+)
+def test_the_guard_reads_text_aria_label_title_and_value(page, markup, expected):
+    """What the guard reads on an element: its name for a person, however it is given."""
+    page.set_content(markup)
+    assert guard.wording(page.locator("#x")) == expected

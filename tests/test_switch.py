@@ -400,3 +400,66 @@ def test_describe_names_the_control_inside_a_web_component(open_page):
     attrs = switch.describe(page.locator("#s"))
     assert attrs["tag"] == "x-check"
     assert attrs["control"] == "input[type=checkbox]" and attrs["checked"] == "true"
+
+
+# -- Probe: the same answers, the cheaper way ------------------------------------------------
+
+
+def _probe(loc: Locator) -> switch.Probe:
+    return switch.Probe(loc, "#s", TIMEOUT_MS)
+
+
+@pytest.mark.parametrize("on", [True, False])
+@pytest.mark.parametrize("shape", [p for p in SHAPES if p.values[0].find is _by_id])
+def test_the_probe_answers_as_the_locator_does_on_every_shape(open_page, shape: Shape, on):
+    """The probe's querySelector way reads and describes each shape exactly as Playwright's
+    locator does; on pages with a shadow root it takes the element-handle way instead."""
+    page = open_page(shape.page, on=on)
+    loc = _by_id(page)
+    probe = _probe(loc)
+
+    assert probe.read() == switch.read_state(loc) == ("on" if on else "off")
+    assert probe.describe() == switch.describe(loc)
+    shadow = page.evaluate("() => [...document.querySelectorAll('*')].some(e => e.shadowRoot)")
+    assert probe.way == ("handle" if shadow else "css")
+
+
+REPLACE_UNCHECKED = """() => {
+  const s = document.getElementById('s');
+  const n = s.cloneNode();
+  n.checked = false;
+  s.replaceWith(n);
+}"""
+
+
+def test_the_probe_follows_a_re_rendered_switch(page):
+    """The switch node replaced after it was found: the probe reads the new node, whichever
+    way it took."""
+    page.set_content('<div id="app"><input type="checkbox" id="s" checked></div>')
+    for css in ("#s", None):
+        page.evaluate("() => { document.getElementById('s').checked = true; }")
+        probe = switch.Probe(page.locator("#s"), css, TIMEOUT_MS)
+        assert probe.read() == "on"
+        page.evaluate(REPLACE_UNCHECKED)
+        assert probe.read() == "off", probe.way
+
+
+@pytest.mark.parametrize(
+    "css",
+    [
+        "#s >> nth=0",  # Playwright's own syntax: not for querySelector
+        "#s:has-text('AI')",  # a Playwright extension
+    ],
+)
+def test_the_probe_leaves_playwright_only_css_to_playwright(page, css):
+    page.set_content('<div role="switch" id="s" aria-checked="true">AI</div>')
+    probe = switch.Probe(page.locator(css), css, TIMEOUT_MS)
+    assert probe.read() == "on"
+    assert probe.way == "handle"
+
+
+def test_the_probe_reads_unknown_when_the_switch_is_gone(page):
+    page.set_content("<p>nothing here</p>")
+    probe = switch.Probe(page.locator("#s"), "#s", 300)
+    assert probe.read() == "unknown"
+    assert probe.describe() == {}

@@ -1,0 +1,156 @@
+"""Evidence screenshots: the viewport as a PNG, with the flow's masks painted over.
+
+Two ways to the same picture:
+
+- **fast** (Chromium): paint the masks in the page, capture with the DevTools protocol's
+  `Page.captureScreenshot` (with `optimizeForSpeed`, a quicker PNG encoder), remove the masks.
+  Three round trips;
+- **Playwright's** `page.screenshot(mask=...)`: about seven round trips and the slower
+  encoder. Used when the fast way is not available (no DevTools session) or fails once.
+
+Both paint every element any mask locator matches (Playwright's own selector engine finds
+them, through open shadow roots), in the same solid grey, and let finite CSS animations
+finish first so a switch is not caught half-way across. `benchmarks/run.py` measures the
+difference; a test checks that both ways mask the same pixels.
+"""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+import structlog
+
+from optout_bot.locators import plain_css, to_playwright
+
+if TYPE_CHECKING:
+    from playwright.sync_api import CDPSession, Page
+
+    from optout_bot.flow.model import Locator
+
+log = structlog.get_logger("optout_bot")
+
+#: Masked regions are painted in solid grey: plainly redacted, not mistaken for page content.
+MASK_COLOR = "#7f7f7f"
+
+# Shared by both paint scripts: finish finite animations (an infinite spinner is left alone),
+# then wait (bounded) for web fonts, as Playwright's `animations="disabled"` and font wait do.
+_SETTLE = r"""
+  for (const a of document.getAnimations()) {
+    const end = a.effect && a.effect.getComputedTiming().endTime;
+    if (end !== undefined && end !== Infinity) { try { a.finish(); } catch (e) {} }
+  }
+  await Promise.race([document.fonts.ready, new Promise((r) => setTimeout(r, 1000))]);
+"""
+
+# The masks live in a closed shadow root on one element, so page styles cannot reach them and
+# page scripts cannot read them; `pointer-events: none` keeps them out of every hit test.
+_PAINT = r"""
+function paint(elements, color) {
+  document.querySelectorAll('optout-bot-masks').forEach((n) => n.remove());
+  if (!elements.length) return;
+  const host = document.createElement('optout-bot-masks');
+  const fixed = 'position:fixed;inset:0;z-index:2147483647;pointer-events:none;display:block';
+  host.setAttribute('style', fixed.replace(/;/g, ' !important;') + ' !important');
+  const root = host.attachShadow({mode: 'closed'});
+  for (const el of elements) {
+    for (const r of el.getClientRects()) {
+      if (r.width <= 0 || r.height <= 0) continue;
+      const box = document.createElement('div');
+      box.style.cssText = `position:fixed;left:${r.left}px;top:${r.top}px;`
+        + `width:${r.width}px;height:${r.height}px;background:${color}`;
+      root.appendChild(box);
+    }
+  }
+  document.documentElement.appendChild(host);
+}
+"""
+
+# Elements found by Playwright's selector engine (any locator strategy).
+_PAINT_JS = "async (elements, color) => {" + _SETTLE + _PAINT + "paint(elements, color);\n}"
+
+# Every mask plain CSS: `querySelectorAll` finds the same elements as Playwright's CSS engine
+# when the page has no open shadow root (Playwright looks inside those too) and the selectors
+# are standard CSS. False otherwise (nothing painted): the caller asks Playwright's engine.
+_PAINT_CSS_JS = (
+    "async ([selectors, color]) => {"
+    + _SETTLE
+    + _PAINT
+    + r"""
+  const top = document.documentElement;
+  if (!top) return false;
+  const walker = document.createTreeWalker(top, NodeFilter.SHOW_ELEMENT);
+  for (let n = walker.currentNode; n; n = walker.nextNode()) if (n.shadowRoot) return false;
+  const elements = [];
+  for (const css of selectors) {
+    try { elements.push(...document.querySelectorAll(css)); } catch (e) { return false; }
+  }
+  paint(elements, color);
+  return true;
+}"""
+)
+_SETTLE_JS = "async () => {" + _SETTLE + "}"
+_UNPAINT_JS = "() => document.querySelectorAll('optout-bot-masks').forEach((n) => n.remove())"
+
+
+class Camera:
+    """Takes the screenshots of one page."""
+
+    def __init__(self, page: Page) -> None:
+        self.page = page
+        self._cdp: CDPSession | None = None
+        #: False once the fast way failed: Playwright's is used from then on
+        self.fast = True
+        #: how the last masks were found ("css" or "engine"), for tests and debugging
+        self.way = ""
+
+    def png(self, mask: Sequence[Locator] = (), timeout_ms: int = 15_000) -> bytes:
+        """The viewport, with every element any of `mask` matches painted over."""
+        if self.fast:
+            try:
+                return self._fast(mask)
+            except Exception as exc:  # noqa: BLE001 - fall back to Playwright's way
+                self.fast = False
+                self.clear()
+                log.debug("fast screenshot unavailable", error=str(exc).splitlines()[0])
+        return self.page.screenshot(
+            timeout=timeout_ms,
+            animations="disabled",
+            mask=[to_playwright(self.page, loc) for loc in mask],
+            mask_color=MASK_COLOR,
+        )
+
+    def _fast(self, mask: Sequence[Locator]) -> bytes:
+        if self._cdp is None:
+            self._cdp = self.page.context.new_cdp_session(self.page)
+        if not mask:
+            self.page.evaluate(_SETTLE_JS)
+        else:
+            selectors = [plain_css(loc) for loc in mask]
+            painted = False
+            if all(css is not None for css in selectors):
+                painted = bool(self.page.evaluate(_PAINT_CSS_JS, [selectors, MASK_COLOR]))
+            if not painted:
+                self.way = "engine"
+                combined = to_playwright(self.page, mask[0])
+                for loc in mask[1:]:
+                    combined = combined.or_(to_playwright(self.page, loc))
+                combined.evaluate_all(_PAINT_JS, MASK_COLOR)
+            else:
+                self.way = "css"
+        # The masks stay until the next screenshot repaints them or the page goes (the runner
+        # reloads or closes it after each screenshot but one): they take no clicks, and one
+        # round trip fewer per screenshot. `clear()` removes them.
+        shot: dict[str, Any] = self._cdp.send(
+            "Page.captureScreenshot",
+            {"format": "png", "optimizeForSpeed": True, "captureBeyondViewport": False},
+        )
+        return base64.b64decode(shot["data"])
+
+    def clear(self) -> None:
+        """Remove the masks the fast way painted."""
+        try:
+            self.page.evaluate(_UNPAINT_JS)
+        except Exception:  # noqa: BLE001 - page gone: so are the masks
+            pass
