@@ -2,9 +2,8 @@
 
 Two ways to the same picture:
 
-- **fast** (Chromium): paint the masks in the page, capture with the DevTools protocol's
-  `Page.captureScreenshot` (with `optimizeForSpeed`, a quicker PNG encoder), remove the masks.
-  Three round trips;
+- **fast** (Chromium): paint the masks in the page, then capture with the DevTools protocol's
+  `Page.captureScreenshot` (with `optimizeForSpeed`, a quicker PNG encoder). Two round trips;
 - **Playwright's** `page.screenshot(mask=...)`: about seven round trips and the slower
   encoder. Used when the fast way is not available (no DevTools session) or fails once.
 
@@ -139,9 +138,10 @@ class Camera:
                 combined.evaluate_all(_PAINT_JS, MASK_COLOR)
             else:
                 self.way = "css"
-        # The masks stay until the next screenshot repaints them or the page goes (the runner
-        # reloads or closes it after each screenshot but one): they take no clicks, and one
-        # round trip fewer per screenshot. `clear()` removes them.
+        # The masks stay until the next screenshot repaints them or the page goes (after a
+        # screenshot the runner reloads the page, closes it, or clicks the switch, which the
+        # masks let through: they take no pointer events). One round trip fewer per
+        # screenshot; `clear()` removes them.
         shot: dict[str, Any] = self._cdp.send(
             "Page.captureScreenshot",
             {"format": "png", "optimizeForSpeed": True, "captureBeyondViewport": False},
