@@ -67,39 +67,56 @@ function paint(elements, color) {
 """
 
 # Elements found by Playwright's selector engine (any locator strategy).
-_PAINT_JS = "async (elements, color) => {" + _SETTLE + _PAINT + "paint(elements, color);\n}"
+_PAINT_JS = (
+    "async (elements, color) => {" + _SETTLE + _PAINT + "paint(elements, color);\n"
+    "return devicePixelRatio;\n}"
+)
 
 # Every mask plain CSS: `querySelectorAll` finds the same elements as Playwright's CSS engine
 # when the page has no open shadow root (Playwright looks inside those too) and the selectors
-# are standard CSS. False otherwise (nothing painted): the caller asks Playwright's engine.
+# are standard CSS. Null otherwise (nothing painted): the caller asks Playwright's engine.
 _PAINT_CSS_JS = (
     "async ([selectors, color]) => {"
     + _SETTLE
     + _PAINT
     + r"""
   const top = document.documentElement;
-  if (!top) return false;
+  if (!top) return null;
   const walker = document.createTreeWalker(top, NodeFilter.SHOW_ELEMENT);
-  for (let n = walker.currentNode; n; n = walker.nextNode()) if (n.shadowRoot) return false;
+  for (let n = walker.currentNode; n; n = walker.nextNode()) if (n.shadowRoot) return null;
   const elements = [];
   for (const css of selectors) {
-    try { elements.push(...document.querySelectorAll(css)); } catch (e) { return false; }
+    try { elements.push(...document.querySelectorAll(css)); } catch (e) { return null; }
   }
   paint(elements, color);
-  return true;
+  return devicePixelRatio;
 }"""
 )
-_SETTLE_JS = "async () => {" + _SETTLE + "}"
+_SETTLE_JS = "async () => {" + _SETTLE + "return devicePixelRatio;\n}"
 _UNPAINT_JS = "() => document.querySelectorAll('optout-bot-masks').forEach((n) => n.remove())"
 
 
-class Camera:
-    """Takes the screenshots of one page."""
+class _ScaledElsewhere(Exception):
+    """The page's device scale is emulated by a DevTools session we do not own."""
 
-    def __init__(self, page: Page) -> None:
+
+class Camera:
+    """Takes the screenshots of one page.
+
+    `devtools` is the DevTools session that emulates the page (a phone in the member's own
+    browser), when optout-bot made one: captures go through it. A capture from any other
+    session gives CSS pixels for an emulated phone, and one with a `clip` resets the
+    emulation; so the fast way never clips, and leaves a page whose device scale someone
+    else emulates (Playwright's own phone emulation) to Playwright's screenshot.
+    """
+
+    def __init__(self, page: Page, devtools: CDPSession | None = None) -> None:
         self.page = page
-        self._cdp: CDPSession | None = None
-        #: False once the fast way failed: Playwright's is used from then on
+        self._cdp = devtools
+        self._owns_emulation = devtools is not None
+        #: the device scale factor our own DevTools session captures at
+        self._session_scale: float | None = None
+        #: False once the fast way failed or does not apply: Playwright's is used from then on
         self.fast = True
         #: how the last masks were found ("css" or "engine"), for tests and debugging
         self.way = ""
@@ -112,7 +129,7 @@ class Camera:
             except Exception as exc:  # noqa: BLE001 - fall back to Playwright's way
                 self.fast = False
                 self.clear()
-                log.debug("fast screenshot unavailable", error=str(exc).splitlines()[0])
+                log.debug("fast screenshot not used", reason=str(exc).splitlines()[0])
         return self.page.screenshot(
             timeout=timeout_ms,
             animations="disabled",
@@ -123,28 +140,39 @@ class Camera:
     def _fast(self, mask: Sequence[Locator]) -> bytes:
         if self._cdp is None:
             self._cdp = self.page.context.new_cdp_session(self.page)
+        pixel_ratio: float | None = None
         if not mask:
-            self.page.evaluate(_SETTLE_JS)
+            pixel_ratio = self.page.evaluate(_SETTLE_JS)
         else:
             selectors = [plain_css(loc) for loc in mask]
-            painted = False
             if all(css is not None for css in selectors):
-                painted = bool(self.page.evaluate(_PAINT_CSS_JS, [selectors, MASK_COLOR]))
-            if not painted:
+                pixel_ratio = self.page.evaluate(_PAINT_CSS_JS, [selectors, MASK_COLOR])
+                self.way = "css"
+            if pixel_ratio is None:
                 self.way = "engine"
                 combined = to_playwright(self.page, mask[0])
                 for loc in mask[1:]:
                     combined = combined.or_(to_playwright(self.page, loc))
-                combined.evaluate_all(_PAINT_JS, MASK_COLOR)
-            else:
-                self.way = "css"
+                pixel_ratio = combined.evaluate_all(_PAINT_JS, MASK_COLOR)
+        if not self._owns_emulation:
+            # Our session captures at the scale it sees: the screen's own (1, or 2 on a
+            # high-density screen), which is the page's unless another session emulates it.
+            if self._session_scale is None:
+                metrics = self._cdp.send("Page.getLayoutMetrics")
+                css_width = metrics.get("cssContentSize", {}).get("width") or 0
+                self._session_scale = (
+                    metrics["contentSize"]["width"] / css_width if css_width else 1.0
+                )
+            if abs(float(pixel_ratio or 1) - self._session_scale) > 0.01:
+                raise _ScaledElsewhere(
+                    f"the page's pixel ratio {pixel_ratio} is emulated by another session"
+                )
         # The masks stay until the next screenshot repaints them or the page goes (after a
         # screenshot the runner reloads the page, closes it, or clicks the switch, which the
         # masks let through: they take no pointer events). One round trip fewer per
         # screenshot; `clear()` removes them.
         shot: dict[str, Any] = self._cdp.send(
-            "Page.captureScreenshot",
-            {"format": "png", "optimizeForSpeed": True, "captureBeyondViewport": False},
+            "Page.captureScreenshot", {"format": "png", "optimizeForSpeed": True}
         )
         return base64.b64decode(shot["data"])
 

@@ -26,7 +26,7 @@ from optout_bot.paths import private_dir
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-    from playwright.sync_api import Page
+    from playwright.sync_api import CDPSession, Page
 
     from optout_bot.flow.model import Flow, Locator
     from optout_bot.outcome import Result
@@ -90,10 +90,11 @@ class Evidence:
         name: str,
         timeout_ms: int = 15_000,
         mask: Sequence[Locator] = (),
+        devtools: CDPSession | None = None,
     ) -> Path:
         path = self.dir / f"{len(self.screenshots) + 1:02d}-{safe_name(name)}.png"
         if self._camera is None or self._camera.page is not page:
-            self._camera = Camera(page)
+            self._camera = Camera(page, devtools)
         png = self._camera.png(mask, timeout_ms)
         # Private from the first byte (it shows a signed-in account), never over an older file,
         # and on disk before the record names it.

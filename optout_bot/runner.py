@@ -632,6 +632,8 @@ class FlowRunner:
             self._clear_overlays()  # evidence shows the setting, not a promotion over it
             if found is not None:
                 self._switch().show()
-            self.evidence.screenshot(self.page, name, mask=self._masks())
+            self.evidence.screenshot(
+                self.page, name, mask=self._masks(), devtools=self.session.devtools(self.page)
+            )
         except Exception as exc:  # noqa: BLE001 - a missing screenshot must not hide the result
             log.warning("screenshot failed", name=name, error=first_line(exc))

@@ -27,7 +27,7 @@ from optout_bot.flow.model import Platform
 from optout_bot.outcome import RunStop, Status, first_line
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Browser, BrowserContext, Page, Playwright
+    from playwright.sync_api import Browser, BrowserContext, CDPSession, Page, Playwright
 
 #: The phone optout-bot pretends to be for --platform mobile (a Playwright device descriptor).
 MOBILE_DEVICE = "Pixel 7"
@@ -74,6 +74,11 @@ class Session:
     def new_page(self) -> Page:
         raise NotImplementedError
 
+    def devtools(self, page: Page) -> CDPSession | None:
+        """The DevTools session that emulates `page`, if this session made one (screenshots
+        go through it: see `capture.Camera`)."""
+        return None
+
     def close(self) -> None:
         raise NotImplementedError
 
@@ -91,6 +96,7 @@ class CdpSession(Session):
     def __init__(self, pw: Playwright, url: str, options: SessionOptions) -> None:
         self.options = options
         self._page: Page | None = None
+        self._emulation: CDPSession | None = None
         try:
             self.browser: Browser = pw.chromium.connect_over_cdp(url, timeout=options.timeout_ms)
         except Exception as exc:  # noqa: BLE001 - Playwright raises plain Error here
@@ -108,7 +114,7 @@ class CdpSession(Session):
         page = self.context.new_page()
         self._page = page
         if self.options.platform == "mobile":
-            _emulate_mobile_over_cdp(page, self.context)
+            self._emulation = _emulate_mobile_over_cdp(page, self.context)
         page.set_default_timeout(self.options.timeout_ms)
         return page
 
@@ -129,8 +135,11 @@ class CdpSession(Session):
             except Exception:  # noqa: BLE001
                 pass
 
+    def devtools(self, page: Page) -> CDPSession | None:
+        return self._emulation if page is self._page else None
 
-def _emulate_mobile_over_cdp(page: Page, context: BrowserContext) -> None:
+
+def _emulate_mobile_over_cdp(page: Page, context: BrowserContext) -> CDPSession:
     """Make one tab of the user's desktop browser look like a phone, via DevTools."""
     device = _PHONE
     cdp = context.new_cdp_session(page)
@@ -146,6 +155,7 @@ def _emulate_mobile_over_cdp(page: Page, context: BrowserContext) -> None:
     )
     cdp.send("Emulation.setUserAgentOverride", {"userAgent": device["user_agent"]})
     cdp.send("Emulation.setTouchEmulationEnabled", {"enabled": True, "maxTouchPoints": 5})
+    return cdp
 
 
 # Filled from Playwright's descriptor at first use (see `_load_phone`), so the CDP emulation

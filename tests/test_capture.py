@@ -113,3 +113,78 @@ def test_a_running_transition_is_finished_before_the_picture(page, fast):
     page.evaluate("() => { getComputedStyle(s).backgroundColor; s.classList.add('on'); }")
     png, _ = _shot(page, [], fast)
     assert _pixel(page, png, 50, 50) == [0, 0, 255]
+
+
+@pytest.mark.parametrize("fast", [True, False], ids=["fast", "playwright"])
+def test_the_picture_is_the_scrolled_viewport_in_device_pixels(browser, fast):
+    """A phone's screenshot has the phone's pixels (here 2x), and shows where the page is
+    scrolled to: the same picture Playwright's own screenshot takes."""
+    context = browser.new_context(viewport={"width": 300, "height": 200}, device_scale_factor=2)
+    try:
+        page = context.new_page()
+        page.set_content(
+            "<body style='margin:0;height:3000px;background:#fff'>"
+            "<div style='position:absolute;top:1000px;left:0;width:300px;height:50px;"
+            "background:rgb(0,200,0)'></div></body>"
+        )
+        page.evaluate("() => scrollTo(0, 990)")
+        png, _ = _shot(page, [], fast)
+        assert png[16:24] == (600).to_bytes(4, "big") + (400).to_bytes(4, "big")
+        assert _pixel(page, png, 20, 40) == [0, 200, 0]  # 10 px below the top edge, x2
+        assert _pixel(page, png, 20, 10) == [255, 255, 255]
+    finally:
+        context.close()
+
+
+def test_a_real_high_density_screen_is_captured_once_not_scaled_twice(playwright, chromium_path):
+    """The member's own Chrome on a 2x screen (no emulation): device pixels, as Playwright's."""
+    from optout_bot.session import QUIET_ARGS
+
+    browser = playwright.chromium.launch(
+        executable_path=chromium_path, args=[*QUIET_ARGS, "--force-device-scale-factor=2"]
+    )
+    try:
+        page = browser.new_page(no_viewport=True)
+        page.set_content("<p>hi</p>")
+        fast, _ = _shot(page, [], True)
+        theirs, _ = _shot(page, [], False)
+        assert fast[16:24] == theirs[16:24]
+        assert int.from_bytes(fast[16:20], "big") == 2 * page.evaluate("innerWidth")
+    finally:
+        browser.close()
+
+
+def test_a_phone_emulated_in_the_members_browser_is_captured_through_its_own_session(
+    browser, playwright
+):
+    """--cdp --platform mobile: the tab is made a phone by optout-bot's DevTools session;
+    the picture goes through that session, in the phone's pixels, and the tab stays a phone
+    (a capture from another session with a clip would reset the emulation)."""
+    from optout_bot.session import _emulate_mobile_over_cdp, _load_phone
+
+    _load_phone(playwright)
+    context = browser.new_context(no_viewport=True)
+    try:
+        page = context.new_page()
+        devtools = _emulate_mobile_over_cdp(page, context)
+        page.set_content("<meta name='viewport' content='width=device-width'><p>hi</p>")
+        before = page.evaluate("() => [devicePixelRatio, innerWidth, innerHeight]")
+        camera = Camera(page, devtools)
+        png = camera.png([_css("p")])
+        assert camera.fast
+        width, height = (int.from_bytes(png[i : i + 4], "big") for i in (16, 20))
+        assert (width, height) == tuple(round(before[0] * n) for n in before[1:])
+        assert page.evaluate("() => [devicePixelRatio, innerWidth, innerHeight]") == before
+    finally:
+        context.close()
+
+
+def test_the_fast_way_leaves_an_emulated_viewport_as_it_was(page):
+    """Playwright's own viewport emulation (a kept profile) survives our captures."""
+    page.set_content(PAGE)
+    before = page.evaluate("() => [devicePixelRatio, innerWidth, innerHeight]")
+    camera = Camera(page)
+    png = camera.png([_css("#photo")])
+    assert camera.fast
+    assert int.from_bytes(png[16:20], "big") == before[1]
+    assert page.evaluate("() => [devicePixelRatio, innerWidth, innerHeight]") == before
