@@ -756,7 +756,8 @@ _VERDICT = {
 
 
 def summary_line(result: Result) -> str:
-    return f"{_VERDICT[result.status]}: {result.flow} ({result.platform}): {result.reason}"
+    where = f" ({result.platform})" if result.platform else ""
+    return f"{_VERDICT[result.status]}: {result.flow}{where}: {result.reason}"
 
 
 if __name__ == "__main__":  # pragma: no cover

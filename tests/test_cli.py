@@ -290,3 +290,13 @@ def test_demo_runs_the_linkedin_flow_against_the_bundled_replica(run_cli, tmp_pa
         "02-after-change.png",
         "03-after-reload.png",
     ]
+
+
+def test_a_flow_that_does_not_load_says_so_in_one_line(run_cli, tmp_path):
+    """Before the settings are read there is no platform yet: no empty '()' in the summary."""
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("id: x\nversion: 1\nnavigate: {desktop: [{clik: a}]}\n")
+    result = run_cli("verify", str(bad))
+    assert result.code == 2
+    assert result.out.startswith(f"INVALID: {bad}: {bad} is not a valid flow"), result.out
+    assert "unknown step 'clik'; did you mean 'click'?" in result.err
