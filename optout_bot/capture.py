@@ -5,12 +5,14 @@ Two ways to the same picture:
 - **fast** (Chromium): paint the masks in the page, then capture with the DevTools protocol's
   `Page.captureScreenshot` (with `optimizeForSpeed`, a quicker PNG encoder). Two round trips;
 - **Playwright's** `page.screenshot(mask=...)`: about seven round trips and the slower
-  encoder. Used when the fast way is not available (no DevTools session) or fails once.
+  encoder. Used when the fast way fails once, or does not apply: a page whose pixel ratio a
+  DevTools session we do not own emulates (see `Camera`).
 
-Both paint every element any mask locator matches (Playwright's own selector engine finds
-them, through open shadow roots), in the same solid grey, and let finite CSS animations
-finish first so a switch is not caught half-way across. `benchmarks/run.py` measures the
-difference; a test checks that both ways mask the same pixels.
+Both paint every element any mask locator matches (found by Playwright's selector engine, or
+by `querySelectorAll` where that provably finds the same elements), in the same solid grey,
+and let finite CSS animations finish first so a switch is not caught half-way across.
+`benchmarks/run.py` measures the difference; tests/test_capture.py checks that both ways give
+the same picture.
 """
 
 from __future__ import annotations
