@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 import structlog
 
-from optout_bot.locators import plain_css, to_playwright
+from optout_bot.locators import NATIVE_CSS_JS, plain_css, to_playwright
 
 if TYPE_CHECKING:
     from playwright.sync_api import CDPSession, Page
@@ -47,9 +47,13 @@ _SETTLE = r"""
 
 # The masks live in a closed shadow root on one element, so page styles cannot reach them and
 # page scripts cannot read them; `pointer-events: none` keeps them out of every hit test.
-_PAINT = r"""
-function paint(elements, color) {
+_MASKS = r"""
+function unpaint() {
   document.querySelectorAll('optout-bot-masks').forEach((n) => n.remove());
+}
+
+function paint(elements, color) {
+  unpaint();
   if (!elements.length) return;
   const host = document.createElement('optout-bot-masks');
   const fixed = 'position:fixed;inset:0;z-index:2147483647;pointer-events:none;display:block';
@@ -70,32 +74,26 @@ function paint(elements, color) {
 
 # Elements found by Playwright's selector engine (any locator strategy).
 _PAINT_JS = (
-    "async (elements, color) => {" + _SETTLE + _PAINT + "paint(elements, color);\n"
+    "async (elements, color) => {" + _SETTLE + _MASKS + "paint(elements, color);\n"
     "return devicePixelRatio;\n}"
 )
 
-# Every mask plain CSS: `querySelectorAll` finds the same elements as Playwright's CSS engine
-# when the page has no open shadow root (Playwright looks inside those too) and the selectors
-# are standard CSS. Null otherwise (nothing painted): the caller asks Playwright's engine.
+# Every mask plain CSS that `nativeQueryAll` can answer for. Null otherwise (nothing
+# painted): the caller asks Playwright's engine.
 _PAINT_CSS_JS = (
     "async ([selectors, color]) => {"
     + _SETTLE
-    + _PAINT
+    + _MASKS
+    + NATIVE_CSS_JS
     + r"""
-  const top = document.documentElement;
-  if (!top) return null;
-  const walker = document.createTreeWalker(top, NodeFilter.SHOW_ELEMENT);
-  for (let n = walker.currentNode; n; n = walker.nextNode()) if (n.shadowRoot) return null;
-  const elements = [];
-  for (const css of selectors) {
-    try { elements.push(...document.querySelectorAll(css)); } catch (e) { return null; }
-  }
+  const elements = nativeQueryAll(selectors);
+  if (!elements) return null;
   paint(elements, color);
   return devicePixelRatio;
 }"""
 )
 _SETTLE_JS = "async () => {" + _SETTLE + "return devicePixelRatio;\n}"
-_UNPAINT_JS = "() => document.querySelectorAll('optout-bot-masks').forEach((n) => n.remove())"
+_UNPAINT_JS = "() => {" + _MASKS + "unpaint();\n}"
 
 
 class _ScaledElsewhere(Exception):

@@ -14,6 +14,7 @@ import sqlite3
 import sys
 import threading
 from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -562,13 +563,15 @@ def _attempt(partial: Result, work: Callable[[], Result]) -> Result:
     return partial
 
 
+@dataclass(frozen=True)
 class _Begun:
     """A run whose evidence record is open: what `_begin` made and `_end` closes."""
 
-    def __init__(
-        self, flow: Flow, store: EvidenceStore, evidence: Evidence, extra: list[str]
-    ) -> None:
-        self.flow, self.store, self.evidence, self.extra = flow, store, evidence, extra
+    flow: Flow
+    store: EvidenceStore
+    evidence: Evidence
+    #: extra browser arguments (--replica)
+    extra: list[str]
 
 
 def _prepare(args: argparse.Namespace, mode: str, read_config: bool) -> _Begun:

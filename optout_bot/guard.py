@@ -87,17 +87,19 @@ DENIED = re.compile(
 #
 # Read with Playwright's attribute and text calls, which run in its isolated world: a
 # `Locator.evaluate` would run in the page's own world, and the first one on every new page
-# costs tens of milliseconds (Playwright installs its script there). See BENCHMARKS.md.
+# costs tens of milliseconds (Playwright installs its script there).
 
 
 def wording(element: PWLocator, timeout_ms: int = 5_000) -> str:
     text = element.inner_text(timeout=timeout_ms) or element.text_content(timeout=timeout_ms)
-    parts = ["", text or "", "", ""]
+    label = title = value = ""
     # Most links and buttons have none of the attributes: one count saves three reads.
-    named = element.and_(element.page.locator("[aria-label], [title], [value]"))
-    if named.count():
-        for index, name in ((0, "aria-label"), (2, "title"), (3, "value")):
-            parts[index] = element.get_attribute(name, timeout=timeout_ms) or ""
+    if element.and_(element.page.locator("[aria-label], [title], [value]")).count():
+        label, title, value = (
+            element.get_attribute(name, timeout=timeout_ms) or ""
+            for name in ("aria-label", "title", "value")
+        )
+    parts = [label, text or "", title, value]
     return re.sub(r"\s+", " ", " ".join(p for p in parts if p)).strip()[:300]
 
 

@@ -150,11 +150,11 @@ class FlowRunner:
             self._run(page)
         except actions.Refused as refused:
             result.status, result.reason = Status.FLOW_BROKEN, refused.reason
-            self._shoot(None, "refused")
+            self._shoot("refused")
         except RunStop as stop:
             result.status, result.reason = stop.status, stop.reason
             if page is not None and stop.status in _SHOOT_AT_STOP:
-                self._shoot(None, stop.status.value.replace("_", "-"))
+                self._shoot(stop.status.value.replace("_", "-"))
             if page is not None and stop.status is Status.FLOW_BROKEN:
                 self._diagnose(page)
         except PWError as exc:
@@ -178,7 +178,7 @@ class FlowRunner:
             platform=opts.platform,
             timeout_ms=opts.timeout_ms,
             net=NetWatch(page),
-            shoot=lambda name: self._shoot(None, name),
+            shoot=lambda name: self._shoot(name),
         )
         page.on("framenavigated", self._on_navigated)
         page.on("request", self._on_request)
@@ -189,7 +189,7 @@ class FlowRunner:
         result.state_before = self._switch().read()
         log.info("switch read", state=result.state_before, locator=found.description)
         self.evidence.note(state_before=result.state_before, final_url=page.url)
-        self._shoot(found, "before")
+        self._shoot("before", of_switch=True)
         if result.state_before == "unknown":
             raise RunStop(
                 Status.FLOW_BROKEN,
@@ -396,7 +396,7 @@ class FlowRunner:
             pending = [r.url for r in self.ctx.net.pending]
             log.warning("the page was still saving when the wait ended", pending=pending)
         now = self._switch().read()
-        self._shoot(found, "after-change")
+        self._shoot("after-change", of_switch=True)
         if now != wanted:
             self._refused = f"the page showed {now} right after the click: the save was refused. "
             log.warning("the page put the switch back: the save was refused", state=now)
@@ -411,10 +411,10 @@ class FlowRunner:
         self._check_login()
         for index, step in enumerate(flow.verify, 1):
             self._step(step, index, len(flow.verify))
-        found = self._find_switch("after the reload")
+        self._find_switch("after the reload")
         result.state_after = self._switch().read()
         result.switch_attributes = self._switch().describe()
-        self._shoot(found, "after-reload")
+        self._shoot("after-reload", of_switch=True)
         seen_before = flow.switch.wanted if result.changed else result.state_before
         result.persisted = result.state_after == seen_before
         wanted = flow.switch.wanted
@@ -627,10 +627,11 @@ class FlowRunner:
             "update"
         )
 
-    def _shoot(self, found: locators.Found | None, name: str) -> None:
+    def _shoot(self, name: str, of_switch: bool = False) -> None:
+        """A screenshot into the evidence; `of_switch`: with the switch found last in view."""
         try:
             self._clear_overlays()  # evidence shows the setting, not a promotion over it
-            if found is not None:
+            if of_switch:
                 self._switch().show()
             self.evidence.screenshot(
                 self.page, name, mask=self._masks(), devtools=self.session.devtools(self.page)

@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING, Literal
 import structlog
 
 from optout_bot.flow.model import SwitchState, WantedState
+from optout_bot.locators import NATIVE_CSS_JS
 from optout_bot.outcome import first_line
 
 if TYPE_CHECKING:
@@ -363,19 +364,6 @@ def read_state(switch: PWLocator, timeout_ms: int = 5_000) -> SwitchState:
 # A value no reader returns: "ask the next way".
 _NEXT = "optout-bot:next"
 
-# The element `document.querySelector(css)` picks, when that is the one Playwright's CSS
-# engine picks first: standard CSS, and no open shadow root in the document (Playwright looks
-# inside those too, querySelector does not). Null otherwise.
-_BY_CSS = r"""
-function byCss(css) {
-  const top = document.documentElement;
-  if (!top) return null;
-  const walker = document.createTreeWalker(top, NodeFilter.SHOW_ELEMENT);
-  for (let n = walker.currentNode; n; n = walker.nextNode()) if (n.shadowRoot) return null;
-  try { return document.querySelector(css); } catch (e) { return null; }
-}
-"""
-
 _CALLS = {
     "read": "return read(el);",
     "describe": "return describe(el, args[0]);",
@@ -384,25 +372,26 @@ _CALLS = {
     "show": "centre(el, true); return true;",
 }
 _NEXT_JSON = json.dumps(_NEXT)
+# By CSS: the first element `nativeQueryAll` finds (document order, as Playwright's `.first`).
 _BY_CSS_JS = {
-    name: f"([css, args]) => {{\n{_LIB}\n{_BY_CSS}\nconst el = byCss(css);\n"
-    f"if (!el) return {_NEXT_JSON};\n{call}\n}}"
+    name: f"([css, args]) => {{\n{_LIB}\n{NATIVE_CSS_JS}\n"
+    f"const el = (nativeQueryAll([css]) || [])[0];\nif (!el) return {_NEXT_JSON};\n{call}\n}}"
     for name, call in _CALLS.items()
 }
-_PINNED_JS = {
+# On an element handle, or on what the locator resolves to now.
+_ON_ELEMENT_JS = {
     name: _js("el, args", f"if (!el.isConnected) return {_NEXT_JSON};\n{call}")
     for name, call in _CALLS.items()
 }
-_LOCATOR_JS = {name: _js("el, args", call) for name, call in _CALLS.items()}
 
 
 class Probe:
     """The page-side readers, run on a switch that `locators.find` found, the cheapest way
     that reaches the same element:
 
-    1. when the alternative that matched is plain CSS and the page has no open shadow root:
-       `document.querySelector` inside one `page.evaluate` (one round trip, no selector
-       script to install);
+    1. when the alternative that matched is plain CSS that provably finds what Playwright
+       finds (`locators.NATIVE_CSS_JS`): inside one `page.evaluate` (one round trip, no
+       selector script to install);
     2. else an element handle, taken once (the install is paid once per page);
     3. else (detached, re-rendered) the locator, looked up again with Playwright's waiting.
     """
@@ -435,7 +424,7 @@ class Probe:
                 self._pinned = None
         if self._pinned is not None:
             try:
-                value = self._pinned.evaluate(_PINNED_JS[name], list(args))
+                value = self._pinned.evaluate(_ON_ELEMENT_JS[name], list(args))
             except Exception:  # noqa: BLE001 - context destroyed, handle disposed
                 value = _NEXT
             if value != _NEXT:
@@ -443,7 +432,7 @@ class Probe:
                 return value
             self._pinned = None
         self.way = "locator"
-        return self.locator.evaluate(_LOCATOR_JS[name], list(args), timeout=self._timeout_ms)
+        return self.locator.evaluate(_ON_ELEMENT_JS[name], list(args), timeout=self._timeout_ms)
 
     def read(self) -> SwitchState:
         try:
