@@ -30,16 +30,16 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from optout_bot.browsers import find_browser  # noqa: E402
-from optout_bot.replica import Replica  # noqa: E402
-from optout_bot.session import QUIET_ARGS  # noqa: E402
+from optout_bot.engine.browsers import find_browser  # noqa: E402
+from optout_bot.engine.session import QUIET_ARGS  # noqa: E402
+from optout_bot.replicas import Replica  # noqa: E402
 
 AI_KEY = "allowDataForGenerativeAI"
 PY = sys.executable
 
 # Runs optout-bot in this process and reports its own peak RSS (children excluded).
 MEASURE_RSS = (
-    "import resource, sys; from optout_bot.cli import main; rc = main(sys.argv[1:]); "
+    "import resource, sys; from optout_bot.cli.main import main; rc = main(sys.argv[1:]); "
     "print('MAXRSS_KB', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr); "
     "sys.exit(rc)"
 )

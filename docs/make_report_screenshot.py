@@ -18,9 +18,9 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from optout_bot.browsers import find_browser  # noqa: E402
-from optout_bot.replica import Replica  # noqa: E402
-from optout_bot.session import QUIET_ARGS  # noqa: E402
+from optout_bot.engine.browsers import find_browser  # noqa: E402
+from optout_bot.engine.session import QUIET_ARGS  # noqa: E402
+from optout_bot.replicas import Replica  # noqa: E402
 
 KEY = "allowDataForGenerativeAI"
 

@@ -17,10 +17,10 @@ from pathlib import Path
 
 import pytest
 
-from optout_bot import cli
-from optout_bot.browsers import BrowserNotFound, find_browser
-from optout_bot.replica import Replica
-from optout_bot.session import QUIET_ARGS
+from optout_bot.cli import main as cli
+from optout_bot.engine.browsers import BrowserNotFound, find_browser
+from optout_bot.engine.session import QUIET_ARGS
+from optout_bot.replicas import Replica
 
 REPO = Path(__file__).resolve().parent.parent
 LINKEDIN_FLOW = REPO / "flows" / "linkedin-ai-training.yaml"

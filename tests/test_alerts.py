@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from optout_bot import alerts
-from optout_bot.alerts import compose, desktop_command, notify, should_alert
+from optout_bot.unattended import alerts
+from optout_bot.unattended.alerts import compose, desktop_command, notify, should_alert
 
 EVIDENCE = (
     "/home/me/.local/share/optout-bot/evidence/linkedin-ai-training/20261122T140005Z-desktop-verify"

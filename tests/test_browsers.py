@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from optout_bot.browsers import ENV_BROWSER, BrowserNotFound, find_browser
+from optout_bot.engine.browsers import ENV_BROWSER, BrowserNotFound, find_browser
 
 
 def _exe(path: Path) -> str:

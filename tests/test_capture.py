@@ -8,7 +8,7 @@ import base64
 import pytest
 from playwright.sync_api import Page
 
-from optout_bot.capture import MASK_COLOR, Camera
+from optout_bot.engine.capture import MASK_COLOR, Camera
 from optout_bot.flow.model import Locator
 
 GREY = [int(MASK_COLOR[i : i + 2], 16) for i in (1, 3, 5)]
@@ -138,7 +138,7 @@ def test_the_picture_is_the_scrolled_viewport_in_device_pixels(browser, fast):
 
 def test_a_real_high_density_screen_is_captured_once_not_scaled_twice(playwright, chromium_path):
     """The member's own Chrome on a 2x screen (no emulation): device pixels, as Playwright's."""
-    from optout_bot.session import QUIET_ARGS
+    from optout_bot.engine.session import QUIET_ARGS
 
     browser = playwright.chromium.launch(
         executable_path=chromium_path, args=[*QUIET_ARGS, "--force-device-scale-factor=2"]
@@ -160,7 +160,7 @@ def test_a_phone_emulated_in_the_members_browser_is_captured_through_its_own_ses
     """--cdp --platform mobile: the tab is made a phone by optout-bot's DevTools session;
     the picture goes through that session, in the phone's pixels, and the tab stays a phone
     (a capture from another session with a clip would reset the emulation)."""
-    from optout_bot.session import _emulate_mobile_over_cdp, _load_phone
+    from optout_bot.engine.session import _emulate_mobile_over_cdp, _load_phone
 
     _load_phone(playwright)
     context = browser.new_context(no_viewport=True)

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from optout_bot import cli
-from optout_bot.outcome import Status
+from optout_bot.cli import main as cli
+from optout_bot.engine.outcome import Status
 from tests.conftest import ACCOUNT, AI_KEY, LINKEDIN_FLOW, REPO
 
 COMMANDS = ["run", "verify", "validate", "flows", "demo", "doctor"]
@@ -97,8 +97,8 @@ def test_flows_lists_the_bundled_flow(capsys):
 
 def test_every_bundled_flow_id_matches_its_file_name():
     """Flow ids resolve by file name, so the two must agree."""
-    from optout_bot.catalog import bundled_flows
     from optout_bot.flow import load_flow
+    from optout_bot.flow.catalog import bundled_flows
 
     for flow_id, path in bundled_flows().items():
         assert load_flow(path).id == flow_id

@@ -7,8 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from optout_bot import cli, session
-from optout_bot.config import (
+from optout_bot.app.config import (
     KEYS,
     PROFILE_NAME,
     Config,
@@ -17,6 +16,8 @@ from optout_bot.config import (
     load_config,
     redact,
 )
+from optout_bot.cli import main as cli
+from optout_bot.engine import session
 
 
 @pytest.fixture

@@ -14,8 +14,8 @@ from typing import Any
 
 import pytest
 
-from optout_bot import cli
-from optout_bot.store import (
+from optout_bot.cli import main as cli
+from optout_bot.evidence.store import (
     RECORD_JSON,
     EvidenceStore,
     canonical_json,

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from optout_bot.store import EvidenceStore, default_store_path
+from optout_bot.evidence.store import EvidenceStore, default_store_path
 from tests.conftest import ACCOUNT, AI_KEY, REPO
 
 

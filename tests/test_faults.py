@@ -12,7 +12,7 @@ import sys
 
 import pytest
 
-from optout_bot.store import EvidenceStore, default_store_path
+from optout_bot.evidence.store import EvidenceStore, default_store_path
 from tests.conftest import REPO
 from tests.test_sessions import users_browser  # noqa: F401 - the fixture
 
@@ -184,7 +184,7 @@ def test_a_driver_that_will_not_start_is_exit_1_and_recorded(
 ):
     """The evidence record is begun while Playwright starts; when it cannot, the record says
     why, and no browser was touched."""
-    from optout_bot import cli
+    from optout_bot.cli import main as cli
 
     assert linkedin("verify").code == 3
     monkeypatch.setattr(cli, "playwright_factory", _failing_driver)
@@ -201,7 +201,7 @@ def test_a_driver_that_will_not_start_is_exit_1_and_recorded(
 
 def test_a_bad_flow_is_reported_even_when_the_driver_fails_too(run_cli, monkeypatch, tmp_path):
     """Both go wrong at once: the flow file is what the member can fix, so that is the error."""
-    from optout_bot import cli
+    from optout_bot.cli import main as cli
 
     monkeypatch.setattr(cli, "playwright_factory", _failing_driver)
     bad = tmp_path / "bad.yaml"

@@ -13,8 +13,7 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import Page, Route
 
-from optout_bot.flow import load_flow_text
-from optout_bot.inspect import (
+from optout_bot.authoring.inspect import (
     Control,
     Inspection,
     css_string,
@@ -23,6 +22,7 @@ from optout_bot.inspect import (
     looks_generated,
     render_text,
 )
+from optout_bot.flow import load_flow_text
 
 ORIGIN = "https://inspect.test"
 SETTING_URL = "https://www.linkedin.com/mypreferences/d/settings/data-for-ai-improvement"

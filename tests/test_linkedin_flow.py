@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from optout_bot.session import QUIET_ARGS
+from optout_bot.engine.session import QUIET_ARGS
 from tests.conftest import ACCOUNT, AI_KEY, LINKEDIN_FLOW
 
 

@@ -1,4 +1,4 @@
-"""The LinkedIn replica (optout_bot.replica), driven by a real headless Chromium.
+"""The LinkedIn replica (optout_bot.replicas), driven by a real headless Chromium.
 
 One replica and one browser serve the whole module; each test gets fresh browser contexts,
 its own member account and a healthy `Scenario` to change. Every locator the bundled flow
@@ -29,8 +29,8 @@ from playwright.sync_api import Browser, BrowserContext, Locator, Page, Playwrig
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from optout_bot.replica import Replica, Scenario
-from optout_bot.replica.strings import STRINGS
+from optout_bot.replicas import Replica, Scenario
+from optout_bot.replicas.strings import STRINGS
 
 ROOT = Path(__file__).resolve().parents[1]
 FLOW: dict[str, Any] = yaml.safe_load((ROOT / "flows" / "linkedin-ai-training.yaml").read_text())
@@ -930,10 +930,10 @@ def test_stop_is_quick_with_a_connection_open() -> None:
 
 
 def test_module_entry_point_prints_chromium_args() -> None:
-    """`python -m optout_bot.replica` serves, prints the Chromium switches, stops on Ctrl-C."""
+    """`python -m optout_bot.replicas` serves, prints the Chromium switches, stops on Ctrl-C."""
     env = {**os.environ, "PYTHONPATH": str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", "")}
     proc = subprocess.Popen(
-        [sys.executable, "-m", "optout_bot.replica"],
+        [sys.executable, "-m", "optout_bot.replicas"],
         stdout=subprocess.PIPE,
         cwd=ROOT,
         env=env,

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from optout_bot.report import CSP, render_report, write_pdf, write_report
+from optout_bot.evidence.report import CSP, render_report, write_pdf, write_report
 
 LINKEDIN = "linkedin-ai-training"
 OTHER = "example-ai-setting"

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from optout_bot import actions, guard, locators
+from optout_bot.engine import guard, locators
+from optout_bot.engine import steps as actions
 from optout_bot.flow import FlowErrors, load_flow_text
 from optout_bot.flow.model import Locator, Target
 from tests.conftest import ACCOUNT, AI_KEY, LINKEDIN_FLOW
@@ -141,7 +142,7 @@ def test_malicious_flows_are_refused_before_anything_runs(
 
 def test_screenshot_names_cannot_leave_the_evidence_folder():
     """Even a name that got past the loader is made safe: no separators, no dots."""
-    from optout_bot.evidence import safe_name
+    from optout_bot.evidence.recorder import safe_name
 
     assert safe_name("../../etc/passwd") == "etc-passwd"
     assert "/" not in safe_name("a/b\\c") and ".." not in safe_name("..")

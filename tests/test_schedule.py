@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from optout_bot import cli
-from optout_bot.schedule import (
+from optout_bot.cli import main as cli
+from optout_bot.unattended.schedule import (
     CronScheduler,
     InvalidJob,
     Job,

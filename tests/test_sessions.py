@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from filelock import FileLock
 
-from optout_bot.session import QUIET_ARGS
+from optout_bot.engine.session import QUIET_ARGS
 from tests.conftest import ACCOUNT, AI_KEY, REPO, have_xvfb
 
 

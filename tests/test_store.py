@@ -21,10 +21,10 @@ from typing import Any
 
 import pytest
 
-from optout_bot import store as store_module
-from optout_bot.outcome import Status
-from optout_bot.paths import private_dir
-from optout_bot.store import (
+from optout_bot.base.paths import private_dir
+from optout_bot.engine.outcome import Status
+from optout_bot.evidence import store as store_module
+from optout_bot.evidence.store import (
     INTERRUPTED_REASON,
     RECORD_JSON,
     ZERO_HASH,
@@ -300,7 +300,7 @@ def test_a_store_from_a_newer_optout_bot_is_refused(home: Path):
 KILLED_RUN = """
     import os, signal, sys
     from pathlib import Path
-    from optout_bot.store import EvidenceStore
+    from optout_bot.evidence.store import EvidenceStore
 
     store = EvidenceStore(Path(sys.argv[1]))
     run_id = store.begin({"flow": {"id": "linkedin-ai-training"}, "mode": "run",
@@ -395,8 +395,8 @@ def test_a_run_from_before_a_reboot_is_recovered(store: EvidenceStore):
 WORKER = """
     import sys, time
     from pathlib import Path
-    from optout_bot.paths import private_dir
-    from optout_bot.store import EvidenceStore
+    from optout_bot.base.paths import private_dir
+    from optout_bot.evidence.store import EvidenceStore
 
     db, root, name, go = Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3], Path(sys.argv[4])
     while not go.exists():

@@ -21,7 +21,7 @@ import pytest
 from playwright.sync_api import Error as PWError
 from playwright.sync_api import Locator, Page, Route
 
-from optout_bot import switch
+from optout_bot.engine import switch
 
 PAGES = Path(__file__).resolve().parent / "switch_pages"
 ORIGIN = "https://switches.test"

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from optout_bot.replica import Scenario
+from optout_bot.replicas import Scenario
 from tests.conftest import ACCOUNT, AI_KEY
 
 #: Every variant at once, but the promotion: desktop gets it late on the setting's page (while

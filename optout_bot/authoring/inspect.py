@@ -1,0 +1,905 @@
+"""`optout-bot inspect`: what a flow author needs to know about a settings page.
+
+Opens nothing and clicks nothing itself: `inspect_page` is given a page (in the member's own
+session), lets it settle, and lists every switch, checkbox and radio on it -- including those
+in open shadow roots and same-origin iframes -- with its role, accessible name, state (read
+by `switch.read_state`, three-way), tag and type, and the attributes a flow can rely on. An
+id that looks generated (``ember123``, React's ``:r1:``, long hex) and class names change
+between page loads or builds, so they are only mentioned as warnings.
+
+For each control it suggests locators in the flow's own syntax, best first: CSS on
+language-independent hooks (``aria-labelledby``, ``data-testid``, a stable id or name), then
+``role`` + exact ``name``, then ``label``, and for a control with no name of its own, CSS
+anchored on its row's text. Every suggestion is resolved on the page with
+`locators.to_playwright`, exactly as a flow's would be, and kept only when it finds exactly
+one element and that element is this control.
+
+Then it writes a flow skeleton for the likeliest AI-training switch that `load_flow_text`
+accepts as it is, with TODO comments where a person has to look.
+
+Privacy: it reads no cookies, storage or form values; of a control it reads only its checked
+state and its markup's attributes, and of the page its title and headings.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+import re
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, cast
+from urllib.parse import urlsplit
+
+from optout_bot.engine import switch
+from optout_bot.engine.locators import to_playwright
+from optout_bot.flow.errors import FlowErrors
+from optout_bot.flow.loader import _FORBIDDEN_CHARS_RE, ARIA_ROLES, MAX_CSS_CHARS, load_flow_text
+from optout_bot.flow.model import FORMAT_VERSION, Locator, Platform, SwitchState
+
+if TYPE_CHECKING:
+    from playwright.sync_api import ElementHandle, Frame, JSHandle, Page
+
+#: Everything inspected: switch-like controls as the switch engine sees them, and radios.
+CONTROLS_CSS = ", ".join(
+    (
+        switch.SWITCHY_CSS,
+        "input[type='radio']:not([aria-hidden='true'])",
+        "[role='radio']:not([aria-hidden='true'])",
+    )
+)
+
+#: Attributes read from each control; which of them a flow may rely on is decided below.
+_READ_ATTRIBUTES = (
+    "id",
+    "name",
+    "aria-labelledby",
+    "data-testid",
+    "data-test-id",
+    "role",
+    "type",
+    "class",
+)
+_TEST_ID_ATTRIBUTES = ("data-testid", "data-test-id")
+
+#: Ids a framework made up at render time: Ember's ``ember123``, React's ``:r1:`` / ``«r1»``
+#: / ``_r_1_``, MUI / Radix / Headless UI counters, numbers and long hex or UUID parts.
+_GENERATED_ID = re.compile(
+    r"[:«»]"
+    r"|^_r_[0-9a-z]+_$"
+    r"|^(?:ember|mui|radix|headlessui|react-aria|rc|uid|id|input|field)[-_]?\d+"
+    r"|\d{4,}"
+    r"|(?:^|[-_])(?=[0-9a-f]*\d)(?=[0-9a-f]*[a-f])[0-9a-f]{8,}(?:$|[-_])",
+    re.IGNORECASE,
+)
+
+#: Words in a control's name that point at AI training (English, and German "KI").
+_AI_WORDS_CASED = re.compile(r"\b(?:AI|KI|ML|LLMs?|GenAI)\b")
+_AI_WORDS = re.compile(
+    r"generativ|train|model|machine learning|artificial intelligence|künstliche|improve"
+    r"|verbesser",
+    re.IGNORECASE,
+)
+
+#: Paths of sign-in pages, for the skeleton's `logged_out_urls` (a guess, marked TODO).
+_LOGIN_PATHS = (
+    "login",
+    "signin",
+    "sign-in",
+    "sign_in",
+    "signup",
+    "sign-up",
+    "auth",
+    "authwall",
+    "account/login",
+    "uas/login",
+)
+
+#: Elements that only a signed-in page usually shows, for the skeleton's `signed_in` (each
+#: must be visible on the inspected page to be offered).
+_SIGNED_IN_GUESSES = (
+    'a[href*="logout" i], a[href*="signout" i], a[href*="sign-out" i], a[href*="log-out" i]',
+    "header button[aria-expanded]:has(img)",
+    "header [aria-haspopup]:has(img), nav [aria-haspopup]:has(img)",
+)
+
+_COLLECT_JS = r"""
+(css) => {
+  // Controls under root, through open shadow roots, in document order; not one inside
+  // another (a matched host's own insides are its business).
+  const out = [];
+  const within = (outer, node) => {
+    for (let n = node; n; n = n.parentElement || (n.parentNode && n.parentNode.host) || null)
+      if (n === outer) return true;
+    return false;
+  };
+  const visit = (scope) => {
+    for (const el of scope.querySelectorAll('*')) {
+      if (el.matches(css) && !out.some((o) => within(o, el))) out.push(el);
+      if (el.shadowRoot) visit(el.shadowRoot);
+    }
+  };
+  visit(document);
+  return out;
+}
+"""
+
+_INFO_JS = r"""
+([els, attrs]) => {
+  const norm = (s) => (s || '').replace(/\s+/g, ' ').trim();
+  const parentOf = (n) => n.parentElement || (n.parentNode && n.parentNode.host) || null;
+  const within = (outer, node) => {
+    for (let n = node; n; n = parentOf(n)) if (n === outer) return true;
+    return false;
+  };
+  const hidden = (n) => {
+    for (let e = n; e; e = parentOf(e)) {
+      if (e.getAttribute && e.getAttribute('aria-hidden') === 'true') return true;
+      // Scripts, and form fields' contents (a textarea's text is its value).
+      if (['script', 'style', 'template', 'noscript', 'textarea', 'select']
+        .includes(e.localName)) return true;
+    }
+    return false;
+  };
+  // Text a person reads in n: no aria-hidden parts, scripts or form controls' values.
+  const textOf = (n) => {
+    let text = '';
+    const walker = n.ownerDocument.createTreeWalker(n, NodeFilter.SHOW_TEXT);
+    for (let t = walker.nextNode(); t; t = walker.nextNode()) {
+      if (!hidden(t.parentElement)) text += ' ' + t.data;
+    }
+    return norm(text);
+  };
+  const roleOf = (el) => {
+    const explicit = norm(el.getAttribute('role')).split(' ')[0];
+    if (explicit) return explicit;
+    if (el.localName === 'input') {
+      const type = (el.getAttribute('type') || '').toLowerCase();
+      if (type === 'checkbox' || type === 'radio') return type;
+    }
+    if (el.localName === 'button') return 'button';
+    return '';
+  };
+  // [name, where it comes from]: what a screen reader (and Playwright's get_by_role) says.
+  const ownName = (el, role) => {
+    const root = el.getRootNode();
+    const ids = norm(el.getAttribute('aria-labelledby')).split(' ').filter(Boolean);
+    if (ids.length) {
+      const text = norm(ids.map((id) => {
+        const n = root.getElementById ? root.getElementById(id) : null;
+        return n ? textOf(n) : '';
+      }).join(' '));
+      if (text) return [text, 'aria-labelledby'];
+    }
+    const label = norm(el.getAttribute('aria-label'));
+    if (label) return [label, 'aria-label'];
+    const labels = el.labels ? Array.from(el.labels) : [];
+    const fromLabels = norm(labels.map(textOf).join(' '));
+    if (fromLabels) return [fromLabels, 'label'];
+    if (el.localName !== 'input' && ['switch', 'checkbox', 'radio', 'button'].includes(role)) {
+      const content = textOf(el);
+      if (content) return [content, 'content'];
+    }
+    const title = norm(el.getAttribute('title'));
+    if (title) return [title, 'title'];
+    return ['', ''];
+  };
+  // The nearest text before the control in its row (else the first after it), up to three
+  // levels up, for a control with no name of its own; with what a selector needs to reach
+  // the control from that text.
+  const nearby = (el) => {
+    let anchor = el;
+    for (let row = parentOf(el), depth = 0; row && depth < 3; depth++, row = parentOf(row)) {
+      const doc = row.ownerDocument;
+      if (row === doc.body || row === doc.documentElement) break;
+      while (anchor.parentNode !== row && parentOf(anchor) !== row) anchor = parentOf(anchor);
+      let before = null, after = null;
+      const walker = doc.createTreeWalker(row, NodeFilter.SHOW_TEXT);
+      for (let t = walker.nextNode(); t; t = walker.nextNode()) {
+        if (!norm(t.data) || hidden(t.parentElement) || within(el, t)) continue;
+        const where = anchor.compareDocumentPosition(t);
+        if (where & Node.DOCUMENT_POSITION_PRECEDING) before = t;
+        else if (!after && (where & Node.DOCUMENT_POSITION_FOLLOWING)) after = t;
+      }
+      const t = before || after;
+      if (t) {
+        const holder = t.parentElement;
+        return {
+          text: textOf(holder),
+          holderTag: holder.localName,
+          holderIsChildOfRow: holder.parentElement === row,
+          holderIsRow: holder === row,
+          rowTag: row.localName,
+          anchorIsChildOfRow: anchor.parentElement === row,
+          anchorIsControl: anchor === el,
+          adjacent: holder.nextElementSibling === el,
+        };
+      }
+    }
+    return null;
+  };
+  return els.map((el) => {
+    const role = roleOf(el);
+    const [name, nameFrom] = ownName(el, role);
+    const out = {
+      role, name, nameFrom, tag: el.localName,
+      type: el.localName === 'input' ? (el.getAttribute('type') || '').toLowerCase() : '',
+      attrs: {}, visible: false, near: null,
+      ariaChecked: el.hasAttribute('aria-checked'),
+    };
+    for (const a of attrs) {
+      const v = el.getAttribute(a);
+      if (v !== null) out.attrs[a] = v;
+    }
+    const r = el.getBoundingClientRect();
+    out.visible = r.width > 0 && r.height > 0
+      && getComputedStyle(el).visibility !== 'hidden';
+    if (!name) out.near = nearby(el);
+    const root = el.getRootNode();
+    out.labelledbyResolves = norm(el.getAttribute('aria-labelledby')).split(' ')
+      .filter(Boolean).every((id) => root.getElementById && root.getElementById(id));
+    out.inShadow = root !== el.ownerDocument;
+    return out;
+  });
+}
+"""
+
+_INDEX_JS = "(els, targets) => targets.map((t) => els.indexOf(t))"
+_SAME_JS = "(el, target) => el === target"
+
+_PAGE_JS = r"""
+() => {
+  const norm = (s) => (s || '').replace(/\s+/g, ' ').trim();
+  const visible = (el) => {
+    const r = el.getBoundingClientRect();
+    return r.width > 0 && r.height > 0;
+  };
+  const h1 = Array.from(document.querySelectorAll('h1')).find(visible)
+    || document.querySelector('h1');
+  const meta = document.querySelector('meta[property="og:site_name"]');
+  return {
+    title: norm(document.title),
+    heading: h1 ? norm(h1.textContent) : '',
+    siteName: meta ? norm(meta.getAttribute('content')) : '',
+  };
+}
+"""
+
+
+@dataclass
+class Control:
+    """One switch, checkbox or radio on the page, as `inspect_page` found it."""
+
+    index: int
+    role: str
+    name: str
+    #: where the name comes from: aria-labelledby, aria-label, label, content, title, or
+    #: "nearby text" (the control has no name of its own); "" when there is none
+    name_from: str
+    state: SwitchState
+    tag: str
+    type: str
+    #: the attributes a flow may rely on (no generated ids, no class names)
+    attributes: dict[str, str]
+    #: verified locators in the flow's syntax, best first
+    suggestions: list[dict[str, str]] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    #: the iframe's URL when the control is in one (None: the page itself)
+    frame: str | None = None
+    visible: bool = True
+
+    @property
+    def element(self) -> str:
+        return self.tag + (f"[type={self.type}]" if self.type else "")
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "index": self.index,
+            "role": self.role,
+            "name": self.name,
+            "name_from": self.name_from,
+            "state": self.state,
+            "tag": self.tag,
+            "type": self.type,
+            "visible": self.visible,
+            "frame": self.frame,
+            "attributes": self.attributes,
+            "suggestions": self.suggestions,
+            "warnings": self.warnings,
+        }
+
+
+@dataclass
+class Inspection:
+    """What `inspect_page` found: the page, its controls, and a flow skeleton."""
+
+    url: str
+    final_url: str
+    title: str
+    heading: str
+    platform: Platform
+    controls: list[Control]
+    #: index into `controls` of the likeliest AI-training switch (None: no control at all)
+    chosen: int | None
+    skeleton: str
+    notes: list[str] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "url": self.url,
+            "final_url": self.final_url,
+            "title": self.title,
+            "heading": self.heading,
+            "platform": self.platform,
+            "controls": [c.to_json() for c in self.controls],
+            "chosen": self.chosen,
+            "notes": self.notes,
+            "skeleton": self.skeleton,
+        }
+
+
+# -- the page ------------------------------------------------------------------------------------
+
+
+def settle(page: Page, timeout_ms: int) -> None:
+    """Wait (bounded) for the page to load, its network to go quiet, and a control to show
+    up (settings pages often render their switches by script after load)."""
+    from playwright.sync_api import Error as PWError
+
+    quiet_ms = min(timeout_ms, 5_000)
+    try:
+        page.wait_for_load_state("load", timeout=timeout_ms)
+    except PWError:
+        pass  # still loading something (a stalled image): inspect what is there
+    try:
+        page.wait_for_load_state("networkidle", timeout=quiet_ms)
+    except PWError:
+        pass  # a page that keeps a connection open never goes idle: inspect it anyway
+    try:
+        page.locator(CONTROLS_CSS).first.wait_for(state="attached", timeout=quiet_ms)
+    except PWError:
+        pass
+
+
+def inspect_page(
+    page: Page,
+    url: str | None = None,
+    *,
+    platform: Platform = "desktop",
+    timeout_ms: int = 15_000,
+    today: datetime.date | None = None,
+) -> Inspection:
+    """Open `url` (or take the page as it is), let it settle and inspect it. Read-only."""
+    if url is not None:
+        page.goto(url, wait_until="domcontentloaded", timeout=timeout_ms)
+    settle(page, timeout_ms)
+    requested = url or page.url
+    notes: list[str] = []
+    info = page.evaluate(_PAGE_JS)
+    controls = _controls(page, timeout_ms, notes)
+    chosen = choose(controls)
+    final_url = page.url
+    # The setting's URL is where the page ended up (a canonical form of the URL asked for),
+    # unless that is a sign-in page.
+    setting_url = final_url
+    if _strip_fragment(final_url) != _strip_fragment(requested):
+        signed_out = bool(_login_pattern(_origin(final_url), "").search(final_url))
+        notes.append(
+            f"the page moved to {final_url}"
+            + (
+                ": that looks like a sign-in page. Sign in to the site in this browser "
+                "profile first (or attach to your own browser with --cdp)"
+                if signed_out
+                else ""
+            )
+        )
+        if signed_out:
+            setting_url = requested
+    text = skeleton(
+        setting_url,
+        controls[chosen] if chosen is not None else None,
+        heading=info["heading"] or info["title"],
+        site_name=info["siteName"],
+        platform=platform,
+        signed_in=_signed_in_guess(page),
+        today=today or datetime.date.today(),
+    )
+    try:
+        load_flow_text(text, "<skeleton>")
+    except FlowErrors as errors:  # a bug of ours: say so rather than hand out a broken file
+        notes.append(f"the skeleton does not validate (please report this): {errors}")
+    if not controls:
+        notes.append(
+            "no switch, checkbox or radio on this page: is it the setting's own page, and "
+            "are you signed in? The skeleton's switch target is a placeholder"
+        )
+    return Inspection(
+        url=requested,
+        final_url=final_url,
+        title=info["title"],
+        heading=info["heading"],
+        platform=platform,
+        controls=controls,
+        chosen=chosen,
+        skeleton=text,
+        notes=notes,
+    )
+
+
+def _controls(page: Page, timeout_ms: int, notes: list[str]) -> list[Control]:
+    origin = page.evaluate("() => self.origin")
+    out: list[Control] = []
+    skipped: list[str] = []
+    for frame in page.frames:
+        if frame.is_detached():
+            continue
+        if frame is not page.main_frame:
+            try:
+                same = frame.evaluate("() => self.origin") == origin and origin != "null"
+            except Exception:  # noqa: BLE001 - the frame went away meanwhile
+                continue
+            if not same:
+                skipped.append(frame.url)
+                continue
+        where = None if frame is page.main_frame else frame.url
+        out.extend(_frame_controls(frame, where, len(out), timeout_ms))
+    if skipped:
+        notes.append(
+            f"{len(skipped)} cross-origin iframe(s) not inspected (a flow cannot reach into "
+            "them either): " + ", ".join(sorted(set(skipped)))
+        )
+    return out
+
+
+def _frame_controls(frame: Frame, where: str | None, start: int, timeout_ms: int) -> list[Control]:
+    array = frame.evaluate_handle(_COLLECT_JS, CONTROLS_CSS)
+    handles: list[ElementHandle] = []
+    props: dict[str, JSHandle] = {}
+    try:
+        infos: list[dict[str, Any]] = frame.evaluate(_INFO_JS, [array, list(_READ_ATTRIBUTES)])
+        props = array.get_properties()
+        for i in range(len(infos)):
+            element = props[str(i)].as_element()
+            assert element is not None
+            handles.append(element)
+        everything = frame.locator(CONTROLS_CSS)
+        positions: list[int] = everything.evaluate_all(_INDEX_JS, array)
+        controls = []
+        for i, (info, handle, position) in enumerate(zip(infos, handles, positions, strict=True)):
+            state: SwitchState = "unknown"
+            if position >= 0:
+                state = switch.read_state(everything.nth(position), min(timeout_ms, 5_000))
+            control = _control(start + i, info, state, where)
+            control.suggestions = _verified(frame, _candidates(info), handle)
+            if not control.suggestions:
+                control.warnings.append(
+                    "no locator finds exactly this control: ask the site for an id or a "
+                    "label, or target it by its row in a css selector of your own"
+                )
+            if where is not None:
+                control.warnings.append(
+                    f"inside an iframe ({where}): a flow's locators do not reach into frames; "
+                    "use the frame's URL as setting_url so the control is on the page itself"
+                )
+            controls.append(control)
+        return controls
+    finally:
+        leftovers: list[JSHandle] = [*handles, *props.values(), array]
+        for leftover in leftovers:
+            _dispose(leftover)
+
+
+def _dispose(handle: JSHandle) -> None:
+    try:
+        handle.dispose()
+    except Exception:  # noqa: BLE001 - the page may be gone; nothing to free then
+        pass
+
+
+def _control(index: int, info: dict[str, Any], state: SwitchState, where: str | None) -> Control:
+    raw: dict[str, str] = info["attrs"]
+    stable: dict[str, str] = {}
+    warnings: list[str] = []
+    for key, value in raw.items():
+        if key == "class":
+            if value.strip():
+                warnings.append(
+                    f'class="{_shorten(value, 80)}": class names change between builds of a '
+                    "site, so no suggestion uses them"
+                )
+        elif key == "id" and looks_generated(value):
+            warnings.append(
+                f'id="{value}" looks generated (it changes between page loads), so no '
+                "suggestion uses it"
+            )
+        elif key == "aria-labelledby" and any(looks_generated(i) for i in value.split()):
+            warnings.append(
+                f'aria-labelledby="{value}" names generated ids, so no suggestion uses it'
+            )
+        elif key == "name" and looks_generated(value):
+            warnings.append(f'name="{value}" looks generated, so no suggestion uses it')
+        elif value.strip():
+            stable[key] = value
+    if "aria-labelledby" in stable and not info["labelledbyResolves"]:
+        warnings.append(f'aria-labelledby="{stable["aria-labelledby"]}" names no element here')
+    name, name_from = info["name"], info["nameFrom"]
+    near = info.get("near")
+    if not name and near and near["text"]:
+        name, name_from = near["text"], "nearby text"
+        warnings.append(
+            "it has no accessible name of its own (no label or aria-label): the name shown "
+            "is the nearest text in its row"
+        )
+    elif not name:
+        warnings.append("it has no accessible name, and no text nearby")
+    return Control(
+        index=index,
+        role=info["role"],
+        name=name,
+        name_from=name_from,
+        state=state,
+        tag=info["tag"],
+        type=info["type"],
+        attributes=stable,
+        warnings=warnings,
+        frame=where,
+        visible=bool(info["visible"]),
+    )
+
+
+def looks_generated(value: str) -> bool:
+    """An id (or name) a framework made up at render time, which a flow cannot rely on."""
+    return bool(_GENERATED_ID.search(value.strip()))
+
+
+# -- suggestions ---------------------------------------------------------------------------------
+
+
+def css_string(value: str) -> str:
+    """A CSS string literal (double-quoted)."""
+    escaped = value.replace("\\", "\\\\").replace('"', '\\"')
+    return '"' + re.sub(r"[\n\r\f]", lambda m: f"\\{ord(m.group()):x} ", escaped) + '"'
+
+
+def _candidates(info: dict[str, Any]) -> list[dict[str, str]]:
+    """Every locator worth trying for a control, best first (unverified)."""
+    tag, role = info["tag"], info["role"]
+    attrs: dict[str, str] = {k: v for k, v in info["attrs"].items() if k != "class" and v.strip()}
+    out: list[dict[str, str]] = []
+    role_attr = attrs.get("role", "").strip()
+    base = tag + (f"[role={css_string(role_attr)}]" if role_attr else "")
+    labelledby = attrs.get("aria-labelledby", "").strip()
+    if labelledby and not any(looks_generated(i) for i in labelledby.split()):
+        out.append({"css": f"{base}[aria-labelledby={css_string(labelledby)}]"})
+    for attr in _TEST_ID_ATTRIBUTES:
+        if attr in attrs:
+            out.append({"css": f"[{attr}={css_string(attrs[attr])}]"})
+    ident = attrs.get("id", "").strip()
+    if ident and not looks_generated(ident):
+        simple = re.fullmatch(r"[A-Za-z][A-Za-z0-9_-]*", ident)
+        out.append({"css": f"#{ident}" if simple else f"[id={css_string(ident)}]"})
+    name_attr = attrs.get("name", "").strip()
+    if name_attr and not looks_generated(name_attr):
+        typed = f"[type={css_string(info['type'])}]" if info["type"] else ""
+        out.append({"css": f"{tag}{typed}[name={css_string(name_attr)}]"})
+    name = info["name"]
+    if name and role in ARIA_ROLES:
+        out.append({"role": role, "name": name})
+    if name:
+        out.append({"label": name})
+    near = info.get("near")
+    if not name and near and near["text"]:
+        out.extend(_row_candidates(info, near))
+    return out
+
+
+def _row_candidates(info: dict[str, Any], near: dict[str, Any]) -> list[dict[str, str]]:
+    """CSS that reaches a nameless control from the text beside it, with Playwright's
+    ``:text-is()`` (exact text; language-dependent, so these come last)."""
+    tag = info["tag"]
+    role_attr = info["attrs"].get("role", "").strip()
+    if role_attr:
+        control = f"{tag}[role={css_string(role_attr)}]"
+    elif info["type"]:
+        control = f"{tag}[type={css_string(info['type'])}]"
+    elif info.get("ariaChecked"):
+        control = f"{tag}[aria-checked]"
+    else:
+        control = tag
+    text = f":text-is({css_string(near['text'])})"
+    child = near["anchorIsChildOfRow"] and near["anchorIsControl"]
+    reach = f"{'> ' if child else ''}{control}"
+    if near["holderIsRow"]:
+        # The text sits in the row itself: `<div>Use my data <button ...></div>`.
+        return [{"css": f"{near['rowTag']}{text} {reach}"}]
+    holder = f"{near['holderTag']}{text}"
+    out: list[dict[str, str]] = []
+    if near["adjacent"]:
+        out.append({"css": f"{holder} + {control}"})
+    direct = "> " if near["holderIsChildOfRow"] else ""
+    out.append({"css": f"{near['rowTag']}:has({direct}{holder}) {reach}"})
+    return out
+
+
+def _to_model(suggestion: dict[str, str]) -> Locator:
+    if "css" in suggestion:
+        return Locator("css", value=suggestion["css"])
+    if "role" in suggestion:
+        return Locator("role", value=suggestion["role"], name=suggestion["name"])
+    return Locator("label", value=suggestion["label"])
+
+
+def _acceptable(suggestion: dict[str, str]) -> bool:
+    """Would the flow loader take it? (Length limits, no control characters.)"""
+    for key, value in suggestion.items():
+        if _FORBIDDEN_CHARS_RE.search(value):
+            return False
+        if len(value) > (MAX_CSS_CHARS if key == "css" else 500):
+            return False
+    return True
+
+
+def _verified(
+    frame: Frame, candidates: list[dict[str, str]], handle: ElementHandle
+) -> list[dict[str, str]]:
+    """The candidates that find exactly one element on the page, and that it is `handle`."""
+    from playwright.sync_api import Error as PWError
+
+    out: list[dict[str, str]] = []
+    for suggestion in candidates:
+        if suggestion in out or not _acceptable(suggestion):
+            continue
+        # A Frame has the locator methods of a Page; the flow's locators are resolved by
+        # the same code the runner uses.
+        found = to_playwright(cast("Page", frame), _to_model(suggestion))
+        try:
+            if found.count() == 1 and found.evaluate(_SAME_JS, handle, timeout=2_000):
+                out.append(suggestion)
+        except PWError:
+            continue  # a selector the browser does not take, or the page changed meanwhile
+    return out
+
+
+def choose(controls: list[Control]) -> int | None:
+    """The likeliest AI-training switch: by words in its name, then switches before other
+    controls, the page itself before iframes, and locatable before not; else the first."""
+    if not controls:
+        return None
+
+    def score(c: Control) -> tuple[int, int, int, int, int]:
+        words = len(_AI_WORDS_CASED.findall(c.name)) + len(_AI_WORDS.findall(c.name))
+        return (
+            min(words, 3),
+            c.role == "switch",
+            c.frame is None,
+            bool(c.suggestions),
+            -c.index,
+        )
+
+    return max(controls, key=score).index
+
+
+# -- the skeleton --------------------------------------------------------------------------------
+
+
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    host = (parts.hostname or "").lower()
+    return f"{parts.scheme}://{host}" + (f":{parts.port}" if parts.port not in (None, 443) else "")
+
+
+def _strip_fragment(url: str) -> str:
+    return url.split("#", 1)[0]
+
+
+def _regex_escape(text: str) -> str:
+    """Escape what is special in a regular expression (and nothing else, unlike re.escape)."""
+    return re.sub(r"([.^$*+?()\[\]{}|\\])", r"\\\1", text)
+
+
+def _login_pattern(origin: str, setting_path: str) -> re.Pattern[str]:
+    paths = [p for p in _LOGIN_PATHS if not setting_path.lstrip("/").startswith(p)]
+    return re.compile(f"^{_regex_escape(origin)}/({'|'.join(_regex_escape(p) for p in paths)})")
+
+
+def flow_id_for(host: str) -> str:
+    """``www.linkedin.com`` -> ``linkedin-ai-training``: the host without ``www.`` or
+    ``m.`` and its top-level domain, as a slug."""
+    labels = [lb for lb in host.lower().split(".") if lb]
+    while len(labels) > 2 and labels[0] in ("www", "m", "mobile"):
+        labels.pop(0)
+    if len(labels) > 1:
+        labels.pop()  # the top-level domain
+    stem = re.sub(r"[^a-z0-9]+", "-", "-".join(labels)).strip("-") or "site"
+    return f"{stem[:52].rstrip('-')}-ai-training"
+
+
+#: Words that YAML 1.1 readers (and some editors) take for booleans or null: always quoted.
+_YAML_WORDS = frozenset(("y", "yes", "n", "no", "true", "false", "on", "off", "null", "~"))
+
+
+def yaml_str(value: str) -> str:
+    """A YAML string scalar: plain when it is one simple word (``switch``), else
+    single-quoted (backslashes stay literal, for regexes and CSS)."""
+    if re.fullmatch(r"[A-Za-z][A-Za-z0-9_-]*", value) and value.lower() not in _YAML_WORDS:
+        return value
+    if re.search(r"[\x00-\x1f\x7f]", value):
+        return json.dumps(value, ensure_ascii=False)  # a double-quoted YAML scalar
+    return "'" + value.replace("'", "''") + "'"
+
+
+def locator_yaml(suggestion: dict[str, str], indent: str) -> list[str]:
+    """One locator as a YAML list item, in the flow's syntax."""
+    lines = []
+    for i, (key, value) in enumerate(suggestion.items()):
+        lines.append(f"{indent}{'- ' if i == 0 else '  '}{key}: {yaml_str(value)}")
+    return lines
+
+
+def _signed_in_guess(page: Page) -> list[dict[str, str]]:
+    from playwright.sync_api import Error as PWError
+
+    for css in _SIGNED_IN_GUESSES:
+        try:
+            if page.locator(css).first.is_visible():
+                return [{"css": css}]
+        except PWError:
+            continue
+    return []
+
+
+def skeleton(
+    url: str,
+    control: Control | None,
+    *,
+    heading: str,
+    site_name: str,
+    platform: Platform,
+    signed_in: list[dict[str, str]],
+    today: datetime.date,
+) -> str:
+    """A flow for `control` on the page at `url` that the loader accepts as it is; TODO
+    comments mark what a person has to check or fill in."""
+    origin = _origin(url)
+    host = urlsplit(url).hostname or "site"
+    setting_url = _strip_fragment(url)
+    if control is not None and control.frame is not None and control.frame.startswith("https://"):
+        setting_url = _strip_fragment(control.frame)
+    path = urlsplit(setting_url).path
+    flow_id = flow_id_for(host)
+    site = site_name or flow_id[: -len("-ai-training")].split("-")[0].capitalize()
+    setting = _scrub(heading) or "TODO: the setting's name as the site shows it"
+    label = _scrub(control.name) if control is not None else ""
+    lines = [
+        f"# A flow skeleton written by `optout-bot inspect` on {today.isoformat()} from",
+        f"# {_comment(url)}",
+        "# Check every TODO, then: optout-bot validate FILE && optout-bot verify ./FILE",
+        f"format: {FORMAT_VERSION}",
+        f"id: {flow_id}",
+        f"site: {yaml_str(_shorten(site, 200))}  # TODO: the site's name as people know it",
+        f"setting: {yaml_str(_shorten(setting, 500))}",
+        "description: >",
+        f"  TODO: what turning off {_shorten(setting, 200)!r} stops, in a sentence or two.",
+        'version: "0.1.0"',
+        f"last_verified: {today.isoformat()}",
+        f"ui_variant: {yaml_str(f'{platform} page as inspected on {today.isoformat()}')}",
+        f"platforms: [{platform}]",
+        "allowed_origins:",
+        f"  - {origin}",
+        "",
+        "setting_url:",
+        f"  {platform}: {yaml_str(setting_url)}",
+        "",
+        "login:",
+        "  # TODO: the site's sign-in page.",
+        f"  url: {origin}/login",
+        "  # TODO: the URLs of logged-out pages (sign-in, sign-up, the page 'Sign out' lands on).",
+        "  logged_out_urls:",
+        f"    - {yaml_str(_login_pattern(origin, path).pattern)}",
+        "  # TODO: the URLs of security checks and 2FA prompts.",
+        "  security_check_urls: []",
+    ]
+    if signed_in:
+        lines.append("  # TODO: check: an element only a signed-in page shows (your account menu).")
+        lines.append("  signed_in:")
+        for item in signed_in:
+            lines.extend(locator_yaml(item, "    "))
+    else:
+        lines.append("  # TODO: an element only a signed-in page shows (your account menu);")
+        lines.append("  # `body` is on every page, so it tells nothing.")
+        lines.append("  signed_in:")
+        lines.append("    - css: body")
+    lines += ["", "switch:"]
+    lines.append(
+        f"  label: {yaml_str(_shorten(label, 500))}"
+        if label
+        else "  label: 'TODO: the switch''s label as the site shows it'"
+    )
+    lines.append("  target:")
+    suggestions = control.suggestions if control is not None else []
+    if suggestions:
+        lines.append("    # Verified on the page: each finds exactly this control. Best first.")
+        for suggestion in suggestions:
+            lines.extend(locator_yaml(suggestion, "    "))
+    else:
+        lines.append("    # TODO: no locator found this control on its own; write one.")
+        lines.append("    - css: '[role=\"switch\"]'")
+    lines += [
+        '  wanted: "off"',
+        "",
+        "# TODO: the clicks a person makes from the home page to here (see",
+        "# flows/linkedin-ai-training.yaml); goto_setting opens setting_url directly.",
+        "navigate:",
+        f"  {platform}:",
+        "    - goto_setting",
+        "",
+        "verify: []",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def _scrub(text: str) -> str:
+    """Text the loader takes: no control or bidirectional-override characters."""
+    return _FORBIDDEN_CHARS_RE.sub("", text).strip()
+
+
+def _comment(text: str) -> str:
+    return re.sub(r"[\r\n]", " ", text)
+
+
+def _shorten(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+# -- output ---------------------------------------------------------------------------------------
+
+
+def render_text(result: Inspection) -> str:
+    """The human report: a table of controls with their details, then the skeleton."""
+    lines = [f"inspected {result.final_url}"]
+    if result.heading or result.title:
+        lines.append(f"page: {result.heading or result.title}")
+    for note in result.notes:
+        lines.append(f"note: {note}")
+    lines.append("")
+    if not result.controls:
+        lines.append("no switch, checkbox or radio found")
+    else:
+        rows = [("", "#", "ROLE", "STATE", "ELEMENT", "NAME")]
+        for c in result.controls:
+            rows.append(
+                (
+                    "*" if c.index == result.chosen else "",
+                    str(c.index + 1),
+                    c.role or "-",
+                    c.state,
+                    c.element,
+                    _shorten(c.name, 70)
+                    + (" (nearby text)" if c.name_from == "nearby text" else ""),
+                )
+            )
+        widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+
+        def row(cells: tuple[str, ...]) -> str:
+            return "  ".join(c.ljust(w) for c, w in zip(cells, widths, strict=True)).rstrip()
+
+        lines.append(row(rows[0]))
+        pad = " " * (widths[0] + widths[1] + 4)
+        for c, cells in zip(result.controls, rows[1:], strict=True):
+            lines.append(row(cells))
+            if c.frame:
+                lines.append(f"{pad}in iframe: {c.frame}")
+            if not c.visible:
+                lines.append(f"{pad}not visible (no box on the page)")
+            shown = " ".join(f"{k}={css_string(v)}" for k, v in c.attributes.items())
+            lines.append(f"{pad}stable attributes: {shown or '(none)'}")
+            for warning in c.warnings:
+                lines.append(f"{pad}warning: {warning}")
+            if c.suggestions:
+                lines.append(f"{pad}locators (verified: each finds exactly this control):")
+                for s in c.suggestions:
+                    lines.extend(locator_yaml(s, pad + "  "))
+            lines.append("")
+        if result.chosen is not None:
+            lines.append("* the likeliest AI-training switch: the skeleton below is for it")
+    lines += ["", "# ---- flow skeleton: save it as a .yaml file " + "-" * 40, result.skeleton]
+    return "\n".join(lines)

@@ -1,0 +1,140 @@
+"""`optout-bot flows [list | add PATH | show ID | schema]`: the flows in effect, and sharing."""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import shutil
+import sys
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+
+def register(add: Callable[..., argparse.ArgumentParser]) -> None:
+    parser = add(
+        "flows",
+        "list, add, show the flows (bundled and your own); print the flow JSON Schema",
+        "Flows are YAML files that describe how to reach a setting. Your own flows (added "
+        "with `flows add`) live in flows/ beside the settings file and override a bundled "
+        "flow with the same id.",
+    )
+    from optout_bot.cli.main import subcommands
+
+    parser.set_defaults(handler=cmd_list)
+    action = subcommands(parser, "flows_command", epilog="", required=False)
+    listing = action("list", "the flows in effect (the default)")
+    listing.add_argument("--json", action="store_true", help="one JSON list")
+    listing.set_defaults(handler=cmd_list)
+    adding = action(
+        "add",
+        "validate a flow file and install it as your own",
+        "Validate a flow file (every problem is printed, nothing is installed "
+        "when it is invalid) and copy it into your flows folder under its id.",
+    )
+    adding.add_argument("path", type=Path, metavar="PATH")
+    adding.set_defaults(handler=cmd_add)
+    show = action("show", "print a flow with its origin and SHA-256")
+    show.add_argument("flow", metavar="ID")
+    show.set_defaults(handler=cmd_show)
+    schema = action("schema", "print the JSON Schema of flow files (for editor completion)")
+    schema.add_argument("--out", type=Path, metavar="FILE", help="write it to FILE instead")
+    schema.set_defaults(handler=cmd_schema)
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    from optout_bot.flow import FlowErrors, load_flow
+    from optout_bot.flow.catalog import available
+
+    rows = [("ID", "SITE", "SETTING", "PLATFORMS", "VERSION", "SOURCE")]
+    data = []
+    for entry in available().values():
+        source = entry.origin
+        if entry.overrides is not None:
+            source += " (overrides the bundled one)"
+        try:
+            flow = load_flow(entry.path)
+        except FlowErrors as errors:
+            rows.append((entry.id, "?", f"(invalid: {errors.errors[0]})", "", "", source))
+            data.append({"id": entry.id, "path": str(entry.path), "origin": entry.origin,
+                         "valid": False})  # fmt: skip
+            continue
+        rows.append(
+            (flow.id, flow.site, flow.setting, ",".join(flow.platforms), flow.version, source)
+        )
+        data.append(
+            {"id": flow.id, "site": flow.site, "setting": flow.setting,
+             "platforms": list(flow.platforms), "version": flow.version,
+             "last_verified": flow.last_verified.isoformat(), "origin": entry.origin,
+             "overrides": str(entry.overrides) if entry.overrides else None,
+             "path": str(entry.path), "sha256": flow.sha256, "valid": True}
+        )  # fmt: skip
+    if getattr(args, "json", False):
+        print(json.dumps(data, indent=2))
+        return 0
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    for row in rows:
+        print("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip())
+    return 0
+
+
+def cmd_add(args: argparse.Namespace) -> int:
+    from optout_bot.flow import FlowErrors, load_flow
+    from optout_bot.flow.catalog import bundled_flows, user_dir
+
+    try:
+        flow = load_flow(args.path)
+    except FlowErrors as errors:
+        for error in errors.errors:
+            print(error)
+        print(f"{args.path}: not installed ({len(errors.errors)} problem(s))", file=sys.stderr)
+        return 2
+    folder = user_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / f"{flow.id}.yaml"
+    replaced = target.exists()
+    # Atomic: a half-copied flow must never be picked up by a scheduled run.
+    with (
+        tempfile.NamedTemporaryFile("wb", dir=folder, delete=False, suffix=".tmp") as tmp,
+        open(args.path, "rb") as source,
+    ):
+        shutil.copyfileobj(source, tmp)
+    os.replace(tmp.name, target)
+    what = "replaced" if replaced else "installed"
+    print(f"{what} {flow.id} {flow.version} ({', '.join(flow.platforms)}) as {target}")
+    if flow.id in bundled_flows():
+        print(f"it overrides the bundled {flow.id}; `optout-bot flows show {flow.id}` shows it")
+    return 0
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    from optout_bot.flow.catalog import UnknownFlow, available, resolve
+
+    try:
+        path = resolve(args.flow)
+    except UnknownFlow as exc:
+        print(f"optout-bot flows show: {exc}", file=sys.stderr)
+        return 2
+    entry = available().get(args.flow)
+    data = path.read_bytes()
+    origin = entry.origin if entry and entry.path == path else "file"
+    print(f"# origin: {origin} ({path})")
+    if entry is not None and entry.overrides is not None:
+        print(f"# overrides the bundled flow at {entry.overrides}")
+    print(f"# sha256: {hashlib.sha256(data).hexdigest()}")
+    sys.stdout.write(data.decode("utf-8", errors="replace"))
+    return 0
+
+
+def cmd_schema(args: argparse.Namespace) -> int:
+    from optout_bot.flow.schema import json_schema
+
+    text = json.dumps(json_schema(), indent=2, sort_keys=True) + "\n"
+    if args.out:
+        args.out.write_text(text)
+        print(f"wrote {args.out}")
+    else:
+        sys.stdout.write(text)
+    return 0

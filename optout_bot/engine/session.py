@@ -1,0 +1,263 @@
+"""The user's own logged-in browser, behind one small interface.
+
+Two kinds of session:
+
+- `CdpSession` attaches to the user's running Chrome/Chromium (started with
+  ``--remote-debugging-port``), opens one new tab in its existing, signed-in context, and on
+  close removes only that tab: the user's browser and other tabs stay as they were.
+- `ProfileSession` launches a browser on a profile that optout-bot keeps in its data dir. The
+  user signs in there once by hand; later runs reuse it. A lock file keeps two runs from
+  sharing one profile.
+
+Neither reads, stores or logs cookies, passwords or tokens: they stay inside the browser.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from optout_bot.base import paths
+from optout_bot.engine.browsers import BrowserChoice
+from optout_bot.engine.outcome import RunStop, Status, first_line
+from optout_bot.flow.model import Platform
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, BrowserContext, CDPSession, Page, Playwright
+
+#: The phone optout-bot pretends to be for --platform mobile (a Playwright device descriptor).
+MOBILE_DEVICE = "Pixel 7"
+DESKTOP_VIEWPORT = {"width": 1280, "height": 900}
+
+# Without these, Chromium spends its first seconds phoning home (and stalls on closed networks).
+QUIET_ARGS = [
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--no-default-browser-check",
+]
+
+PROFILE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
+
+
+@dataclass
+class SessionOptions:
+    platform: Platform = "desktop"
+    headless: bool = False
+    browser: BrowserChoice | None = None
+    #: Extra Chromium switches (e.g. the replica's host mapping).
+    extra_args: list[str] = field(default_factory=list)
+    ignore_https_errors: bool = False
+    timeout_ms: int = 15_000
+    #: Where profiles live (default: profiles/ in optout-bot's data folder).
+    profiles_dir: Path | None = None
+
+
+def mobile_descriptor(pw: Playwright) -> dict[str, Any]:
+    device = dict(pw.devices[MOBILE_DEVICE])
+    device.pop("default_browser_type", None)
+    return device
+
+
+class Session:
+    """A place to open one page in the user's signed-in browser."""
+
+    kind: str = ""
+
+    #: Can a person sign in, in a window we opened, while the run waits?
+    interactive: bool = False
+
+    def new_page(self) -> Page:
+        raise NotImplementedError
+
+    def devtools(self, page: Page) -> CDPSession | None:
+        """The DevTools session that emulates `page`, if this session made one (screenshots
+        go through it: see `capture.Camera`)."""
+        return None
+
+    def close(self) -> None:
+        raise NotImplementedError
+
+    def __enter__(self) -> Session:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+class CdpSession(Session):
+    kind = "cdp"
+    interactive = False
+
+    def __init__(self, pw: Playwright, url: str, options: SessionOptions) -> None:
+        self.options = options
+        self._page: Page | None = None
+        self._emulation: CDPSession | None = None
+        try:
+            self.browser: Browser = pw.chromium.connect_over_cdp(url, timeout=options.timeout_ms)
+        except Exception as exc:  # noqa: BLE001 - Playwright raises plain Error here
+            raise RunStop(
+                Status.ERROR,
+                f"cannot attach to a browser at {url}: {first_line(exc)}. Start Chrome with "
+                "--remote-debugging-port=9222 (and a --user-data-dir) and pass "
+                "--cdp http://127.0.0.1:9222",
+            ) from None
+        if not self.browser.contexts:
+            raise RunStop(Status.ERROR, f"the browser at {url} has no open window to work in")
+        self.context: BrowserContext = self.browser.contexts[0]
+
+    def new_page(self) -> Page:
+        page = self.context.new_page()
+        self._page = page
+        if self.options.platform == "mobile":
+            self._emulation = _emulate_mobile_over_cdp(page, self.context)
+        page.set_default_timeout(self.options.timeout_ms)
+        return page
+
+    def close(self) -> None:
+        # Close only the tab we opened. For a browser reached with connect_over_cdp,
+        # Browser.close() only disconnects (Playwright docs: "In case this browser is
+        # connected to, clears all created contexts belonging to this browser and disconnects
+        # from the browser server"); the user's browser and its other tabs stay.
+        try:
+            if self._page is not None and not self._page.is_closed():
+                self._page.close()
+        except Exception:  # noqa: BLE001 - the browser may be gone already
+            pass
+        finally:
+            self._page = None
+            try:
+                self.browser.close()
+            except Exception:  # noqa: BLE001
+                pass
+
+    def devtools(self, page: Page) -> CDPSession | None:
+        return self._emulation if page is self._page else None
+
+
+def _emulate_mobile_over_cdp(page: Page, context: BrowserContext) -> CDPSession:
+    """Make one tab of the user's desktop browser look like a phone, via DevTools."""
+    device = _PHONE
+    cdp = context.new_cdp_session(page)
+    viewport = device["viewport"]
+    cdp.send(
+        "Emulation.setDeviceMetricsOverride",
+        {
+            "width": viewport["width"],
+            "height": viewport["height"],
+            "deviceScaleFactor": device["device_scale_factor"],
+            "mobile": True,
+        },
+    )
+    cdp.send("Emulation.setUserAgentOverride", {"userAgent": device["user_agent"]})
+    cdp.send("Emulation.setTouchEmulationEnabled", {"enabled": True, "maxTouchPoints": 5})
+    return cdp
+
+
+# Filled from Playwright's descriptor at first use (see `_load_phone`), so the CDP emulation
+# and the profile launch use one and the same phone.
+_PHONE: dict[str, Any] = {}
+
+
+def _load_phone(pw: Playwright) -> dict[str, Any]:
+    if not _PHONE:
+        _PHONE.update(mobile_descriptor(pw))
+    return _PHONE
+
+
+class ProfileSession(Session):
+    kind = "profile"
+
+    def __init__(self, pw: Playwright, name: str, options: SessionOptions) -> None:
+        from filelock import FileLock, Timeout
+
+        if not PROFILE_NAME.match(name):
+            raise RunStop(
+                Status.INVALID,
+                f"--profile {name!r}: use letters, digits, '.', '_' or '-' (up to 64)",
+            )
+        if options.browser is None:
+            raise RunStop(Status.ERROR, "no browser to launch")
+        if not options.headless and _no_display():
+            raise RunStop(
+                Status.INVALID,
+                "there is no display to open a browser window on. Run with --headless "
+                "(the profile must already be signed in) or attach to your browser with --cdp",
+            )
+        self.options = options
+        self.interactive = not options.headless
+        base = paths.private_dir(options.profiles_dir or paths.profiles_dir())
+        self.profile_dir = base / name
+        self._lock = FileLock(str(base / f"{name}.lock"))
+        try:
+            self._lock.acquire(timeout=0)
+        except Timeout:
+            raise RunStop(
+                Status.ERROR,
+                f"profile {name!r} is in use by another optout-bot run; wait for it to "
+                "finish, or use another --profile",
+            ) from None
+        try:
+            self.context = self._launch(pw, options)
+        except BaseException:
+            self._lock.release()
+            raise
+
+    def _launch(self, pw: Playwright, options: SessionOptions) -> BrowserContext:
+        assert options.browser is not None
+        paths.private_dir(self.profile_dir)
+        device: dict[str, Any]
+        if options.platform == "mobile":
+            device = _load_phone(pw)
+        else:
+            device = {"viewport": DESKTOP_VIEWPORT}
+        try:
+            return pw.chromium.launch_persistent_context(
+                str(self.profile_dir),
+                executable_path=options.browser.path,
+                headless=options.headless,
+                args=QUIET_ARGS + options.extra_args,
+                ignore_https_errors=options.ignore_https_errors,
+                timeout=60_000,
+                **device,
+            )
+        except Exception as exc:  # noqa: BLE001
+            raise RunStop(
+                Status.ERROR,
+                f"could not start {options.browser.path} on profile {self.profile_dir}: "
+                f"{first_line(exc)}. Is that profile open in another browser window?",
+            ) from None
+
+    def new_page(self) -> Page:
+        # A persistent context opens with one blank tab: use it rather than a second window.
+        pages = [p for p in self.context.pages if p.url in ("about:blank", "")]
+        page = pages[0] if pages else self.context.new_page()
+        page.set_default_timeout(self.options.timeout_ms)
+        return page
+
+    def close(self) -> None:
+        try:
+            self.context.close()
+        except Exception:  # noqa: BLE001 - browser already gone (killed, window closed)
+            pass
+        finally:
+            self._lock.release()
+
+
+def open_session(
+    pw: Playwright, *, cdp_url: str | None, profile: str, options: SessionOptions
+) -> Session:
+    _load_phone(pw)
+    if cdp_url:
+        return CdpSession(pw, cdp_url, options)
+    return ProfileSession(pw, profile, options)
+
+
+def _no_display() -> bool:
+    if not sys.platform.startswith("linux"):
+        return False
+    return not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))

@@ -1,0 +1,165 @@
+"""What each step type does in the page: one executor per entry of the step registry.
+
+`EXECUTORS` is keyed by the model's step classes, and a test checks that every registered
+step type has an executor, so the flow language and the engine cannot drift apart.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from optout_bot.engine import guard, locators
+from optout_bot.engine.outcome import first_line
+from optout_bot.flow import model as m
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Page
+
+    from optout_bot.engine.netwatch import NetWatch
+
+# How long `dismiss_if_present` looks for its element unless the step says otherwise.
+DISMISS_DEFAULT_MS = 1_500
+
+
+class Refused(Exception):
+    """A click the safety guard will not do: it reads as a destructive or social action."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+def guarded_click(found: locators.Found, timeout_ms: int) -> None:
+    """Click, unless the element reads as delete / send / post / sign out / pay / ..."""
+    text = guard.wording(found.locator, timeout_ms)
+    word = guard.refusal(text)
+    if word is not None:
+        raise Refused(
+            f"refused to click {found.description}, which reads {text[:80]!r}: "
+            f"'{word}' is a destructive or social action, and optout-bot never does those"
+        )
+    found.locator.click(timeout=timeout_ms)
+
+
+class StepFailed(Exception):
+    """A step could not be done; `missing` when its element was not found at all."""
+
+    def __init__(self, reason: str, missing: bool = False) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.missing = missing
+
+
+@dataclass
+class StepContext:
+    page: Page
+    flow: m.Flow
+    platform: m.Platform
+    timeout_ms: int
+    net: NetWatch
+    #: saves a screenshot into the evidence folder (masked, overlays closed) under a name
+    shoot: Callable[[str], None]
+
+    def timeout(self, step: m.StepBase) -> int:
+        return step.timeout_ms or self.timeout_ms
+
+
+def _open(ctx: StepContext, url: str, step: m.StepBase) -> None:
+    from playwright.sync_api import Error as PWError
+
+    try:
+        response = ctx.page.goto(url, wait_until="domcontentloaded", timeout=ctx.timeout(step))
+    except PWError as exc:
+        raise StepFailed(f"could not open {url}: {first_line(exc)}") from None
+    if response is not None and response.status in (404, 410):
+        raise StepFailed(f"{url} answered HTTP {response.status}", missing=True)
+
+
+def _goto(ctx: StepContext, step: m.Goto) -> None:
+    _open(ctx, step.url, step)
+
+
+def _goto_setting(ctx: StepContext, step: m.GotoSetting) -> None:
+    _open(ctx, ctx.flow.setting_url[ctx.platform], step)
+
+
+def _click(ctx: StepContext, step: m.Click) -> None:
+    from playwright.sync_api import Error as PWError
+
+    found = locators.find(ctx.page, step.target, ctx.timeout(step))
+    if found is None:
+        raise StepFailed(f"{step.target.describe()} not found", missing=True)
+    try:
+        guarded_click(found, ctx.timeout(step))
+    except PWError as exc:
+        raise StepFailed(f"could not click {found.description}: {first_line(exc)}") from None
+
+
+def _wait_for(ctx: StepContext, step: m.WaitFor) -> None:
+    if locators.find(ctx.page, step.target, ctx.timeout(step)) is None:
+        raise StepFailed(f"{step.target.describe()} did not appear", missing=True)
+
+
+def _expect_url(ctx: StepContext, step: m.ExpectUrl) -> None:
+    from playwright.sync_api import TimeoutError as PWTimeout
+
+    try:
+        ctx.page.wait_for_url(step.pattern, timeout=ctx.timeout(step))
+    except PWTimeout:
+        raise StepFailed(
+            f"the page is at {ctx.page.url}, expected a URL matching /{step.pattern.pattern}/"
+        ) from None
+
+
+def _dismiss_if_present(ctx: StepContext, step: m.DismissIfPresent) -> None:
+    from playwright.sync_api import Error as PWError
+
+    found = locators.find(ctx.page, step.target, step.timeout_ms or DISMISS_DEFAULT_MS)
+    if found is None:
+        return
+    try:
+        guarded_click(found, ctx.timeout(step))
+    except PWError:
+        pass  # it went away by itself in the meantime: that is what we wanted
+
+
+def _screenshot(ctx: StepContext, step: m.Screenshot) -> None:
+    ctx.shoot(step.name)
+
+
+def _reload(ctx: StepContext, step: m.Reload) -> None:
+    ctx.page.reload(wait_until="domcontentloaded", timeout=ctx.timeout(step))
+
+
+EXECUTORS: dict[type[m.StepBase], Callable[[StepContext, m.Step], None]] = {
+    m.Goto: _goto,  # type: ignore[dict-item]
+    m.GotoSetting: _goto_setting,  # type: ignore[dict-item]
+    m.Click: _click,  # type: ignore[dict-item]
+    m.WaitFor: _wait_for,  # type: ignore[dict-item]
+    m.ExpectUrl: _expect_url,  # type: ignore[dict-item]
+    m.DismissIfPresent: _dismiss_if_present,  # type: ignore[dict-item]
+    m.Screenshot: _screenshot,  # type: ignore[dict-item]
+    m.Reload: _reload,  # type: ignore[dict-item]
+}
+
+
+def execute(ctx: StepContext, step: m.Step) -> None:
+    EXECUTORS[type(step)](ctx, step)
+
+
+def describe(step: m.Step) -> str:
+    """One line a person can read: what the step will do."""
+    if isinstance(step, m.Goto):
+        return f"open {step.url}"
+    if isinstance(step, m.GotoSetting):
+        return "open the setting's page"
+    if isinstance(step, (m.Click, m.WaitFor, m.DismissIfPresent)):
+        verb = {m.Click: "click", m.WaitFor: "wait for", m.DismissIfPresent: "dismiss if present"}
+        return f"{verb[type(step)]} {step.target.describe()}"
+    if isinstance(step, m.ExpectUrl):
+        return f"expect the URL to match /{step.pattern.pattern}/"
+    if isinstance(step, m.Screenshot):
+        return f"screenshot {step.name!r}"
+    return step.KEY

@@ -1,0 +1,709 @@
+"""Reading and setting a switch, three-way: "on", "off" or "unknown".
+
+A switch that is missing, detached, indeterminate or says nothing we understand reads
+"unknown" -- never "off". The shapes design systems produce, and how each is read:
+
+- a native checkbox: its live `checked` property (the attribute goes stale once a script or a
+  click changes it); `indeterminate` is unknown;
+- an ARIA switch: `aria-checked`, then `aria-pressed` ("mixed" is unknown), then the
+  `data-state="checked|unchecked"` that Radix / shadcn set;
+- a custom element host (`<md-switch selected>`): its boolean `checked` / `selected`
+  property, else that boolean attribute -- only when it has no `aria-checked`;
+- anything else (a web component's host, a row wrapping the control): the one switch-like
+  control in its open shadow root, else in its light DOM. None or several: unknown.
+
+Setting (`set_state`) acts as a person would, one way at a time, and re-reads between ways so
+a switch that already reads `wanted` is never clicked again (a second toggle would undo the
+first). The ways, in order: click the control; click its `<label>`; click the `<label>` its
+`aria-labelledby` names; click the drawn track that takes the pointer instead of a visually
+hidden input; focus it and press Space. Every wait is a condition evaluated in the page
+(`wait_for_function`), bounded by the caller's timeout -- never a fixed sleep.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Literal
+
+import structlog
+
+from optout_bot.engine.locators import NATIVE_CSS_JS
+from optout_bot.engine.outcome import first_line
+from optout_bot.flow.model import SwitchState, WantedState
+
+if TYPE_CHECKING:
+    from playwright.sync_api import ElementHandle, Frame, Page
+    from playwright.sync_api import Locator as PWLocator
+
+log = structlog.get_logger("optout_bot")
+
+#: What counts as a switch-like control (CSS; Playwright's CSS pierces open shadow roots).
+#: `aria-hidden` copies are left out: Radix, for one, renders a hidden "bubble" checkbox next
+#: to its `<button role="switch">` for form submission; the button is the control.
+SWITCHY_CSS = ", ".join(
+    f"{sel}:not([aria-hidden='true'])"
+    for sel in (
+        "input[type='checkbox']",
+        "[role='switch']",
+        "[role='checkbox']",
+        "[aria-checked]",
+        "[data-state='checked']",
+        "[data-state='unchecked']",
+    )
+)
+#: The same set as an XPath step (XPath does not pierce shadow roots; see `near_text`).
+_SWITCHY_XPATH = (
+    "*[(@role='switch' or @role='checkbox' or @aria-checked or @data-state='checked'"
+    " or @data-state='unchecked' or (self::input and @type='checkbox'))"
+    " and not(@aria-hidden='true')]"
+)
+
+# The page-side logic, shared by every evaluate and wait below so reading, waiting and acting
+# can never disagree. Functions only; each expression appends what it returns.
+_LIB = (
+    "const SWITCHY = " + json.dumps(SWITCHY_CSS) + ";\n"
+    r"""
+const INTERACTIVE = 'a[href], button, input, select, textarea, summary, [contenteditable=""],'
+  + ' [contenteditable="true"], [role="link"], [role="button"], [role="switch"],'
+  + ' [role="checkbox"], [role="menuitem"], [role="tab"], [role="option"]';
+
+// 'on' | 'off' | 'unknown' (it has a state, and it is indeterminate) | null (none of its own).
+function own(el) {
+  if (el.localName === 'input' && (el.type === 'checkbox' || el.type === 'radio')) {
+    if (el.indeterminate) return 'unknown';
+    return el.checked ? 'on' : 'off';
+  }
+  for (const attr of ['aria-checked', 'aria-pressed']) {
+    const v = el.getAttribute(attr);
+    if (v === 'true') return 'on';
+    if (v === 'false') return 'off';
+    if (v === 'mixed') return 'unknown';
+  }
+  const ds = el.getAttribute('data-state');
+  if (ds === 'checked' || ds === 'on') return 'on';
+  if (ds === 'unchecked' || ds === 'off') return 'off';
+  if (ds === 'indeterminate') return 'unknown';
+  if (el.localName.includes('-')) {
+    // A custom element's own state (Material's <md-switch selected>): the live property
+    // first, like a native checkbox; else the boolean attribute, whose absence means off
+    // only when the element declares that it watches it (observedAttributes).
+    if (el.indeterminate === true) return 'unknown';
+    for (const name of ['checked', 'selected']) {
+      if (typeof el[name] === 'boolean') return el[name] ? 'on' : 'off';
+    }
+    if (el.hasAttribute('checked') || el.hasAttribute('selected')) return 'on';
+    const cls = customElements.get(el.localName);
+    const observed = (cls && cls.observedAttributes) || [];
+    if (observed.includes('checked') || observed.includes('selected')) return 'off';
+  }
+  return null;
+}
+
+// The element's parent, crossing out of a shadow root to its host.
+function parentOf(n) {
+  return n.parentElement || (n.parentNode && n.parentNode.host) || null;
+}
+
+function within(outer, node) {
+  for (let n = node; n; n = parentOf(n)) if (n === outer) return true;
+  return false;
+}
+
+// Switch-like elements under root, through open shadow roots; not inside another match
+// (a matched <md-switch>'s own insides are its business).
+function switchesUnder(root) {
+  const out = [];
+  const visit = (scope) => {
+    for (const child of scope.children) {
+      if (child.matches(SWITCHY)) { out.push(child); continue; }
+      if (child.shadowRoot) visit(child.shadowRoot);
+      visit(child);
+    }
+  };
+  visit(root);
+  return out;
+}
+
+// The element that carries the state: el itself, or the one switch-like control in its open
+// shadow root, else in its light DOM. Null when there is none, or more than one.
+function control(el) {
+  for (let depth = 0; el && depth < 4; depth++) {
+    if (own(el) !== null) return el;
+    let found = el.shadowRoot ? switchesUnder(el.shadowRoot) : [];
+    if (found.length === 0) found = switchesUnder(el);
+    if (found.length !== 1) return null;
+    el = found[0];
+  }
+  return null;
+}
+
+function read(el) {
+  if (!el || !el.isConnected) return 'unknown';
+  const c = control(el);
+  const s = c ? own(c) : null;
+  return s === 'on' || s === 'off' ? s : 'unknown';
+}
+
+function busy(el) {
+  for (const n of [el, control(el)]) {
+    if (!n) continue;
+    if (n.disabled === true || n.getAttribute('aria-busy') === 'true'
+        || n.getAttribute('aria-disabled') === 'true') return true;
+  }
+  return false;
+}
+
+// The element under a point, looking through open shadow roots.
+function deepHit(doc, x, y) {
+  let hit = doc.elementFromPoint(x, y);
+  while (hit && hit.shadowRoot) {
+    const inner = hit.shadowRoot.elementFromPoint(x, y);
+    if (!inner || inner === hit) break;
+    hit = inner;
+  }
+  return hit;
+}
+
+// The element's centre in its viewport (scrolled into view when outside it); null when it
+// has no box (0x0, display:none) and empty is false.
+function centre(el, empty) {
+  const view = el.ownerDocument.defaultView;
+  const mid = (r) => ({x: r.left + r.width / 2, y: r.top + r.height / 2});
+  const inside = (p) => p.x >= 0 && p.y >= 0 && p.x < view.innerWidth && p.y < view.innerHeight;
+  let r = el.getBoundingClientRect();
+  if (!empty && (r.width < 1 || r.height < 1)) return null;
+  if (!inside(mid(r))) {
+    el.scrollIntoView({block: 'center', inline: 'nearest'});
+    r = el.getBoundingClientRect();
+  }
+  return inside(mid(r)) ? mid(r) : null;
+}
+
+// The switch's own surroundings: two levels up, short of <body>.
+function neighbourhood(ctl) {
+  const doc = ctl.ownerDocument;
+  let n = ctl;
+  for (let i = 0; i < 2; i++) {
+    const p = parentOf(n);
+    if (!p || p === doc.body || p === doc.documentElement) break;
+    n = p;
+  }
+  return n;
+}
+
+// Would a click at target's centre land on target, and on nothing else that acts?
+//   'ok'            it lands on target (or inside it);
+//   'covered-other' something unrelated is on top (a pop-up): Playwright's click waits for
+//                   it to go, and runs the flow's overlay handlers meanwhile;
+//   'on-control'    target is something else (a label) but the click lands on the control;
+//   'covered-own'   the switch's own drawing is on top (a track over a hidden input);
+//   'hidden'        no box to click (0x0, display:none, clipped, pointer-events:none);
+//   'unsafe'        it would land on a link or another control inside target.
+function probe(target, ctl) {
+  if (!target || !target.isConnected) return 'hidden';
+  const p = centre(target, false);
+  if (!p) return 'hidden';
+  const hit = deepHit(target.ownerDocument, p.x, p.y);
+  if (hit && within(target, hit)) {
+    for (let n = hit; n && n !== target; n = parentOf(n)) {
+      if (n.matches(INTERACTIVE) && !within(ctl, n) && !within(n, ctl)) return 'unsafe';
+    }
+    return target !== ctl && within(ctl, hit) ? 'on-control' : 'ok';
+  }
+  // Nothing there, or only what holds it: target is clipped away or lets the pointer through.
+  if (!hit || within(hit, target)) return 'hidden';
+  return within(neighbourhood(ctl), hit) ? 'covered-own' : 'covered-other';
+}
+
+// Its <label>s: label[for=id] and a wrapping label (el.labels has both), an enclosing label
+// across shadow roots, then the <label>s its aria-labelledby names.
+function labelsOf(ctl) {
+  const out = [];
+  const add = (l) => { if (l && l.localName === 'label' && !out.includes(l)) out.push(l); };
+  for (const l of ctl.labels || []) add(l);
+  for (let n = parentOf(ctl); n; n = parentOf(n)) if (n.localName === 'label') { add(n); break; }
+  for (let n = ctl; n; n = n.getRootNode().host) {
+    const root = n.getRootNode();
+    for (const id of (n.getAttribute('aria-labelledby') || '').split(/\s+/)) {
+      if (id && root.getElementById) add(root.getElementById(id));
+    }
+  }
+  return out;
+}
+
+function actsOnItsOwn(el, ctl) {
+  const acts = (n) => n !== ctl && !within(ctl, n) && !within(n, ctl) && n.matches(INTERACTIVE);
+  return acts(el) || Array.from(el.querySelectorAll(INTERACTIVE)).some(acts);
+}
+
+// The drawn track a visually hidden input sits under: what is drawn where the input is, else
+// a drawn sibling (named like a track first), else the parent. Drawn: no text of its own, or
+// named like a track. Never a label (those had their turn), nor anything that holds a link or
+// another control; null when no click lands on one.
+function trackOf(ctl) {
+  const doc = ctl.ownerDocument;
+  const parent = parentOf(ctl);
+  // A control that takes clicks itself has no track standing in for it.
+  if (!parent || probe(ctl, ctl) === 'ok') return null;
+  const avoid = [ctl, ...labelsOf(ctl)];
+  const candidates = [];
+  const at = centre(ctl, true);
+  if (at) {
+    const hit = deepHit(doc, at.x, at.y);
+    if (hit && within(parent, hit) && !within(ctl, hit)) candidates.push(hit);
+  }
+  const named = (n) => /track|thumb|slider|toggle|switch|knob|handle/i.test(
+    (n.getAttribute('class') || '') + ' ' + (n.getAttribute('part') || ''));
+  const siblings = Array.from(ctl.parentNode.children).filter((n) => n !== ctl);
+  siblings.sort((a, b) => Number(named(b)) - Number(named(a)));
+  candidates.push(...siblings);
+  if (parent !== doc.body && parent !== doc.documentElement) candidates.push(parent);
+  for (const c of candidates) {
+    if (avoid.some((a) => a === c || (a !== ctl && (within(a, c) || within(c, a))))) continue;
+    if (c.localName === 'label' || actsOnItsOwn(c, ctl)) continue;
+    if (!named(c) && c.textContent.trim()) continue;
+    if (probe(c, ctl) === 'ok') return c;  // not 'on-control': that is the first click again
+  }
+  return null;
+}
+
+// What identifies it on the page, and its live state, for the evidence record.
+function describe(el, attrs) {
+  const out = {tag: el.tagName.toLowerCase()};
+  for (const a of attrs) out[a] = el.getAttribute(a);
+  const c = control(el) || el;
+  if (c !== el) {
+    const role = c.getAttribute('role'), type = c.getAttribute('type');
+    out.control = c.localName + (role ? `[role=${role}]` : '') + (type ? `[type=${type}]` : '');
+  }
+  if ('checked' in c) out.checked = String(c.checked);
+  let label = '';
+  for (const n of [c, el]) {
+    const root = n.getRootNode();
+    const ids = (n.getAttribute('aria-labelledby') || '').split(/\s+/).filter(Boolean);
+    label = label || ids.map(id => ((root.getElementById && root.getElementById(id)) || {})
+      .textContent || '').join(' ').trim() || (n.getAttribute('aria-label') || '').trim();
+  }
+  out.label = label.slice(0, 200);
+  return out;
+}
+
+// The deepest focused element, through shadow roots.
+function focusedIn(doc) {
+  let a = doc.activeElement;
+  while (a && a.shadowRoot && a.shadowRoot.activeElement) a = a.shadowRoot.activeElement;
+  return a;
+}
+"""
+)
+
+
+def _js(params: str, body: str) -> str:
+    return f"({params}) => {{\n{_LIB}\n{body}\n}}"
+
+
+READ_JS = _js("el", "return read(el);")
+# True once the element reads `wanted`; "gone" once it is detached (a re-render replaced it:
+# the wait starts again on whatever the locator finds now).
+WAIT_JS = _js("[el, wanted]", "return !el.isConnected ? 'gone' : read(el) === wanted;")
+# True once the page has stopped working on the switch (disabled / aria-busy while it saves).
+SETTLED_JS = _js(
+    "[el, wanted]", "return !el.isConnected ? 'gone' : !busy(el) || read(el) === wanted;"
+)
+CONTROL_JS = _js("el", "return control(el);")
+PROBE_JS = _js("target, ctl", "return probe(target, ctl);")
+LABELS_JS = _js("ctl", "return labelsOf(ctl);")
+TRACK_JS = _js("ctl", "return trackOf(ctl);")
+FOCUS_JS = _js(
+    "ctl",
+    "ctl.focus(); const a = focusedIn(ctl.ownerDocument); return !!a && within(ctl, a);",
+)
+
+#: What identifies a switch on the page, recorded with the evidence.
+IDENTITY_ATTRIBUTES = (
+    "id",
+    "name",
+    "type",
+    "role",
+    "aria-labelledby",
+    "aria-label",
+    "aria-checked",
+    "data-state",
+    "class",
+)
+
+DESCRIBE_JS = _js("el, attrs", "return describe(el, attrs);")
+
+
+def describe(switch: PWLocator, timeout_ms: int = 5_000) -> dict[str, str | None]:
+    """The switch's identifying attributes and live state, as the page has them."""
+    try:
+        return dict(switch.evaluate(DESCRIBE_JS, list(IDENTITY_ATTRIBUTES), timeout=timeout_ms))
+    except Exception:  # noqa: BLE001 - evidence detail; never worth failing the run for
+        return {}
+
+
+def read_state(switch: PWLocator, timeout_ms: int = 5_000) -> SwitchState:
+    try:
+        value = switch.evaluate(READ_JS, timeout=timeout_ms)
+    except Exception:  # noqa: BLE001 - gone, detached, page closed: we cannot tell
+        return "unknown"
+    return value if value in ("on", "off") else "unknown"
+
+
+# -- the found switch, read cheaply -------------------------------------------------------
+#
+# The readers above run in the page's own world (a custom element's `checked` property lives
+# only there). Playwright gets an element into that world by installing its selector script
+# there first: tens of milliseconds on every new page, twice per run. `Probe` reaches the same
+# element more cheaply when that is provably the same element, and falls back otherwise.
+
+# A value no reader returns: "ask the next way".
+_NEXT = "optout-bot:next"
+
+_CALLS = {
+    "read": "return read(el);",
+    "describe": "return describe(el, args[0]);",
+    # Into view (centred) unless its centre is in the viewport already. Plain DOM, no
+    # waiting: what follows is a screenshot, not a click.
+    "show": "centre(el, true); return true;",
+}
+_NEXT_JSON = json.dumps(_NEXT)
+# By CSS: the first element `nativeQueryAll` finds (document order, as Playwright's `.first`).
+_BY_CSS_JS = {
+    name: f"([css, args]) => {{\n{_LIB}\n{NATIVE_CSS_JS}\n"
+    f"const el = (nativeQueryAll([css]) || [])[0];\nif (!el) return {_NEXT_JSON};\n{call}\n}}"
+    for name, call in _CALLS.items()
+}
+# On an element handle, or on what the locator resolves to now.
+_ON_ELEMENT_JS = {
+    name: _js("el, args", f"if (!el.isConnected) return {_NEXT_JSON};\n{call}")
+    for name, call in _CALLS.items()
+}
+
+
+class Probe:
+    """The page-side readers, run on a switch that `locators.find` found, the cheapest way
+    that reaches the same element:
+
+    1. when the alternative that matched is plain CSS that provably finds what Playwright
+       finds (`locators.NATIVE_CSS_JS`): inside one `page.evaluate` (one round trip, no
+       selector script to install);
+    2. else an element handle, taken once (the install is paid once per page);
+    3. else (detached, re-rendered) the locator, looked up again with Playwright's waiting.
+    """
+
+    def __init__(self, locator: PWLocator, css: str | None, timeout_ms: int = 5_000) -> None:
+        self.locator = locator
+        self.page = locator.page
+        self._css = css
+        self._timeout_ms = timeout_ms
+        self._pinned: ElementHandle | None = None
+        self._pin_tried = False
+        #: which way answered last ("css", "handle", "locator"), for tests and debugging
+        self.way = ""
+
+    def _call(self, name: str, *args: object) -> object:
+        if self._css is not None:
+            try:
+                value = self.page.evaluate(_BY_CSS_JS[name], [self._css, list(args)])
+            except Exception:  # noqa: BLE001 - the next way says what is wrong
+                value = _NEXT
+            if value != _NEXT:
+                self.way = "css"
+                return value
+            self._css = None  # not provably the same element on this page: stop asking
+        if not self._pin_tried:
+            self._pin_tried = True
+            try:
+                self._pinned = self.locator.element_handle(timeout=self._timeout_ms)
+            except Exception:  # noqa: BLE001 - gone: the locator way waits and answers
+                self._pinned = None
+        if self._pinned is not None:
+            try:
+                value = self._pinned.evaluate(_ON_ELEMENT_JS[name], list(args))
+            except Exception:  # noqa: BLE001 - context destroyed, handle disposed
+                value = _NEXT
+            if value != _NEXT:
+                self.way = "handle"
+                return value
+            self._pinned = None
+        self.way = "locator"
+        return self.locator.evaluate(_ON_ELEMENT_JS[name], list(args), timeout=self._timeout_ms)
+
+    def read(self) -> SwitchState:
+        try:
+            value = self._call("read")
+        except Exception:  # noqa: BLE001 - gone, detached, page closed: we cannot tell
+            return "unknown"
+        return value if value in ("on", "off") else "unknown"
+
+    def describe(self) -> dict[str, str | None]:
+        try:
+            return dict(self._call("describe", list(IDENTITY_ATTRIBUTES)))  # type: ignore[call-overload]
+        except Exception:  # noqa: BLE001 - evidence detail; never worth failing the run for
+            return {}
+
+    def show(self) -> None:
+        """Scroll the switch into view for a screenshot."""
+        try:
+            self._call("show")
+        except Exception:  # noqa: BLE001 - a screenshot of the page as it is, then
+            pass
+
+
+class _Clock:
+    """One deadline for a whole operation. `left()` is what remains in ms, at least 1:
+    Playwright reads a timeout of 0 as "no timeout"."""
+
+    def __init__(self, timeout_ms: int) -> None:
+        self._end = time.monotonic() + timeout_ms / 1000
+
+    @property
+    def expired(self) -> bool:
+        return time.monotonic() >= self._end
+
+    def left(self, cap: int | None = None) -> int:
+        ms = int((self._end - time.monotonic()) * 1000)
+        return max(1, ms if cap is None else min(cap, ms))
+
+
+def _dispose(*handles: object) -> None:
+    for handle in handles:
+        if handle is None:
+            continue
+        try:
+            handle.dispose()  # type: ignore[attr-defined]
+        except Exception:  # noqa: BLE001 - the page may be gone; nothing to free then
+            pass
+
+
+def _wait_in_page(page: Page, switch: PWLocator, js: str, wanted: str, timeout_ms: int) -> bool:
+    """Wait (bounded) until `js` holds for the switch's element, following re-renders: when the
+    element is replaced, wait again on whatever the locator finds now. True once `js` held."""
+    from playwright.sync_api import Error as PWError
+
+    clock = _Clock(timeout_ms)
+    while not clock.expired:
+        try:
+            handle = switch.element_handle(timeout=clock.left())
+        except PWError:
+            return False
+        try:
+            frame: Frame = handle.owner_frame() or page.main_frame
+            held = frame.wait_for_function(js, arg=[handle, wanted], timeout=clock.left())
+            if held.json_value() != "gone":
+                return True
+        except PWError:
+            return False  # timed out, or the page went away
+        finally:
+            _dispose(handle)
+    return False
+
+
+def wait_for_state(page: Page, switch: PWLocator, wanted: SwitchState, timeout_ms: int) -> bool:
+    """Wait (bounded, event-driven in the page) until the switch reads `wanted`."""
+    return _wait_in_page(page, switch, WAIT_JS, wanted, timeout_ms)
+
+
+#: How long a clicked switch may take to show its new state. Short on purpose: a page that
+#: flips the switch and flips it back when its save fails shows `wanted` only briefly, and the
+#: reload re-read, not this wait, decides whether the change stuck. It is also how long a way
+#: of setting the switch gets before the next way is tried.
+FLIP_WAIT_MS = 3_000
+
+Method = Literal["click", "label", "track", "keyboard"]
+#: The ways to set a switch, in the order they are tried.
+METHODS: tuple[Method, ...] = ("click", "label", "track", "keyboard")
+
+
+@dataclass(frozen=True)
+class SetResult:
+    """How setting a switch went."""
+
+    #: the switch reads the wanted state
+    ok: bool
+    #: the way that set it (or, when not ok, the last way tried); None when nothing was done
+    method: Method | None = None
+    #: how many clicks / key presses reached the page
+    attempts: int = 0
+    #: every way that reached the page, in order
+    tried: tuple[Method, ...] = ()
+    #: why nothing could be done, when attempts == 0 and not ok
+    error: str = ""
+
+
+def _targets(ctl: ElementHandle, method: Method) -> list[ElementHandle]:
+    """What `method` acts on, looked up now (earlier attempts may have changed the page)."""
+    if method in ("click", "keyboard"):
+        return [ctl]
+    js = LABELS_JS if method == "label" else TRACK_JS
+    found = ctl.evaluate_handle(js)
+    try:
+        if method == "track":
+            element = found.as_element()
+            return [element] if element is not None else []
+        items = found.get_properties()
+        return [e for h in items.values() if (e := h.as_element()) is not None]
+    finally:
+        if method == "label":
+            _dispose(found)
+
+
+def _act(page: Page, method: Method, target: ElementHandle, ctl: ElementHandle, ms: int) -> bool:
+    """Click / press once; False when this way does not apply (nothing reached the page)."""
+    if method == "keyboard":
+        # Only with focus on the switch: a Space pressed anywhere else may press something else.
+        if not target.evaluate(FOCUS_JS):
+            return False
+        target.press("Space", timeout=ms)
+        return True
+    # Never Playwright's force: it would click whatever is on top. A pop-up on top is fine
+    # (Playwright waits for it, the flow's overlay handlers close it); the switch's own
+    # drawing on top means this is not the way to set it.
+    if target.evaluate(PROBE_JS, ctl) not in ("ok", "on-control", "covered-other"):
+        return False
+    target.click(timeout=ms)
+    return True
+
+
+def set_state(
+    page: Page,
+    switch: PWLocator,
+    wanted: WantedState,
+    timeout_ms: int,
+    *,
+    settle_ms: int = FLIP_WAIT_MS,
+) -> SetResult:
+    """Set the switch to `wanted` as a person would, one way at a time (see METHODS), all
+    within `timeout_ms`. Each way gets `settle_ms` to show `wanted` before the next is tried,
+    and the switch is re-read before every way: once it reads `wanted`, or anything but the
+    state it started in, nothing more is clicked."""
+    from playwright.sync_api import Error as PWError
+
+    clock = _Clock(timeout_ms)
+    start = read_state(switch, clock.left())
+    if start == wanted:
+        return SetResult(True)
+    if start == "unknown":
+        return SetResult(False, error="the switch cannot be read, so it was not touched")
+
+    tried: list[Method] = []
+    looked = False
+    error = "no way to set the switch applies to this page"
+    ctl: ElementHandle | None = None
+    ctl_after = -1  # how many attempts had been made when `ctl` was looked up
+
+    def result(ok: bool) -> SetResult:
+        method = tried[-1] if tried else None
+        return SetResult(ok, method, len(tried), tuple(tried), "" if ok or tried else error)
+
+    try:
+        for method in METHODS:
+            if clock.expired:
+                break
+            try:
+                if ctl_after != len(tried):
+                    # Looked up again after every attempt: a re-render may have replaced it.
+                    _dispose(ctl)
+                    ctl, ctl_after = _control(switch, clock), len(tried)
+                if ctl is None:
+                    error = "the switch has no control to act on"
+                    break
+                targets = _targets(ctl, method)
+            except PWError as exc:
+                error = first_line(exc)
+                continue
+            try:
+                for target in targets:
+                    if clock.expired:
+                        break
+                    if looked:  # re-read before every way but the first: no second toggle
+                        now = read_state(switch, clock.left(1_000))
+                        if now == wanted:
+                            return result(True)
+                        if now != start:
+                            log.warning("the switch changed unexpectedly while set", state=now)
+                            return result(False)
+                    looked = True
+                    try:
+                        if not _act(page, method, target, ctl, clock.left()):
+                            continue
+                    except PWError as exc:
+                        error = first_line(exc)
+                        continue
+                    tried.append(method)
+                    if method != "click":
+                        log.info("trying another way", way=method, attempt=len(tried))
+                    if _settle(page, switch, wanted, clock, settle_ms):
+                        return result(True)
+            finally:
+                _dispose(*(t for t in targets if t is not ctl))
+        return result(read_state(switch, clock.left(1_000)) == wanted)
+    finally:
+        _dispose(ctl)
+
+
+def _control(switch: PWLocator, clock: _Clock) -> ElementHandle | None:
+    """The element that carries the switch's state (see CONTROL_JS), or None."""
+    handle = switch.evaluate_handle(CONTROL_JS, timeout=clock.left())
+    element = handle.as_element()
+    if element is None:
+        _dispose(handle)
+    return element
+
+
+def _settle(page: Page, switch: PWLocator, wanted: str, clock: _Clock, settle_ms: int) -> bool:
+    """After one click or key press: does the switch come to read `wanted`?"""
+    if _wait_in_page(page, switch, WAIT_JS, wanted, clock.left(settle_ms)):
+        return True
+    # Still saving (disabled or aria-busy)? Then the page heard us: wait for it, up to the
+    # deadline, rather than ask again another way and risk a second toggle.
+    _wait_in_page(page, switch, SETTLED_JS, wanted, clock.left())
+    return read_state(switch, clock.left(1_000)) == wanted
+
+
+def flip(page: Page, switch: PWLocator, wanted: WantedState, timeout_ms: int) -> bool:
+    """Set the switch as a person would (see `set_state`); True once it reads `wanted`.
+
+    Raises Playwright's Error when nothing at all could be done to it (it could not be
+    clicked, focused or read), as a failed click always did."""
+    from playwright.sync_api import Error as PWError
+
+    outcome = set_state(page, switch, wanted, timeout_ms)
+    if not outcome.ok and outcome.attempts == 0:
+        raise PWError(outcome.error)
+    return outcome.ok
+
+
+def near_text(page: Page, text: str | re.Pattern[str]) -> PWLocator:
+    """The switch-like control nearest to the element with `text` (a plain string matches the
+    whole text exactly; a pattern searches), for switches with no accessible name of their own:
+    `<div class="row"><span>Use my data</span><button aria-checked="true"></button></div>`.
+
+    Built only from locator composition, so it is lazy like any locator (it waits, and it
+    finds the switch again after a re-render):
+
+    - the row: the text's nearest ancestor (or the text's element itself, a `<label>` that
+      wraps its checkbox) that holds a switch. Those come outermost first in document order,
+      so the nearest is the last. The test is CSS,
+      which pierces open shadow roots, so a switch inside a web component counts. (Filtering
+      the text's few ancestors, not every element on the page, keeps this fast on big pages.)
+    - in the row, the first switch that follows the text (XPath `following::`), so a flat
+      grid of `label, switch, label, switch` pairs gets the right one;
+    - when none follows (the switch is drawn before its text, or sits in a shadow root that
+      XPath cannot see), the row's last switch, the one nearest before the text.
+    """
+    if isinstance(text, str):
+        label = page.get_by_text(text, exact=True)
+    else:
+        label = page.get_by_text(text)
+    row = label.locator("xpath=ancestor-or-self::*").filter(has=page.locator(SWITCHY_CSS)).last
+    in_row = row.locator(SWITCHY_CSS)
+    following = in_row.and_(label.locator(f"xpath=following::{_SWITCHY_XPATH}").first)
+    # `or_` unites in document order: a following switch comes before the row's last one
+    # (or is it), so `.first` prefers it.
+    return following.or_(in_row.last).first

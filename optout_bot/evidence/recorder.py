@@ -1,0 +1,163 @@
+"""The evidence of one run: its screenshots folder and its record in the evidence store.
+
+One recorder, one lifecycle: `Evidence(...)` begins a pending record, every screenshot and
+milestone is committed to the store as it happens (so a crash or a kill keeps what was seen
+so far), and `finish(result)` moves the record into the hash chain and writes `record.json`
+beside the screenshots.
+
+Layout: ``<evidence root>/<flow id>/<UTC time>-<platform>-<mode>/NN-<name>.png``. Folders are
+0700 and files 0600 on POSIX: screenshots show a signed-in account.
+"""
+
+from __future__ import annotations
+
+import datetime
+import os
+import re
+import sqlite3
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import structlog
+
+from optout_bot.base.paths import private_dir
+from optout_bot.engine.capture import Camera
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from playwright.sync_api import CDPSession, Page
+
+    from optout_bot.engine.outcome import Result
+    from optout_bot.evidence.store import EvidenceStore
+    from optout_bot.flow.model import Flow, Locator
+
+log = structlog.get_logger("optout_bot")
+
+_UNSAFE = re.compile(r"[^A-Za-z0-9_-]+")
+
+
+def safe_name(name: str) -> str:
+    """A file-name stem that cannot climb out of the folder or clash with the index."""
+    return _UNSAFE.sub("-", name).strip("-")[:64] or "shot"
+
+
+class Evidence:
+    def __init__(
+        self,
+        root: Path,
+        flow: Flow,
+        platform: str,
+        mode: str,
+        store: EvidenceStore | None = None,
+        session: str = "",
+    ) -> None:
+        stamp = datetime.datetime.now(datetime.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+        private_dir(root)
+        base = private_dir(root / safe_name(flow.id))
+        run_dir = base / f"{stamp}-{platform}-{mode}"
+        suffix = 1
+        while run_dir.exists():
+            suffix += 1
+            run_dir = base / f"{stamp}-{platform}-{mode}-{suffix}"
+        self.dir = private_dir(run_dir)
+        self.screenshots: list[Path] = []
+        self._camera: Camera | None = None
+        self.store = store
+        self.run_id: str | None = None
+        if store is not None:
+            self.run_id = store.begin(
+                {
+                    "flow": {
+                        "id": flow.id,
+                        "version": flow.version,
+                        "sha256": flow.sha256,
+                        "path": str(flow.source or ""),
+                    },
+                    "site": flow.site,
+                    "setting": flow.setting,
+                    "platform": platform,
+                    "mode": mode,
+                    "session": session,
+                    "wanted": flow.switch.wanted,
+                    "evidence_dir": str(self.dir),
+                }
+            )
+
+    def screenshot(
+        self,
+        page: Page,
+        name: str,
+        timeout_ms: int = 15_000,
+        mask: Sequence[Locator] = (),
+        devtools: CDPSession | None = None,
+    ) -> Path:
+        path = self.dir / f"{len(self.screenshots) + 1:02d}-{safe_name(name)}.png"
+        if self._camera is None or self._camera.page is not page:
+            self._camera = Camera(page, devtools)
+        png = self._camera.png(mask, timeout_ms)
+        # Private from the first byte (it shows a signed-in account), never over an older file,
+        # and on disk before the record names it.
+        flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+        fd = os.open(path, flags, 0o600)
+        with os.fdopen(fd, "wb") as out:
+            out.write(png)
+            out.flush()
+            os.fsync(out.fileno())
+        self.screenshots.append(path)
+        if self.store is not None and self.run_id is not None:
+            self._store_call("add_screenshot", self.run_id, path)
+        return path
+
+    def note(self, **fields: Any) -> None:
+        """Commit what the run has found out so far (a kill later keeps it)."""
+        if self.store is not None and self.run_id is not None:
+            self._store_call("update", self.run_id, **fields)
+
+    def finish(self, result: Result) -> dict[str, Any] | None:
+        """Close the record: into the hash chain, and record.json beside the screenshots."""
+        if self.store is None or self.run_id is None:
+            return None
+        body = self._store_call("finish", self.run_id, **record_fields(result))
+        self.run_id = None
+        return body
+
+    def _store_call(self, method: str, *args: Any, **kwargs: Any) -> Any:
+        from optout_bot.evidence.store import StoreError
+
+        assert self.store is not None
+        try:
+            return getattr(self.store, method)(*args, **kwargs)
+        except (StoreError, sqlite3.Error, OSError) as exc:
+            # The screenshots are on disk whatever happens; a store hiccup must not stop the
+            # member's opt-out half-way. It is said loudly, and the record stays pending (it
+            # will be recovered as interrupted).
+            log.warning("could not write the evidence record", error=str(exc))
+            return None
+
+
+def record_fields(result: Result) -> dict[str, Any]:
+    """The parts of a run's result that go into its evidence record."""
+    switch = None
+    if result.switch_locator:
+        switch = {
+            "locator": result.switch_locator,
+            "alternative": result.switch_alternative,
+            "method": result.switch_method,
+            "attributes": result.switch_attributes,
+            "state": result.state_after,
+        }
+    return {
+        "status": result.status.value,
+        "exit_code": result.exit_code,
+        "reason": result.reason,
+        "state_before": result.state_before,
+        "state_after": result.state_after,
+        "changed": result.changed,
+        "persisted": result.persisted,
+        "final_url": result.final_url,
+        "session": result.session,
+        "switch": switch,
+        "route": result.route,
+        "diagnosis": result.diagnosis,
+    }

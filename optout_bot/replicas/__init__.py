@@ -1,0 +1,26 @@
+"""A faithful local replica of the LinkedIn pages around "Data for Generative AI Improvement".
+
+Tests (and people) drive a real Chromium against it as if it were https://www.linkedin.com:
+
+    from optout_bot.replicas import Replica, Scenario
+
+    with Replica() as replica:
+        browser = playwright.chromium.launch(args=replica.chromium_args())
+        context = browser.new_context()
+        context.add_cookies([replica.sign_in_cookie()])
+        ...
+        assert replica.get_setting("allowDataForGenerativeAI") is False
+
+Modules: `server` (the HTTPS server and `Replica`), `state` (accounts, sessions, `Scenario`),
+`pages` (HTML templates), `assets` (the inline CSS, script and icons), `strings` (UI text per
+language), `classnames` (hashed class names for the renamed-build variant), `tls` (the
+throwaway certificate).
+
+`Scenario` also picks a UI variant (language, switch markup, renamed classes, reordered
+menus, where a promotion appears): a redesign the flows must survive.
+"""
+
+from optout_bot.replicas.server import Replica
+from optout_bot.replicas.state import Scenario
+
+__all__ = ["Replica", "Scenario"]
