@@ -745,24 +745,9 @@ def _finish(result: Result, args: argparse.Namespace) -> int:
     return result.exit_code
 
 
-_VERDICT = {
-    Status.OK: "OK",
-    Status.FLOW_BROKEN: "FLOW BROKEN",
-    Status.ERROR: "ERROR",
-    Status.INVALID: "INVALID",
-    Status.CONFIRMATION_NEEDED: "NEEDS --yes",
-    Status.DRIFT: "DRIFT",
-    Status.NOT_PERSISTED: "DID NOT STICK",
-    Status.DECLINED: "NOT CHANGED",
-    Status.LOGIN_REQUIRED: "LOGIN NEEDED",
-    Status.NOT_OFFERED: "NOT OFFERED",
-    Status.INTERRUPTED: "INTERRUPTED",
-}
-
-
 def summary_line(result: Result) -> str:
     where = f" ({result.platform})" if result.platform else ""
-    return f"{_VERDICT[result.status]}: {result.flow}{where}: {result.reason}"
+    return f"{result.status.verdict}: {result.flow}{where}: {result.reason}"
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -15,13 +15,16 @@ from __future__ import annotations
 
 import enum
 from dataclasses import asdict, dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 if TYPE_CHECKING:
     from optout_bot.flow.model import SwitchState
 
 
 class Status(str, enum.Enum):
+    """How a run ended. Everything said about a status (exit code, the CLI's verdict, the
+    report's label and tone, whether it alerts) is in `STATUS_TABLE`, nowhere else."""
+
     OK = "ok"
     FLOW_BROKEN = "flow_broken"
     ERROR = "error"
@@ -38,24 +41,69 @@ class Status(str, enum.Enum):
     NOT_OFFERED = "not_offered"
     INTERRUPTED = "interrupted"
 
+    @classmethod
+    def of(cls, value: object) -> Status | None:
+        """The status a stored record or a JSON result names; None for one this version
+        does not know (a record from a newer optout-bot, or a damaged one)."""
+        try:
+            return cls(value)
+        except ValueError:
+            return None
+
     @property
     def exit_code(self) -> int:
-        return _EXIT_CODES[self]
+        return STATUS_TABLE[self].exit_code
+
+    @property
+    def verdict(self) -> str:
+        return STATUS_TABLE[self].verdict
+
+    @property
+    def label(self) -> str:
+        return STATUS_TABLE[self].label
+
+    @property
+    def tone(self) -> Tone:
+        return STATUS_TABLE[self].tone
+
+    @property
+    def alerts(self) -> bool:
+        return STATUS_TABLE[self].alerts
 
 
-_EXIT_CODES: dict[Status, int] = {
-    Status.OK: 0,
-    Status.FLOW_BROKEN: 1,
-    Status.ERROR: 1,
-    Status.INVALID: 2,
-    Status.CONFIRMATION_NEEDED: 2,
-    Status.DRIFT: 3,
-    Status.NOT_PERSISTED: 3,
-    Status.DECLINED: 3,
-    Status.LOGIN_REQUIRED: 4,
-    Status.NOT_OFFERED: 5,
-    Status.INTERRUPTED: 130,
+#: How a status looks: "good" (as wanted), "bad" (not as wanted), "warn" (could not tell),
+#: "calm" (nothing to worry about, or the member's own choice).
+Tone = Literal["good", "bad", "warn", "calm"]
+
+
+@dataclass(frozen=True)
+class StatusInfo:
+    #: the process's exit code: a contract scripts and schedulers rely on (README)
+    exit_code: int
+    #: the first word of the CLI's summary line ("DRIFT: linkedin-ai-training: ...")
+    verdict: str
+    #: the report's and history's word for it
+    label: str
+    tone: Tone
+    #: whether a scheduled check tells the member (a status not in this table alerts too)
+    alerts: bool
+
+
+# fmt: off
+STATUS_TABLE: dict[Status, StatusInfo] = {
+    Status.OK:                  StatusInfo(0,   "OK",            "Confirmed",     "good", False),
+    Status.FLOW_BROKEN:         StatusInfo(1,   "FLOW BROKEN",   "Page changed",  "warn", True),
+    Status.ERROR:               StatusInfo(1,   "ERROR",         "Error",         "warn", True),
+    Status.INVALID:             StatusInfo(2,   "INVALID",       "Invalid input", "warn", True),
+    Status.CONFIRMATION_NEEDED: StatusInfo(2,   "NEEDS --yes",   "Needed a yes",  "calm", True),
+    Status.DRIFT:               StatusInfo(3,   "DRIFT",         "Not as wanted", "bad",  True),
+    Status.NOT_PERSISTED:       StatusInfo(3,   "DID NOT STICK", "Did not stick", "bad",  True),
+    Status.DECLINED:            StatusInfo(3,   "NOT CHANGED",   "Declined",      "calm", False),
+    Status.LOGIN_REQUIRED:      StatusInfo(4,   "LOGIN NEEDED",  "Sign-in needed", "calm", True),
+    Status.NOT_OFFERED:         StatusInfo(5,   "NOT OFFERED",   "Not offered",   "calm", True),
+    Status.INTERRUPTED:         StatusInfo(130, "INTERRUPTED",   "Interrupted",   "warn", True),
 }
+# fmt: on
 
 
 def first_line(exc: BaseException) -> str:
