@@ -7,15 +7,16 @@ from pathlib import Path
 
 import pytest
 
+from optout_bot.app import config as config_module
 from optout_bot.app.config import (
     KEYS,
-    PROFILE_NAME,
     Config,
     ConfigError,
     config_path,
     load_config,
     redact,
 )
+from optout_bot.base import names
 from optout_bot.cli import main as cli
 from optout_bot.engine import session
 
@@ -243,8 +244,8 @@ def test_a_folder_in_place_of_the_file_is_refused_clearly(config_file: Path):
 
 
 def test_profile_names_follow_the_session_rule():
-    """The settings file accepts exactly the profile names a browser session does."""
-    assert PROFILE_NAME.pattern == session.PROFILE_NAME.pattern
+    """The settings file and a browser session check profile names by the one rule."""
+    assert config_module.is_profile_name is session.is_profile_name is names.is_profile_name
 
 
 @pytest.mark.parametrize(

@@ -32,6 +32,7 @@ from typing import Any, Literal
 from urllib.parse import urlsplit
 
 from optout_bot.base import paths
+from optout_bot.base.names import is_flow_id, is_profile_name
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -41,10 +42,6 @@ else:  # pragma: no cover - exercised on Python 3.10 only
 ENV_CONFIG = "OPTOUT_BOT_CONFIG"
 FILE_NAME = "config.toml"
 
-#: Same rule as `session.PROFILE_NAME` (not imported: session pulls in the browser code).
-PROFILE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
-#: Same rule as a flow's `id` (and `schedule.FLOW_ID`).
-FLOW_ID = re.compile(r"^[a-z0-9][a-z0-9-]{1,63}$")
 #: Apprise URLs are `scheme://...` (https://github.com/caronc/apprise/wiki).
 _URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://\S+$")
 _TOML_POSITION = re.compile(r"\s*\(at line (\d+), column (\d+)\)\s*$")
@@ -197,7 +194,7 @@ def _profile(value: object, base: Path) -> str:
     expected = "must be a profile name (letters, digits, '.', '_' or '-', up to 64)"
     if not isinstance(value, str):
         raise _Invalid(expected, _kind(value))
-    if not PROFILE_NAME.match(value):
+    if not is_profile_name(value):
         raise _Invalid(expected, repr(value))
     return value
 
@@ -252,7 +249,7 @@ def _flows(value: object, base: Path) -> tuple[str, ...]:
         expected = "must be a flow id like 'linkedin-ai-training' (see `optout-bot flows`)"
         if not isinstance(flow, str):
             raise _Invalid(expected, _kind(flow), where=f"[{index}]")
-        if not FLOW_ID.match(flow):
+        if not is_flow_id(flow):
             raise _Invalid(expected, repr(flow), where=f"[{index}]")
     return tuple(value)
 

@@ -15,13 +15,13 @@ Neither reads, stores or logs cookies, passwords or tokens: they stay inside the
 from __future__ import annotations
 
 import os
-import re
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from optout_bot.base import paths
+from optout_bot.base.names import is_profile_name
 from optout_bot.engine.browsers import BrowserChoice
 from optout_bot.engine.outcome import RunStop, Status, first_line
 from optout_bot.flow.model import Platform
@@ -40,8 +40,6 @@ QUIET_ARGS = [
     "--no-first-run",
     "--no-default-browser-check",
 ]
-
-PROFILE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 
 
 @dataclass
@@ -175,7 +173,7 @@ class ProfileSession(Session):
     def __init__(self, pw: Playwright, name: str, options: SessionOptions) -> None:
         from filelock import FileLock, Timeout
 
-        if not PROFILE_NAME.match(name):
+        if not is_profile_name(name):
             raise RunStop(
                 Status.INVALID,
                 f"--profile {name!r}: use letters, digits, '.', '_' or '-' (up to 64)",
