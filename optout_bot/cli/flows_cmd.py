@@ -5,10 +5,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
-import os
-import shutil
 import sys
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -81,6 +78,7 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 
 def cmd_add(args: argparse.Namespace) -> int:
+    from optout_bot.base.files import write_private
     from optout_bot.flow import FlowErrors, load_flow
     from optout_bot.flow.catalog import bundled_flows, user_dir
 
@@ -96,12 +94,7 @@ def cmd_add(args: argparse.Namespace) -> int:
     target = folder / f"{flow.id}.yaml"
     replaced = target.exists()
     # Atomic: a half-copied flow must never be picked up by a scheduled run.
-    with (
-        tempfile.NamedTemporaryFile("wb", dir=folder, delete=False, suffix=".tmp") as tmp,
-        open(args.path, "rb") as source,
-    ):
-        shutil.copyfileobj(source, tmp)
-    os.replace(tmp.name, target)
+    write_private(target, Path(args.path).read_bytes(), replace=True)
     what = "replaced" if replaced else "installed"
     print(f"{what} {flow.id} {flow.version} ({', '.join(flow.platforms)}) as {target}")
     if flow.id in bundled_flows():

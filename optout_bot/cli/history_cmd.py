@@ -122,7 +122,7 @@ def _flow_id(body: dict[str, Any]) -> str:
 
 def _when(stamp: Any) -> tuple[str, str]:
     """(`2026-11-22 15:00 CET`, `2026-11-22 14:00`) for a body's UTC time stamp."""
-    from optout_bot.evidence.store import parse_time
+    from optout_bot.base.times import parse_time
 
     moment = parse_time(stamp)
     if moment is None:

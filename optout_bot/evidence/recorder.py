@@ -12,7 +12,6 @@ Layout: ``<evidence root>/<flow id>/<UTC time>-<platform>-<mode>/NN-<name>.png``
 from __future__ import annotations
 
 import datetime
-import os
 import re
 import sqlite3
 from pathlib import Path
@@ -20,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 import structlog
 
+from optout_bot.base.files import write_private
 from optout_bot.base.paths import private_dir
 from optout_bot.engine.capture import Camera
 
@@ -98,12 +98,7 @@ class Evidence:
         png = self._camera.png(mask, timeout_ms)
         # Private from the first byte (it shows a signed-in account), never over an older file,
         # and on disk before the record names it.
-        flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
-        fd = os.open(path, flags, 0o600)
-        with os.fdopen(fd, "wb") as out:
-            out.write(png)
-            out.flush()
-            os.fsync(out.fileno())
+        write_private(path, png, replace=False)
         self.screenshots.append(path)
         if self.store is not None and self.run_id is not None:
             self._store_call("add_screenshot", self.run_id, path)

@@ -17,9 +17,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import os
 import re
-import tempfile
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
@@ -29,6 +27,8 @@ from pathlib import Path
 from typing import Any
 
 from optout_bot import __version__
+from optout_bot.base.files import private_output, write_private
+from optout_bot.base.times import parse_time
 
 CSP = "default-src 'none'; img-src data:; style-src 'unsafe-inline'"
 PDF_ARGS = ["--disable-background-networking", "--disable-component-update", "--no-first-run"]
@@ -75,23 +75,6 @@ def _short(value: object, n: int = 12) -> str:
 
 def _utc(dt: datetime) -> datetime:
     return dt.replace(tzinfo=timezone.utc) if dt.tzinfo is None else dt.astimezone(timezone.utc)
-
-
-_FRACTION = re.compile(r"(?<=:\d\d)\.(\d+)")
-
-
-def _parse_time(value: object) -> datetime | None:
-    if not isinstance(value, str) or not value:
-        return None
-    text = value.strip()
-    if text.endswith(("Z", "z")):
-        text = text[:-1] + "+00:00"
-    # Python 3.10's fromisoformat takes only 3 or 6 digits of fractional seconds.
-    text = _FRACTION.sub(lambda m: "." + (m.group(1) + "000000")[:6], text, count=1)
-    try:
-        return _utc(datetime.fromisoformat(text))
-    except ValueError:
-        return None
 
 
 def _date(dt: datetime) -> str:
@@ -403,8 +386,8 @@ def _entries(records: Sequence[Record]) -> list[Entry]:
     entries = []
     for index, item in enumerate(records):
         record: Record = item if isinstance(item, Mapping) else {}
-        started = _parse_time(record.get("started_at"))
-        ended = _parse_time(record.get("ended_at"))
+        started = parse_time(record.get("started_at"))
+        ended = parse_time(record.get("ended_at"))
         entries.append(Entry(index, record, started or ended, ended))
     return entries
 
@@ -1003,41 +986,15 @@ def _colophon(now: datetime, entries: list[Entry]) -> str:
 # ---- files -------------------------------------------------------------------------------------
 
 
-def _atomic_target(out: Path) -> tuple[int, Path]:
-    out.parent.mkdir(parents=True, exist_ok=True)
-    # mkstemp makes the file 0600 and in the same folder, so os.replace is atomic.
-    fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
-    return fd, Path(tmp)
-
-
-def _finish(tmp: Path, out: Path) -> Path:
-    if os.name == "posix":
-        tmp.chmod(0o600)
-    os.replace(tmp, out)
-    return out
-
-
 def write_report(html: str, out: Path) -> Path:
     """Save the report atomically (a reader never sees half a file), private to the user."""
-    out = Path(out)
-    fd, tmp = _atomic_target(out)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(html)
-            fh.flush()
-            os.fsync(fh.fileno())
-        return _finish(tmp, out)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+    return write_private(Path(out), html.encode("utf-8"), replace=True)
 
 
 def write_pdf(html: str, out: Path, playwright: Any, browser_path: str | None = None) -> Path:
     """Print the report to an A4 PDF with headless Chromium; saved atomically, mode 0600."""
     out = Path(out)
-    fd, tmp = _atomic_target(out)
-    os.close(fd)
-    try:
+    with private_output(out, replace=True) as tmp:
         browser = playwright.chromium.launch(
             headless=True, executable_path=browser_path, args=PDF_ARGS
         )
@@ -1061,7 +1018,4 @@ def write_pdf(html: str, out: Path, playwright: Any, browser_path: str | None = 
             )
         finally:
             browser.close()
-        return _finish(tmp, out)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+    return out

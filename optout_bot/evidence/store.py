@@ -35,7 +35,6 @@ import os
 import socket
 import sqlite3
 import sys
-import tempfile
 import time
 import uuid
 from collections.abc import Iterator, Mapping
@@ -44,7 +43,8 @@ from pathlib import Path, PurePath
 from typing import Any
 
 from optout_bot import __version__
-from optout_bot.base import paths
+from optout_bot.base import paths, times
+from optout_bot.base.files import write_private
 
 SCHEMA = 1
 RECORD_JSON = "record.json"
@@ -147,37 +147,16 @@ def _plain(value: dict[str, Any]) -> dict[str, Any]:
 
 
 def utc_now() -> str:
-    return datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    return times.iso(times.utc_now())
 
 
 def _utc_stamp(unix: float) -> str:
-    moment = datetime.datetime.fromtimestamp(unix, datetime.timezone.utc)
-    return moment.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-
-
-def parse_time(stamp: Any) -> datetime.datetime | None:
-    """A body's "...Z" time as an aware datetime; None if absent or unreadable."""
-    if not isinstance(stamp, str) or not stamp:
-        return None
-    moment = None
-    # strptime first: Python 3.10's fromisoformat wants exactly 3 or 6 fraction digits.
-    for layout in ("%Y-%m-%dT%H:%M:%S.%fZ", "%Y-%m-%dT%H:%M:%SZ"):
-        with contextlib.suppress(ValueError):
-            moment = datetime.datetime.strptime(stamp, layout)
-            break
-    if moment is None:
-        try:
-            moment = datetime.datetime.fromisoformat(stamp)
-        except ValueError:
-            return None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=datetime.timezone.utc)
-    return moment
+    return times.iso(datetime.datetime.fromtimestamp(unix, times.UTC))
 
 
 def describe(body: Mapping[str, Any]) -> str:
     """`2026-11-22 14:00 UTC, linkedin-ai-training verify desktop`: which run a record is."""
-    moment = parse_time(body.get("started_at"))
+    moment = times.parse_time(body.get("started_at"))
     when = (
         moment.astimezone(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
         if moment
@@ -748,12 +727,11 @@ class EvidenceStore:
         if not isinstance(folder, str) or not folder or not Path(folder).is_dir():
             return
         target = Path(folder) / RECORD_JSON
-        if target.exists():
-            # One folder per run: never overwrite another record's copy.
-            _warn("record.json already exists; not overwritten", path=str(target))
-            return
         try:
-            _atomic_write(target, render_record_json(body))
+            # One folder per run: never overwrite another record's copy.
+            write_private(target, render_record_json(body), replace=False)
+        except FileExistsError:
+            _warn("record.json already exists; not overwritten", path=str(target))
         except OSError as exc:
             _warn("could not write record.json", path=str(target), error=str(exc))
 
@@ -783,29 +761,6 @@ def _other_owner(on_disk: bytes, body: Mapping[str, Any]) -> str:
     if isinstance(other, dict) and other.get("id") not in (None, body.get("id")):
         return f"; it belongs to record {other.get('id')}: two runs share the folder"
     return ""
-
-
-def _atomic_write(target: Path, data: bytes) -> None:
-    """Write `data` to `target` so that a crash leaves either nothing or the whole file."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    try:
-        with os.fdopen(fd, "wb") as stream:  # mkstemp: 0600 already
-            stream.write(data)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.replace(tmp, target)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
-    if os.name == "posix":
-        target.chmod(0o600)
-        # The rename itself is durable only once the folder is synced.
-        folder = os.open(target.parent, os.O_RDONLY)
-        try:
-            os.fsync(folder)
-        finally:
-            os.close(folder)
 
 
 def _warn(message: str, **extra: Any) -> None:

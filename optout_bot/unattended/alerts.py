@@ -13,7 +13,6 @@ from __future__ import annotations
 import datetime
 import logging
 import os
-import re
 import shlex
 import shutil
 import subprocess
@@ -28,6 +27,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from optout_bot.app.config import redact
+from optout_bot.base.times import UTC, parse_time, stamp_in, utc_now
 
 #: Seconds `notify()` waits for all deliveries together.
 TIMEOUT = 15.0
@@ -183,25 +183,14 @@ def _names(result: Mapping[str, Any], flow: str) -> tuple[str, str]:
         return str(site or flow), str(setting or flow)
 
 
-_STAMP = re.compile(r"(\d{8}T\d{6}Z)-")
-
-
 def _when(result: Mapping[str, Any], now: datetime.datetime | None) -> datetime.datetime:
     """When the run happened: a timestamp in the result, the evidence folder's name, or now."""
-    utc = datetime.timezone.utc
     for key in ("finished_at", "started_at", "time"):
-        text = result.get(key)
-        if isinstance(text, str) and text:
-            try:
-                # Python 3.10's fromisoformat() does not take a trailing "Z".
-                stamp = datetime.datetime.fromisoformat(text.replace("Z", "+00:00"))
-            except ValueError:
-                continue
-            return stamp.astimezone(utc) if stamp.tzinfo else stamp.replace(tzinfo=utc)
-    match = _STAMP.match(Path(str(result.get("evidence_dir") or "")).name)
-    if match:
-        return datetime.datetime.strptime(match.group(1), "%Y%m%dT%H%M%SZ").replace(tzinfo=utc)
-    return (now or datetime.datetime.now(utc)).astimezone(utc)
+        moment = parse_time(result.get(key))
+        if moment is not None:
+            return moment
+    stamped = stamp_in(Path(str(result.get("evidence_dir") or "")).name)
+    return stamped or (now or utc_now()).astimezone(UTC)
 
 
 # -- sending ----------------------------------------------------------------------------------
