@@ -12,13 +12,28 @@ from pathlib import Path
 
 import pytest
 
+from optout_bot.evidence.record import FlowRef, Record
 from optout_bot.unattended import alerts
-from optout_bot.unattended.alerts import compose, desktop_command, notify, should_alert
+from optout_bot.unattended.alerts import compose, desktop_command, notify, record_of, should_alert
 
 EVIDENCE = (
     "/home/me/.local/share/optout-bot/evidence/linkedin-ai-training/20261122T140005Z-desktop-verify"
 )
 SETTING = "Data for Generative AI Improvement"
+#: The run's evidence record: it names the site and the setting.
+RECORD = Record(
+    started_at="2026-11-22T14:00:05.000001Z",
+    flow=FlowRef("linkedin-ai-training", "1.0.0"),
+    site="LinkedIn",
+    setting=SETTING,
+    mode="verify",
+    platform="desktop",
+)
+
+
+def compose_run(run: dict) -> tuple[str, str]:
+    """compose() for a LinkedIn run whose evidence record names the site and setting."""
+    return compose(run, record=RECORD)
 
 
 def result(status: str, **changes: object) -> dict:
@@ -76,7 +91,7 @@ def test_ok_does_not_alert(status: str):
 
 def test_drift_says_it_is_on_again_and_how_to_switch_it_off():
     """drift: the setting's name, when and where, the command that fixes it, the evidence."""
-    title, body = compose(result("drift", state_before="on", state_after="on", exit_code=3))
+    title, body = compose_run(result("drift", state_before="on", state_after="on", exit_code=3))
     assert title == f"LinkedIn: {SETTING} is ON again"
     assert body == (
         f"optout-bot found '{SETTING}' switched on (verify, desktop, 2026-11-22 14:00 UTC). "
@@ -87,7 +102,7 @@ def test_drift_says_it_is_on_again_and_how_to_switch_it_off():
 
 def test_drift_on_mobile_with_a_profile_repeats_them_in_the_command():
     """The fixing command carries the run's --platform and --profile."""
-    _, body = compose(
+    _, body = compose_run(
         result("drift", state_after="on", platform="mobile", profile="work", evidence_dir="")
     )
     assert "(verify, mobile, " in body
@@ -97,7 +112,7 @@ def test_drift_on_mobile_with_a_profile_repeats_them_in_the_command():
 
 def test_not_persisted_says_the_change_did_not_stick():
     """not_persisted: it was switched, the reload showed it back; retry or do it by hand."""
-    title, body = compose(
+    title, body = compose_run(
         result("not_persisted", mode="run", state_before="on", state_after="on", changed=True)
     )
     assert title == f"LinkedIn: {SETTING} did not stay off"
@@ -111,7 +126,7 @@ def test_not_persisted_says_the_change_did_not_stick():
 
 def test_login_required_says_to_sign_in_again_without_headless():
     """login_required: nothing changed; sign in with a window (no --headless)."""
-    title, body = compose(
+    title, body = compose_run(
         result("login_required", state_after="unknown", login_reason="logged_out")
     )
     assert title == "LinkedIn: optout-bot needs you to sign in again"
@@ -126,13 +141,13 @@ def test_login_required_says_to_sign_in_again_without_headless():
 
 def test_login_required_by_a_security_check_says_so():
     """A security check (2FA, captcha) is named as such."""
-    _, body = compose(result("login_required", login_reason="security_check"))
+    _, body = compose_run(result("login_required", login_reason="security_check"))
     assert ": LinkedIn showed a security check. Nothing was changed." in body
 
 
 def test_not_offered_says_nothing_was_changed_and_when_to_report():
     """not_offered: not offered for this account; a report only if the user does see it."""
-    title, body = compose(result("not_offered", state_after="unknown"))
+    title, body = compose_run(result("not_offered", state_after="unknown"))
     assert title == f"LinkedIn: {SETTING} is not offered"
     assert body == (
         f"optout-bot did not find '{SETTING}' (verify, desktop, 2026-11-22 14:00 UTC); "
@@ -145,7 +160,7 @@ def test_not_offered_says_nothing_was_changed_and_when_to_report():
 
 def test_flow_broken_says_the_page_changed_and_to_update_or_report():
     """flow_broken: the reason, update optout-bot or the flow, or report it."""
-    title, body = compose(
+    title, body = compose_run(
         result("flow_broken", reason="step 3/6 click 'Data privacy': not found within 15 s.")
     )
     assert title == "LinkedIn: the page changed, optout-bot could not check it"
@@ -159,7 +174,7 @@ def test_flow_broken_says_the_page_changed_and_to_update_or_report():
 
 def test_error_gives_the_reason_and_the_command_to_see_it_again():
     """error: the one-line reason and `optout-bot verify` to reproduce it."""
-    title, body = compose(result("error", reason="cannot write evidence to /x: disk full"))
+    title, body = compose_run(result("error", reason="cannot write evidence to /x: disk full"))
     assert title == "LinkedIn: optout-bot's check failed"
     assert body == (
         "cannot write evidence to /x: disk full (verify, desktop, 2026-11-22 14:00 UTC). Run "
@@ -170,7 +185,7 @@ def test_error_gives_the_reason_and_the_command_to_see_it_again():
 
 def test_interrupted_says_the_next_check_retries():
     """interrupted: stopped part-way; the next scheduled check tries again."""
-    title, body = compose(result("interrupted", reason="interrupted (Ctrl-C)"))
+    title, body = compose_run(result("interrupted", reason="interrupted (Ctrl-C)"))
     assert title == "LinkedIn: optout-bot's check was interrupted"
     assert body == (
         f"The check of '{SETTING}' (verify, desktop, 2026-11-22 14:00 UTC) stopped before it "
@@ -192,7 +207,7 @@ def test_invalid_says_the_schedule_cannot_start():
 
 def test_ok_says_confirmed():
     """ok (never alerted, but composable): confirmed after a reload."""
-    title, body = compose(result("ok"))
+    title, body = compose_run(result("ok"))
     assert title == f"LinkedIn: {SETTING} is off"
     assert body.startswith(f"optout-bot confirmed '{SETTING}' is off after a reload (verify")
 
@@ -201,6 +216,37 @@ def test_names_come_from_the_result_when_it_has_them():
     """A result carrying site and setting is used as is (no flow file needed)."""
     title, _ = compose(result("drift", flow="x-flow", site="X", setting="Grok", state_after="on"))
     assert title == "X: Grok is ON again"
+
+
+def test_without_a_record_the_names_are_the_flow_id_and_no_flow_file_is_read(
+    monkeypatch: pytest.MonkeyPatch,
+):
+    """No record and no names in the result: the flow id names both; flows are not loaded."""
+    import optout_bot.flow
+
+    monkeypatch.setattr(optout_bot.flow, "load_flow", lambda *a: pytest.fail("flow loaded"))
+    title, body = compose(result("drift", state_after="on"))
+    assert title == "linkedin-ai-training: linkedin-ai-training is ON again"
+    assert "found 'linkedin-ai-training' switched on" in body
+
+
+def test_the_record_beside_the_screenshots_names_the_run(tmp_path: Path):
+    """record_of() reads record.json from the result's evidence folder; notify() uses it."""
+    folder = tmp_path / "20261122T140005Z-desktop-verify"
+    folder.mkdir()
+    (folder / "record.json").write_text(json.dumps({**RECORD.to_json(), "future_key": 1}))
+    found = record_of(result("drift", evidence_dir=str(folder)))
+    assert found is not None and (found.site, found.setting) == ("LinkedIn", SETTING)
+    assert found.extra == {"future_key": 1}
+    assert record_of(result("drift", evidence_dir=str(tmp_path / "gone"))) is None
+    assert record_of(result("invalid", evidence_dir="")) is None
+
+
+def test_the_time_comes_from_the_record_when_the_result_has_none():
+    """The record's start time is used before the folder's name and before now."""
+    started = Record(site="LinkedIn", setting=SETTING, started_at="2027-03-04T05:06:07Z")
+    _, body = compose(result("drift", state_after="on", evidence_dir=""), record=started)
+    assert "(verify, desktop, 2027-03-04 05:06 UTC)" in body
 
 
 def test_the_time_comes_from_the_result_or_now():
@@ -265,11 +311,13 @@ def _closed_port() -> int:
 def test_an_alert_reaches_an_apprise_url(receiver: Receiver):
     """End to end: Apprise posts the composed title and body to the json:// URL."""
     drift = result("drift", state_after="on")
-    outcome = notify(drift, urls=[f"json://127.0.0.1:{receiver.port}/hook"], desktop=False)
+    outcome = notify(
+        drift, urls=[f"json://127.0.0.1:{receiver.port}/hook"], desktop=False, record=RECORD
+    )
     assert outcome == ["json://127.0.0.1/…: sent"]
     assert receiver.received.wait(5)
     path, payload = receiver.requests[0]
-    title, body = compose(drift)
+    title, body = compose(drift, record=RECORD)
     assert path == "/hook"
     assert payload["title"] == title == f"LinkedIn: {SETTING} is ON again"
     assert payload["message"] == body
@@ -429,7 +477,7 @@ def test_desktop_notification_runs_the_command(monkeypatch: pytest.MonkeyPatch, 
     monkeypatch.setenv("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent")
     drift = result("drift", state_after="on")
     assert notify(drift, urls=[], desktop=True) == ["desktop: shown (notify-send)"]
-    title, body = compose(drift)
+    title, body = compose(drift)  # no record beside the result: the same words either way
     assert seen.read_text().splitlines() == [
         "--app-name=optout-bot",
         "--urgency=normal",

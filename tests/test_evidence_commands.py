@@ -22,7 +22,7 @@ from optout_bot.evidence.store import (
     default_store_path,
     record_hash,
 )
-from tests.test_store import four_records, home, tamper  # noqa: F401 - `home` is a fixture
+from tests.test_store import four_records, home, on_disk, tamper  # noqa: F401 - `home` is a fixture
 
 SUMMARY = {
     1: "record #1 (2026-11-22 14:00 UTC, linkedin-ai-training run desktop)",
@@ -148,7 +148,7 @@ def test_editing_one_byte_of_a_stored_record_is_caught(records, optout_bot):
 
 def test_editing_one_byte_of_a_record_json_is_caught(records, optout_bot):
     """record.json beside record #3's screenshots changed by one byte: record #3 only."""
-    target = Path(records[2]["evidence_dir"]) / RECORD_JSON
+    target = on_disk(records[2]["evidence_dir"]) / RECORD_JSON
     data = bytearray(target.read_bytes())
     data[data.index(b'"mobile"') + 1] = ord("M")
     target.write_bytes(bytes(data))
@@ -163,7 +163,7 @@ def test_editing_one_byte_of_a_record_json_is_caught(records, optout_bot):
 
 def test_editing_one_byte_of_a_screenshot_is_caught(records, optout_bot):
     """One byte of record #2's after-reload screenshot changed: named, sha256 mismatch."""
-    shot = Path(records[1]["screenshots"][2]["path"])
+    shot = on_disk(records[1]["screenshots"][2]["path"])
     data = bytearray(shot.read_bytes())
     data[-1] ^= 0x01
     shot.write_bytes(bytes(data))
@@ -179,7 +179,7 @@ def test_editing_one_byte_of_a_screenshot_is_caught(records, optout_bot):
 
 def test_deleting_a_screenshot_is_caught(records, optout_bot):
     """record #4's only screenshot deleted: screenshot_missing, with its path."""
-    shot = Path(records[3]["screenshots"][0]["path"])
+    shot = on_disk(records[3]["screenshots"][0]["path"])
     shot.unlink()
 
     result = optout_bot("evidence", "verify")
@@ -191,7 +191,7 @@ def test_deleting_a_screenshot_is_caught(records, optout_bot):
 
 def test_deleting_a_record_json_is_caught(records, optout_bot):
     """record #2's record.json deleted while its folder is still there: record_json_missing."""
-    folder = Path(records[1]["evidence_dir"])
+    folder = on_disk(records[1]["evidence_dir"])
     (folder / RECORD_JSON).unlink()
 
     [problem] = _problems(optout_bot("evidence", "verify", "--json"))

@@ -119,6 +119,11 @@ def tamper(db: Path, *statements: str, params: tuple[Any, ...] = ()) -> None:
     conn.close()
 
 
+def on_disk(recorded: str) -> Path:
+    """Where a path a record names is: relative ones are under the store's folder."""
+    return default_store_path().parent / recorded
+
+
 def mode_of(path: Path) -> int:
     return stat.S_IMODE(path.stat().st_mode)
 
@@ -165,8 +170,11 @@ def test_round_trip_begin_update_screenshot_finish(store: EvidenceStore, home: P
     assert record["ended_at"].endswith("Z") and record["started_at"] < record["ended_at"]
     assert [s["name"] for s in record["screenshots"]] == [f"{n}.png" for n in SHOTS]
     for shot in record["screenshots"]:
-        assert Path(shot["path"]).is_absolute()
-        assert shot["sha256"] == file_sha256(Path(shot["path"]))
+        # Relative to the store's folder (the data folder), so the folder can move.
+        folder = record["evidence_dir"]
+        assert folder.startswith("evidence/linkedin-ai-training/")
+        assert shot["path"] == f"{folder}/{shot['name']}"
+        assert shot["sha256"] == file_sha256(on_disk(shot["path"]))
     assert record["hash"] == record_hash(record)
     assert store.records() == [record]
     assert store.pending() == []
@@ -189,10 +197,10 @@ def test_record_json_beside_the_screenshots_equals_the_stored_body(
 ):
     """record.json holds exactly the stored body and its hash, so the folder checks alone."""
     record = fake_run(store, home / "evidence")
-    folder = Path(record["evidence_dir"])
-    on_disk = json.loads((folder / RECORD_JSON).read_text())
-    assert on_disk == store.records()[0] == record
-    assert record_hash(on_disk) == on_disk["hash"]
+    folder = on_disk(record["evidence_dir"])
+    written = json.loads((folder / RECORD_JSON).read_text())
+    assert written == store.records()[0] == record
+    assert record_hash(written) == written["hash"]
     assert not [p for p in folder.iterdir() if p.name.endswith(".tmp")]
 
 
@@ -206,7 +214,7 @@ def test_store_and_evidence_files_are_private(store: EvidenceStore, home: Path):
     assert mode_of(path) == 0o600
     wal = path.with_name(path.name + "-wal")
     assert wal.exists() and mode_of(wal) == 0o600
-    assert mode_of(Path(record["evidence_dir"]) / RECORD_JSON) == 0o600
+    assert mode_of(on_disk(record["evidence_dir"]) / RECORD_JSON) == 0o600
 
 
 def test_the_store_runs_in_wal_mode_with_full_sync(store: EvidenceStore):
@@ -223,7 +231,11 @@ def test_each_milestone_is_committed_at_once(store: EvidenceStore, home: Path):
     shot = folder / "01-before.png"
     shot.write_bytes(PNG + b"x")
     entry = store.add_screenshot(run_id, shot)
-    assert entry == {"name": "01-before.png", "path": str(shot), "sha256": file_sha256(shot)}
+    assert entry == {
+        "name": "01-before.png",
+        "path": "evidence/x/01-before.png",
+        "sha256": file_sha256(shot),
+    }
     with EvidenceStore(store.path) as other:
         [pending] = other.pending()
     assert pending["id"] == run_id and pending["status"] == "running"
@@ -274,9 +286,9 @@ def test_finished_records_cannot_be_rewritten_through_sql(store: EvidenceStore, 
 def test_record_json_of_another_run_is_never_overwritten(store: EvidenceStore, home: Path):
     """Two records claiming one folder: the first record.json stays, verify names the clash."""
     first = fake_run(store, home / "evidence")
-    run_id = store.begin({"evidence_dir": first["evidence_dir"]})
+    run_id = store.begin({"evidence_dir": on_disk(first["evidence_dir"])})
     second = store.finish(run_id, status="ok")
-    assert json.loads((Path(first["evidence_dir"]) / RECORD_JSON).read_text()) == first
+    assert json.loads((on_disk(first["evidence_dir"]) / RECORD_JSON).read_text()) == first
     problem = store.verify().first
     assert problem and problem.seq == second["seq"] and problem.kind == "record_json_altered"
     assert "two runs share the folder" in problem.detail
@@ -337,7 +349,11 @@ def test_a_killed_run_is_recovered_as_interrupted_at_next_open(store: EvidenceSt
     assert interrupted["reason"] == INTERRUPTED_REASON
     assert interrupted["state_before"] == "on"
     assert interrupted["screenshots"] == [
-        {"name": "01-before.png", "path": str(shot), "sha256": file_sha256(shot)}
+        {
+            "name": "01-before.png",
+            "path": "evidence/killed/01-before.png",
+            "sha256": file_sha256(shot),
+        }
     ]
     assert interrupted["ended_at"] <= interrupted["recovered_at"]
     assert json.loads((folder / RECORD_JSON).read_text()) == interrupted

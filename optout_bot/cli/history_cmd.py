@@ -85,26 +85,28 @@ def cmd_history(args: argparse.Namespace) -> int:
 
 
 def print_table(records: list[dict[str, Any]]) -> None:
+    from optout_bot.evidence.record import Record
+
     rows: list[tuple[str, ...]] = [
         ("#", "WHEN (LOCAL)", "UTC", "FLOW", "PLATFORM", "MODE", "STATE", "STATUS", "EXIT")
     ]
-    for body in records:
-        if body.get("damaged"):
-            rows.append((str(body.get("seq", "?")), "(damaged: run `optout-bot evidence verify`)"))
+    for record in map(Record.from_json, records):
+        seq = "?" if record.seq is None else str(record.seq)
+        if record.damaged:
+            rows.append((seq, "(damaged: run `optout-bot evidence verify`)"))
             continue
-        local, utc = _when(body.get("started_at"))
-        exit_code = body.get("exit_code")
+        local, utc = _when(record.started_at)
         rows.append(
             (
-                str(body.get("seq", "?")),
+                seq,
                 local,
                 utc,
-                _flow_id(body),
-                str(body.get("platform", "")),
-                str(body.get("mode", "")),
-                f"{body.get('state_before', '?')} -> {body.get('state_after', '?')}",
-                str(body.get("status", "")),
-                "-" if exit_code is None else str(exit_code),
+                record.flow.id,
+                record.platform,
+                record.mode,
+                f"{record.state_before} -> {record.state_after}",
+                record.status,
+                "-" if record.exit_code is None else str(record.exit_code),
             )
         )
     widths = [max(len(row[i]) for row in rows if len(row) > i) for i in range(len(rows[0]))]
@@ -116,17 +118,18 @@ def print_table(records: list[dict[str, Any]]) -> None:
 
 
 def _flow_id(body: dict[str, Any]) -> str:
-    flow = body.get("flow")
-    return str(flow.get("id", "")) if isinstance(flow, dict) else ""
+    from optout_bot.evidence.record import FlowRef
+
+    return FlowRef.from_json(body.get("flow")).id if isinstance(body.get("flow"), dict) else ""
 
 
-def _when(stamp: Any) -> tuple[str, str]:
-    """(`2026-11-22 15:00 CET`, `2026-11-22 14:00`) for a body's UTC time stamp."""
+def _when(stamp: str) -> tuple[str, str]:
+    """(`2026-11-22 15:00 CET`, `2026-11-22 14:00`) for a record's UTC time stamp."""
     from optout_bot.base.times import parse_time
 
     moment = parse_time(stamp)
     if moment is None:
-        return ("?", str(stamp or "?"))
+        return ("?", stamp or "?")
     local = moment.astimezone()
     zone = local.tzname() or ""
     if not zone or len(zone) > 6 or " " in zone:  # Windows' long names; keep the offset

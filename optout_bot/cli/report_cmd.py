@@ -38,6 +38,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     import sqlite3
 
     from optout_bot.evidence import report
+    from optout_bot.evidence.layout import Layout
     from optout_bot.evidence.store import (
         EvidenceStore,
         StoreError,
@@ -68,7 +69,7 @@ def cmd_report(args: argparse.Namespace) -> int:
         "message": "" if checked.ok else str(checked.first),
         "problems": [p.to_json() for p in checked.problems],
     }
-    html = report.render_report(records, chain)
+    html = report.render_report(records, chain, layout=Layout(path))
     today = datetime.date.today().isoformat()
     out = args.out or Path(f"optout-bot-report-{today}.{'pdf' if args.pdf else 'html'}")
     if args.pdf:

@@ -5,23 +5,24 @@ milestone is committed to the store as it happens (so a crash or a kill keeps wh
 so far), and `finish(result)` moves the record into the hash chain and writes `record.json`
 beside the screenshots.
 
-Layout: ``<evidence root>/<flow id>/<UTC time>-<platform>-<mode>/NN-<name>.png``. Folders are
-0700 and files 0600 on POSIX: screenshots show a signed-in account.
+The folder layout and how recorded paths stay true when the data folder moves are in
+`evidence.layout`. Folders are 0700 and files 0600 on POSIX: screenshots show a signed-in
+account.
 """
 
 from __future__ import annotations
 
-import datetime
-import re
 import sqlite3
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import structlog
 
+from optout_bot.base import times
 from optout_bot.base.files import write_private
-from optout_bot.base.paths import private_dir
 from optout_bot.engine.capture import Camera
+from optout_bot.evidence.layout import run_folder, safe_name
+from optout_bot.evidence.record import FlowRef, Record
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -34,12 +35,7 @@ if TYPE_CHECKING:
 
 log = structlog.get_logger("optout_bot")
 
-_UNSAFE = re.compile(r"[^A-Za-z0-9_-]+")
-
-
-def safe_name(name: str) -> str:
-    """A file-name stem that cannot climb out of the folder or clash with the index."""
-    return _UNSAFE.sub("-", name).strip("-")[:64] or "shot"
+__all__ = ["Evidence", "record_fields", "safe_name"]
 
 
 class Evidence:
@@ -52,36 +48,28 @@ class Evidence:
         store: EvidenceStore | None = None,
         session: str = "",
     ) -> None:
-        stamp = datetime.datetime.now(datetime.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
-        private_dir(root)
-        base = private_dir(root / safe_name(flow.id))
-        run_dir = base / f"{stamp}-{platform}-{mode}"
-        suffix = 1
-        while run_dir.exists():
-            suffix += 1
-            run_dir = base / f"{stamp}-{platform}-{mode}-{suffix}"
-        self.dir = private_dir(run_dir)
+        started = times.utc_now()
+        # The folder's name and the record's start are the same moment.
+        self.dir = run_folder(root, flow.id, platform, mode, started)
         self.screenshots: list[Path] = []
         self._camera: Camera | None = None
         self.store = store
         self.run_id: str | None = None
+        #: the finished record, once `finish()` put it into the chain
+        self.record: Record | None = None
         if store is not None:
             self.run_id = store.begin(
-                {
-                    "flow": {
-                        "id": flow.id,
-                        "version": flow.version,
-                        "sha256": flow.sha256,
-                        "path": str(flow.source or ""),
-                    },
-                    "site": flow.site,
-                    "setting": flow.setting,
-                    "platform": platform,
-                    "mode": mode,
-                    "session": session,
-                    "wanted": flow.switch.wanted,
-                    "evidence_dir": str(self.dir),
-                }
+                Record(
+                    started_at=times.iso(started),
+                    flow=FlowRef(flow.id, flow.version, flow.sha256, str(flow.source or "")),
+                    site=flow.site,
+                    setting=flow.setting,
+                    platform=platform,
+                    mode=mode,
+                    session=session,
+                    wanted=flow.switch.wanted,
+                    evidence_dir=str(self.dir),
+                )
             )
 
     def screenshot(
@@ -115,6 +103,8 @@ class Evidence:
             return None
         body = self._store_call("finish", self.run_id, **record_fields(result))
         self.run_id = None
+        if body is not None:
+            self.record = Record.from_json(body)
         return body
 
     def _store_call(self, method: str, *args: Any, **kwargs: Any) -> Any:

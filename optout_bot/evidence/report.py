@@ -29,6 +29,7 @@ from typing import Any
 from optout_bot import __version__
 from optout_bot.base.files import private_output, write_private
 from optout_bot.base.times import parse_time
+from optout_bot.evidence.layout import FOLDER_TAIL, SHOT_TAIL, Layout
 
 CSP = "default-src 'none'; img-src data:; style-src 'unsafe-inline'"
 PDF_ARGS = ["--disable-background-networking", "--disable-component-update", "--no-first-run"]
@@ -292,7 +293,7 @@ def _shot_label(name: str) -> str:
     return _SHOT_LABEL.get(stem.lower(), stem.replace("-", " ").replace("_", " ").capitalize())
 
 
-def load_shot(entry: object, evidence_dir: str = "") -> Shot:
+def load_shot(entry: object, evidence_dir: str = "", layout: Layout | None = None) -> Shot:
     """Read one screenshot and check it against the sha256 the record holds."""
     if isinstance(entry, Mapping):
         path_text = str(entry.get("path") or "")
@@ -301,7 +302,11 @@ def load_shot(entry: object, evidence_dir: str = "") -> Shot:
     else:
         path_text, name, recorded = str(entry or ""), "", ""
     name = name or Path(path_text).name or "screenshot"
-    path = Path(path_text) if path_text else Path(evidence_dir or ".") / name
+    layout = layout or Layout()
+    if path_text:
+        path = layout.find(path_text, SHOT_TAIL)
+    else:
+        path = layout.find(evidence_dir, FOLDER_TAIL) / name
     label = _shot_label(name)
 
     def fail(integrity: str, note: str, actual: str = "") -> Shot:
@@ -415,6 +420,7 @@ def render_report(
     *,
     generated_at: datetime | None = None,
     title: str = "optout-bot evidence report",
+    layout: Layout | None = None,
 ) -> str:
     """The whole report as one HTML document that needs nothing else to display."""
     now = _utc(generated_at or datetime.now(timezone.utc))
@@ -433,7 +439,7 @@ def render_report(
     if len(settings) > 1:
         parts.append(_glance(settings))
     for number, setting in enumerate(settings, 1):
-        parts.append(_setting_section(number, setting, problems, now))
+        parts.append(_setting_section(number, setting, problems, now, layout))
     if entries:
         parts.append(_ledger(entries, problems))
     parts.append(_colophon(now, entries))
@@ -618,12 +624,16 @@ def _switched_back(entries: list[Entry], wanted: str) -> list[Entry]:
 
 
 def _setting_section(
-    number: int, setting: Setting, problems: Mapping[str, list[Mapping[str, Any]]], now: datetime
+    number: int,
+    setting: Setting,
+    problems: Mapping[str, list[Mapping[str, Any]]],
+    now: datetime,
+    layout: Layout | None,
 ) -> str:
     tone, big, small = _current(setting)
     state = _state(setting.entries[-1].record, "state_after")
     cards = "\n".join(
-        _run_card(entry, problems.get(str(entry.record.get("seq"))) or [], now)
+        _run_card(entry, problems.get(str(entry.record.get("seq"))) or [], now, layout)
         for entry in reversed(setting.entries)
     )
     site = f'<p class="site">{_e(setting.site)}</p>\n' if setting.site else ""
@@ -780,7 +790,9 @@ def _legend(entries: list[Entry]) -> str:
 # ---- one run -----------------------------------------------------------------------------------
 
 
-def _run_card(entry: Entry, problems: list[Mapping[str, Any]], now: datetime) -> str:
+def _run_card(
+    entry: Entry, problems: list[Mapping[str, Any]], now: datetime, layout: Layout | None
+) -> str:
     record = entry.record
     tone = _tone(record)
     status = _status(record)
@@ -830,7 +842,7 @@ def _run_card(entry: Entry, problems: list[Mapping[str, Any]], now: datetime) ->
     if isinstance(shots, list) and shots:
         evidence_dir = _text(record, "evidence_dir")
         figures = "".join(
-            _figure(load_shot(s, evidence_dir), f"{entry.anchor}-shot-{i}", entry.anchor)
+            _figure(load_shot(s, evidence_dir, layout), f"{entry.anchor}-shot-{i}", entry.anchor)
             for i, s in enumerate(shots, 1)
         )
         shot_html = f'<div class="shots">{figures}</div>'

@@ -42,12 +42,11 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path, PurePath
 from typing import Any
 
-from optout_bot import __version__
 from optout_bot.base import paths, times
 from optout_bot.base.files import write_private
+from optout_bot.evidence.layout import FOLDER_TAIL, RECORD_JSON, SHOT_TAIL, Layout
+from optout_bot.evidence.record import SCHEMA, Record
 
-SCHEMA = 1
-RECORD_JSON = "record.json"
 ZERO_HASH = "0" * 64
 BUSY_TIMEOUT_S = 10.0
 #: A pending row older than this is taken as dead even if its pid is alive (pid reuse) or
@@ -154,43 +153,18 @@ def _utc_stamp(unix: float) -> str:
     return times.iso(datetime.datetime.fromtimestamp(unix, times.UTC))
 
 
-def describe(body: Mapping[str, Any]) -> str:
+def describe(body: Mapping[str, Any] | Record) -> str:
     """`2026-11-22 14:00 UTC, linkedin-ai-training verify desktop`: which run a record is."""
-    moment = times.parse_time(body.get("started_at"))
-    when = (
-        moment.astimezone(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
-        if moment
-        else "unknown time"
-    )
-    flow = body.get("flow")
-    flow_id = flow.get("id") if isinstance(flow, dict) else None
-    what = " ".join(str(x) for x in (flow_id, body.get("mode"), body.get("platform")) if x)
+    record = body if isinstance(body, Record) else Record.from_json(body)
+    moment = record.started
+    when = moment.strftime("%Y-%m-%d %H:%M UTC") if moment else "unknown time"
+    what = " ".join(x for x in (record.flow.id, record.mode, record.platform) if x)
     return f"{when}, {what}" if what else when
 
 
 def _template() -> dict[str, Any]:
-    return {
-        "schema": SCHEMA,
-        "started_at": utc_now(),
-        "ended_at": None,
-        "tool_version": __version__,
-        "flow": {"id": "", "version": "", "sha256": "", "path": ""},
-        "platform": "",
-        "mode": "",
-        "session": "",
-        "state_before": "unknown",
-        "state_after": "unknown",
-        "wanted": "",
-        "changed": False,
-        "persisted": None,
-        "status": "running",
-        "exit_code": None,
-        "reason": "",
-        "final_url": "",
-        "switch": None,
-        "evidence_dir": "",
-        "screenshots": [],
-    }
+    """A new record's body before anything is known: the shape is `Record`'s."""
+    return Record(started_at=utc_now()).to_json()
 
 
 # -- whether the process behind a pending row is still there ---------------------------------
@@ -347,6 +321,8 @@ def verify_store(path: Path | None = None) -> VerifyReport:
 class EvidenceStore:
     def __init__(self, path: Path | None = None) -> None:
         self.path = Path(path) if path is not None else default_store_path()
+        #: how this store's records name their files (relative to its folder), and finds them
+        self.layout = Layout(self.path)
         self._conn: sqlite3.Connection | None = None
         self._host = socket.gethostname()
         self._boot = _boot_id()
@@ -428,9 +404,14 @@ class EvidenceStore:
 
     # -- a run's lifecycle
 
-    def begin(self, body: Mapping[str, Any] | None = None) -> str:
-        """Insert a pending row (status "running"); returns the run's id."""
-        given = _plain(dict(body or {}))
+    def begin(self, body: Record | Mapping[str, Any] | None = None) -> str:
+        """Insert a pending row (status "running"); returns the run's id.
+
+        `body` is laid over a new record's defaults; its `evidence_dir` is recorded relative
+        to the store's folder when it lies inside it (see `evidence.layout`)."""
+        given = _plain(body.to_json() if isinstance(body, Record) else dict(body or {}))
+        if given.get("evidence_dir"):
+            given["evidence_dir"] = self.layout.record(str(given["evidence_dir"]))
         merged = _template()
         merged.update({k: v for k, v in given.items() if k not in ("seq", "prev_hash", "hash")})
         run_id = str(given.get("id") or uuid.uuid4().hex)
@@ -462,8 +443,8 @@ class EvidenceStore:
 
     def add_screenshot(self, run_id: str, path: Path) -> dict[str, str]:
         """Hash the file now and append it to the pending body's screenshots; commit."""
-        path = Path(path).absolute()
-        entry = {"name": path.name, "path": str(path), "sha256": file_sha256(path)}
+        path = Path(path)
+        entry = {"name": path.name, "path": self.layout.record(path), "sha256": file_sha256(path)}
 
         def append(body: dict[str, Any]) -> None:
             shots = body.get("screenshots")
@@ -537,6 +518,10 @@ class EvidenceStore:
             if flow_id is None or (isinstance(flow, dict) and flow.get("id") == flow_id):
                 found.append(body)
         return found
+
+    def read(self, flow_id: str | None = None) -> list[Record]:
+        """`records()`, typed."""
+        return [Record.from_json(body) for body in self.records(flow_id)]
 
     def pending(self) -> list[dict[str, Any]]:
         """Runs begun and not finished (still running, or not yet recovered)."""
@@ -622,18 +607,22 @@ class EvidenceStore:
             previous = seq
 
             if body is not None:
-                self._check_files(body, digest, problem, report)
+                self._check_files(Record.from_json(body), body, digest, problem, report)
         return report
 
-    @staticmethod
     def _check_files(
-        body: dict[str, Any], digest: str, problem: _Flagger, report: VerifyReport
+        self,
+        record: Record,
+        body: dict[str, Any],
+        digest: str,
+        problem: _Flagger,
+        report: VerifyReport,
     ) -> None:
-        folder = body.get("evidence_dir")
         # No folder (a run that stopped before it had one) or a folder that is gone: no
         # record.json to compare; any screenshots it listed are reported missing below.
-        if isinstance(folder, str) and folder and Path(folder).is_dir():
-            target = Path(folder) / RECORD_JSON
+        folder = self.layout.find(record.evidence_dir, FOLDER_TAIL)
+        if record.evidence_dir and folder.is_dir():
+            target = folder / RECORD_JSON
             try:
                 on_disk = target.read_bytes()
             except FileNotFoundError:
@@ -646,6 +635,8 @@ class EvidenceStore:
             except OSError as exc:
                 problem("record_json_missing", f"{RECORD_JSON} cannot be read: {exc}", str(target))
             else:
+                # record.json is compared with the stored body as it is, never re-serialized
+                # from `record`: a record from an older version must match byte for byte.
                 if on_disk != render_record_json({**body, "hash": digest}):
                     problem(
                         "record_json_altered",
@@ -653,12 +644,12 @@ class EvidenceStore:
                         f"{_other_owner(on_disk, body)})",
                         str(target),
                     )
-        shots = body.get("screenshots")
-        for shot in shots if isinstance(shots, list) else []:
+        for shot in record.screenshots:
             report.screenshots += 1
-            if not isinstance(shot, dict):
+            if not shot.described:
                 continue
-            name, where = str(shot.get("name", "?")), str(shot.get("path", ""))
+            name = shot.name or "?"
+            where = str(self.layout.find(shot.path, SHOT_TAIL))
             try:
                 actual = file_sha256(Path(where))
             except FileNotFoundError:
@@ -667,7 +658,7 @@ class EvidenceStore:
             except OSError as exc:
                 problem("screenshot_missing", f"screenshot {name} cannot be read: {exc}", where)
                 continue
-            if actual != shot.get("sha256"):
+            if actual != shot.sha256:
                 problem(
                     "screenshot_altered", f"screenshot {name} was altered (sha256 mismatch)", where
                 )
@@ -723,10 +714,11 @@ class EvidenceStore:
     def _write_record_json(self, body: dict[str, Any]) -> None:
         """record.json beside the screenshots; best effort (the record is already safe in the
         store, and verify() reports a record.json that is missing)."""
-        folder = body.get("evidence_dir")
-        if not isinstance(folder, str) or not folder or not Path(folder).is_dir():
+        recorded = Record.from_json(body).evidence_dir
+        folder = self.layout.find(recorded, FOLDER_TAIL)
+        if not recorded or not folder.is_dir():
             return
-        target = Path(folder) / RECORD_JSON
+        target = folder / RECORD_JSON
         try:
             # One folder per run: never overwrite another record's copy.
             write_private(target, render_record_json(body), replace=False)

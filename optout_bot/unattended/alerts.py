@@ -11,6 +11,7 @@ only ever described redacted (`config.redact`).
 from __future__ import annotations
 
 import datetime
+import json
 import logging
 import os
 import shlex
@@ -28,24 +29,39 @@ from urllib.parse import urlsplit
 
 from optout_bot.app.config import redact
 from optout_bot.base.times import UTC, parse_time, stamp_in, utc_now
+from optout_bot.engine.outcome import STATUS_TABLE, Status
+from optout_bot.evidence.layout import RECORD_JSON
+from optout_bot.evidence.record import Record
 
 #: Seconds `notify()` waits for all deliveries together.
 TIMEOUT = 15.0
 #: Seconds a desktop notification command may take.
 DESKTOP_TIMEOUT = 10.0
 
-#: Statuses that need no alert: all is well, or a person answered "no" at the prompt.
-#: Everything else (drift, not_persisted, login_required, not_offered, flow_broken, error,
-#: interrupted, and also invalid: a scheduled check that cannot even start must not fail
-#: silently) alerts, and so does a status this version does not know.
-QUIET_STATUSES = frozenset({"ok", "declined"})
+#: Statuses that need no alert (all is well, or a person answered "no" at the prompt): the
+#: status table says which. Everything else alerts, also invalid (a scheduled check that
+#: cannot even start must not fail silently) and a status this version does not know.
+QUIET_STATUSES = frozenset(status.value for status, info in STATUS_TABLE.items() if not info.alerts)
 
 APPRISE_HELP = "https://github.com/caronc/apprise/wiki"
 
 
 def should_alert(result: Mapping[str, Any]) -> bool:
     """True when the run's result is worth telling the user about."""
-    return str(result.get("status", "")) not in QUIET_STATUSES
+    status = Status.of(result.get("status"))
+    return status is None or status.alerts
+
+
+def record_of(result: Mapping[str, Any]) -> Record | None:
+    """The evidence record of the run behind `result`, from the record.json beside its
+    screenshots; None when there is none (the run stopped before its record was finished)."""
+    folder = result.get("evidence_dir")
+    if not isinstance(folder, str) or not folder:
+        return None
+    try:
+        return Record.from_json(json.loads((Path(folder) / RECORD_JSON).read_bytes()))
+    except (OSError, ValueError):
+        return None
 
 
 # -- what to say ------------------------------------------------------------------------------
@@ -77,9 +93,17 @@ class _Run:
         return "`" + shlex.join(parts) + "`"
 
 
-def compose(result: Mapping[str, Any], *, now: datetime.datetime | None = None) -> tuple[str, str]:
-    """(title, body) for a run's result: what happened and what to do, per status."""
-    run = _facts(result, now)
+def compose(
+    result: Mapping[str, Any],
+    *,
+    record: Record | None = None,
+    now: datetime.datetime | None = None,
+) -> tuple[str, str]:
+    """(title, body) for a run's result: what happened and what to do, per status.
+
+    The site and setting names and the run's time come from its evidence `record` when
+    there is one (the flow file may be gone or changed by now)."""
+    run = _facts(result, record, now)
     status = str(result.get("status", ""))
     site, setting, wanted = run.site, run.setting, run.wanted
     opposite = {"on": "off", "off": "on"}.get(wanted, "")
@@ -150,10 +174,11 @@ def compose(result: Mapping[str, Any], *, now: datetime.datetime | None = None) 
     return title, body + run.evidence
 
 
-def _facts(result: Mapping[str, Any], now: datetime.datetime | None) -> _Run:
+def _facts(result: Mapping[str, Any], record: Record | None, now: datetime.datetime | None) -> _Run:
     flow = str(result.get("flow") or "?")
-    site, setting = _names(result, flow)
-    when = _when(result, now).strftime("%Y-%m-%d %H:%M UTC")
+    site = (record.site if record else "") or str(result.get("site") or "") or flow
+    setting = (record.setting if record else "") or str(result.get("setting") or "") or flow
+    when = _when(result, record, now).strftime("%Y-%m-%d %H:%M UTC")
     bits = [str(result[k]) for k in ("mode", "platform") if result.get(k)]
     evidence = str(result.get("evidence_dir") or "")
     return _Run(
@@ -169,26 +194,17 @@ def _facts(result: Mapping[str, Any], now: datetime.datetime | None) -> _Run:
     )
 
 
-def _names(result: Mapping[str, Any], flow: str) -> tuple[str, str]:
-    """The site and setting names: from the result, else from the flow file, else the id."""
-    site, setting = result.get("site"), result.get("setting")
-    if site and setting:
-        return str(site), str(setting)
-    try:
-        from optout_bot.flow import catalog, load_flow
-
-        loaded = load_flow(catalog.resolve(flow))
-        return str(site or loaded.site), str(setting or loaded.setting)
-    except Exception:  # noqa: BLE001 - an alert must go out even if the flow is gone or broken
-        return str(site or flow), str(setting or flow)
-
-
-def _when(result: Mapping[str, Any], now: datetime.datetime | None) -> datetime.datetime:
-    """When the run happened: a timestamp in the result, the evidence folder's name, or now."""
+def _when(
+    result: Mapping[str, Any], record: Record | None, now: datetime.datetime | None
+) -> datetime.datetime:
+    """When the run happened: a timestamp in the result, the record's start, the evidence
+    folder's name, or now."""
     for key in ("finished_at", "started_at", "time"):
         moment = parse_time(result.get(key))
         if moment is not None:
             return moment
+    if record is not None and record.started is not None:
+        return record.started
     stamped = stamp_in(Path(str(result.get("evidence_dir") or "")).name)
     return stamped or (now or utc_now()).astimezone(UTC)
 
@@ -202,14 +218,18 @@ def notify(
     urls: list[str] | tuple[str, ...],
     desktop: bool = True,
     timeout: float = TIMEOUT,
+    record: Record | None = None,
 ) -> list[str]:
     """Send the alert for `result`; one line per delivery saying how it went (never raises).
+
+    `record` is the run's evidence record; without it, the record.json beside the result's
+    screenshots is read (`record_of`).
 
     The Apprise URLs go one after another in a worker thread (so each failure is told apart)
     while the desktop notification runs beside them; after `timeout` seconds whatever has not
     finished is reported as such and left to finish in the background.
     """
-    title, body = compose(result)
+    title, body = compose(result, record=record or record_of(result))
     deadline = time.monotonic() + timeout
     outcomes: dict[str, str] = {}
     workers = []
