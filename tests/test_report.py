@@ -11,6 +11,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
+from markupsafe import escape
 
 from optout_bot.evidence.report import CSP, render_report, write_pdf, write_report
 
@@ -123,7 +124,7 @@ def records(tmp_path: Path, pngs) -> list[dict]:
 
 def without_csp(html: str) -> str:
     """The page minus its CSP, so anything it referenced would really be fetched."""
-    meta = f'<meta http-equiv="Content-Security-Policy" content="{CSP.replace(chr(39), "&#x27;")}">'
+    meta = f'<meta http-equiv="Content-Security-Policy" content="{escape(CSP)}">'
     assert meta in html
     return html.replace(meta, "")
 
