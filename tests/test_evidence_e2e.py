@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import sqlite3
 import subprocess
@@ -104,6 +105,29 @@ def test_the_report_renders_offline_with_every_screenshot(four_runs, run_cli, br
     assert page.locator(".timeline-point").count() == 4
     assert [u for u in requested if not u.startswith("data:")] == []
     context.close()
+
+
+def test_a_moved_data_folder_verifies_and_reports_its_screenshots(
+    run_cli, replica, sign_in_profile, home, tmp_path, monkeypatch, browser
+):
+    """A real run with evidence in the data folder; the whole folder moved elsewhere:
+    `evidence verify` stays green and the report still embeds every screenshot."""
+    sign_in_profile()
+    args = ["--headless", "--json", "--replica", f"127.0.0.1:{replica.port}", "--timeout", "10"]
+    assert run_cli("run", "linkedin-ai-training", "--yes", *args).code == 0
+    moved = tmp_path / "moved" / "optout-bot"
+    moved.parent.mkdir()
+    shutil.move(str(home), str(moved))
+    monkeypatch.setenv("OPTOUT_BOT_HOME", str(moved))
+
+    verified = run_cli("evidence", "verify")
+    assert verified.code == 0, verified.out
+    assert "1 record, chain intact, 3 screenshots checked" in verified.out
+    out = tmp_path / "report.html"
+    assert run_cli("report", "--out", str(out)).code == 0
+    html = out.read_text(encoding="utf-8")
+    assert html.count('data-integrity="ok"') == 3
+    assert 'data-integrity="missing"' not in html
 
 
 @pytest.mark.parametrize("victim", ["optout-bot", "browser"])
