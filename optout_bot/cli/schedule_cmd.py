@@ -30,7 +30,7 @@ def register(add: Callable[..., argparse.ArgumentParser]) -> None:
         "The check alerts you (see `optout-bot config`) when the setting is on again.",
     )
     parser.epilog = EXIT_CODES_HELP
-    from optout_bot.cli.main import subcommands
+    from optout_bot.cli.options import subcommands
 
     action = subcommands(parser, "action", epilog=EXIT_CODES_HELP)
 
