@@ -13,9 +13,11 @@ from pathlib import Path
 
 import pytest
 
+from optout_bot.base.names import is_flow_id
 from optout_bot.cli import main as cli
 from optout_bot.unattended.backends import crontab, launchd, systemd, windows
 from optout_bot.unattended.schedule import (
+    BACKENDS,
     InvalidJob,
     Job,
     ScheduleError,
@@ -137,6 +139,35 @@ def test_flow_ids_frequencies_and_profiles_are_validated(flow, every, profile, m
     with pytest.raises(InvalidJob) as error:
         validate(flow, every, profile)
     assert str(error.value) == message
+
+
+def test_a_flow_id_with_a_trailing_line_break_is_refused():
+    """The id rule matches the whole text: a trailing newline is not a valid flow id."""
+    with pytest.raises(InvalidJob) as error:
+        validate(FLOW + "\n")
+    assert str(error.value) == (
+        "flow id 'linkedin-ai-training\\n': use lower-case letters, digits and '-' "
+        "(2 to 64 characters)"
+    )
+
+
+@pytest.mark.parametrize(
+    "flow", [FLOW, "a1", "x" * 64, "x" * 65, "a", "-x", "Ab", "a_b", "a.b", "0-9"]
+)
+def test_the_scheduler_and_its_backends_share_the_projects_flow_id_rule(flow):
+    """validate, the crontab marker and the Task Scheduler listing accept what names does."""
+    ours = is_flow_id(flow)
+    try:
+        validate(flow)
+        validated = True
+    except InvalidJob:
+        validated = False
+    assert validated is ours
+    expected = flow if ours else None
+    assert crontab.flow_of(f"5 4 * * * true # optout-bot:{flow}") == expected
+    assert windows.task_flows(f'"\\optout-bot\\{flow}","N/A","Ready"\r\n') == (
+        [flow] if ours else []
+    )
 
 
 def test_a_job_describes_when_it_runs():
@@ -517,6 +548,18 @@ def test_schtasks_add_list_remove(tmp_path: Path, data_home: Path):
     assert Scheduler("schtasks", **_options(tmp_path, Commands())).remove(FLOW) is False
 
 
+def test_a_job_with_a_line_break_touches_nothing(tmp_path: Path, data_home: Path):
+    """A line break in the job's command is refused before any command runs or folder is made."""
+    run = Commands()
+    options = {**_options(tmp_path, run), "python": "/opt/py\n/python"}
+    for name in BACKENDS:
+        with pytest.raises(InvalidJob):
+            Scheduler(name, **options).add(FLOW, "daily", False, "default")
+    assert run.calls == []
+    assert not data_home.exists()
+    assert not (tmp_path / "user").exists()
+
+
 # -- choosing the scheduler -------------------------------------------------------------------
 
 
@@ -538,6 +581,32 @@ def test_the_environment_overrides_the_scheduler():
     assert str(error.value) == (
         "$OPTOUT_BOT_SCHEDULER='at': choose from cron, systemd, launchd, schtasks"
     )
+
+
+def test_every_backend_is_registered_under_its_own_name():
+    """BACKENDS maps each name to the module whose NAME it is, each with the whole interface."""
+    assert list(BACKENDS) == ["cron", "systemd", "launchd", "schtasks"]
+    assert {
+        "cron": crontab,
+        "systemd": systemd,
+        "launchd": launchd,
+        "schtasks": windows,
+    } == BACKENDS
+    for name, backend in BACKENDS.items():
+        assert name == backend.NAME
+        assert backend.MISSING_HINT
+        for function in ("location", "add", "jobs", "remove", "notes"):
+            assert callable(getattr(backend, function)), (name, function)
+
+
+def test_the_scheduler_reads_its_name_and_location_from_the_backend(tmp_path: Path):
+    """`Scheduler(name)` runs that backend: its name, and where it keeps a flow's job."""
+    scheduler = Scheduler("systemd", **_options(tmp_path, Commands()))
+    assert scheduler.name == "systemd"
+    assert scheduler.location(FLOW) == str(
+        tmp_path / "user" / ".config" / "systemd" / "user" / "optout-bot-linkedin-ai-training.timer"
+    )
+    assert scheduler.job(FLOW, "daily", False, "default").location == scheduler.location(FLOW)
 
 
 def test_cron_daemon_detection(tmp_path: Path):
