@@ -2,7 +2,7 @@
 in-process against both.
 
 One sync Playwright runs per test session (pytest-playwright's `playwright` fixture); the CLI
-is pointed at it through `cli.playwright_factory`, since sync Playwright allows one instance
+is pointed at it through `browsing.playwright_factory`, since sync Playwright allows one instance
 per thread.
 """
 
@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+from optout_bot.app import browsing
 from optout_bot.cli import main as cli
 from optout_bot.engine.browsers import BrowserNotFound, find_browser
 from optout_bot.engine.session import QUIET_ARGS
@@ -63,7 +64,7 @@ def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, chromium_path: str) ->
 @pytest.fixture
 def shared_playwright(playwright, monkeypatch: pytest.MonkeyPatch):
     """Make the CLI use the test session's Playwright instead of starting its own."""
-    monkeypatch.setattr(cli, "playwright_factory", lambda: contextlib.nullcontext(playwright))
+    monkeypatch.setattr(browsing, "playwright_factory", lambda: contextlib.nullcontext(playwright))
     return playwright
 
 

@@ -53,6 +53,8 @@ def _shot(page: Page, mask: list[Locator], fast: bool = True) -> tuple[bytes, st
 
 @pytest.mark.parametrize("fast", [True, False], ids=["fast", "playwright"])
 def test_a_masked_element_is_painted_grey_and_the_rest_is_not(page, fast):
+    """A masked element is solid grey in the picture and the rest of the page is untouched,
+    both ways."""
     page.set_content(PAGE)
     png, way = _shot(page, [_css("#photo")], fast)
     assert way == ("css" if fast else "playwright")
@@ -69,6 +71,8 @@ def test_a_masked_element_is_painted_grey_and_the_rest_is_not(page, fast):
     ids=["role", "playwright-css"],
 )
 def test_masks_that_only_playwright_can_find_are_found_by_playwright(page, mask):
+    """Masks that querySelectorAll cannot answer for (a role, Playwright's CSS) are found by
+    Playwright's engine."""
     page.set_content(PAGE)
     box = page.locator("#name").bounding_box()
     assert box is not None
@@ -92,6 +96,7 @@ def test_with_a_shadow_root_on_the_page_css_masks_go_through_playwright(page):
 
 
 def test_the_masks_take_no_clicks_and_can_be_cleared(page):
+    """The painted masks let clicks through to the page, and clear() removes them."""
     page.set_content(PAGE)
     camera = Camera(page)
     camera.png([_css("#go")])

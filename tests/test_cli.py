@@ -9,7 +9,9 @@ from pathlib import Path
 
 import pytest
 
+from optout_bot.app import run as app_run
 from optout_bot.cli import main as cli
+from optout_bot.cli import run_cmd
 from optout_bot.engine.outcome import Status
 from tests.conftest import ACCOUNT, AI_KEY, LINKEDIN_FLOW, REPO
 
@@ -153,7 +155,7 @@ def test_the_confirmation_question_decides(linkedin, replica, monkeypatch, answe
         asked.append(question)
         return answer
 
-    monkeypatch.setattr(cli, "_confirm_on_terminal", lambda: confirm)
+    monkeypatch.setattr(run_cmd, "_confirm_on_terminal", lambda: confirm)
     result = linkedin("run")
     assert result.code == code
     assert asked and "is ON. Switch it OFF?" in asked[0]
@@ -222,7 +224,7 @@ def test_an_unexpected_error_is_one_line_and_exit_1(run_cli, monkeypatch):
     def broken(*args, **kwargs):
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(cli, "_drive", broken)
+    monkeypatch.setattr(app_run, "_drive", broken)
     result = run_cli("verify", "linkedin-ai-training", "--json")
     assert result.code == 1
     assert result.json["status"] == "error"

@@ -184,10 +184,10 @@ def test_a_driver_that_will_not_start_is_exit_1_and_recorded(
 ):
     """The evidence record is begun while Playwright starts; when it cannot, the record says
     why, and no browser was touched."""
-    from optout_bot.cli import main as cli
+    from optout_bot.app import browsing
 
     assert linkedin("verify").code == 3
-    monkeypatch.setattr(cli, "playwright_factory", _failing_driver)
+    monkeypatch.setattr(browsing, "playwright_factory", _failing_driver)
 
     result = linkedin("verify")
 
@@ -201,9 +201,9 @@ def test_a_driver_that_will_not_start_is_exit_1_and_recorded(
 
 def test_a_bad_flow_is_reported_even_when_the_driver_fails_too(run_cli, monkeypatch, tmp_path):
     """Both go wrong at once: the flow file is what the member can fix, so that is the error."""
-    from optout_bot.cli import main as cli
+    from optout_bot.app import browsing
 
-    monkeypatch.setattr(cli, "playwright_factory", _failing_driver)
+    monkeypatch.setattr(browsing, "playwright_factory", _failing_driver)
     bad = tmp_path / "bad.yaml"
     bad.write_text("id: x\nversion: 1\nnavigate: {desktop: [{clik: a}]}\n")
 

@@ -11,17 +11,18 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+import yaml
 from playwright.sync_api import Page, Route
 
 from optout_bot.authoring.inspect import (
     Control,
     Inspection,
     css_string,
-    flow_id_for,
     inspect_page,
     looks_generated,
     render_text,
 )
+from optout_bot.authoring.skeleton import flow_id_for, skeleton, yaml_str
 from optout_bot.flow import load_flow_text
 
 ORIGIN = "https://inspect.test"
@@ -268,6 +269,50 @@ def test_flow_id_for_host() -> None:
 def test_css_string_escapes() -> None:
     """Attribute values are quoted as CSS strings."""
     assert css_string('a"b\\c') == '"a\\"b\\\\c"'
+
+
+@pytest.mark.parametrize(
+    ("value", "written"),
+    [
+        ("switch", "switch"),
+        ("off", "'off'"),
+        ("Yes", "'Yes'"),
+        ("", "''"),
+        ("it's", "'it''s'"),
+        ('input[role="switch"]', "'input[role=\"switch\"]'"),
+        ("^https://x\\.test/(login)", "'^https://x\\.test/(login)'"),
+        ("a: b # c", "'a: b # c'"),
+        ("line\nbreak", '"line\\nbreak"'),
+        ("para\u2029graph", '"para\\Pgraph"'),
+        ("tab\tbed", '"tab\\tbed"'),
+    ],
+)
+def test_yaml_str_reads_back_as_the_same_string(value: str, written: str) -> None:
+    """A value from the page is written as one YAML scalar on one line (plain only for a
+    simple word) that reads back as exactly that string."""
+    assert yaml_str(value) == written
+    assert yaml.safe_load(f"key: {written}") == {"key": value}
+
+
+def test_skeleton_values_from_the_page_cannot_add_keys() -> None:
+    """A heading and a site name built to look like YAML stay the setting's and the site's
+    names: the skeleton still loads, with exactly those strings."""
+    heading = "Data'\nverify: [x]\n# done"
+    site = "Evil: site\u2028id: other"
+    text = skeleton(
+        "https://example.test/settings/ai",
+        None,
+        heading=heading,
+        site_name=site,
+        platform="desktop",
+        signed_in=[{"css": "a[href*='logout']"}],
+        today=TODAY,
+    )
+    flow = load_flow_text(text)
+    assert flow.setting == heading
+    assert flow.site == site
+    assert flow.id == "example-ai-training"
+    assert flow.login.signed_in.alternatives[0].value == "a[href*='logout']"
 
 
 # -- the command, against the replica --------------------------------------------------------------

@@ -13,36 +13,23 @@ from pathlib import Path
 
 import pytest
 
+from optout_bot.base.names import is_flow_id
 from optout_bot.cli import main as cli
+from optout_bot.unattended.backends import crontab, launchd, systemd, windows
 from optout_bot.unattended.schedule import (
-    CronScheduler,
+    BACKENDS,
     InvalidJob,
     Job,
-    LaunchdScheduler,
     ScheduleError,
-    SchtasksScheduler,
+    Scheduler,
     Slot,
-    SystemdScheduler,
-    cron_daemon_running,
-    cron_line,
-    crontab_with,
-    crontab_without,
     job_command,
     job_environment,
-    launchd_plist,
     machine_seed,
-    parse_cron_line,
-    parse_launchd_plist,
-    parse_systemd_units,
-    parse_windows_wrapper,
     pick_scheduler,
     scheduler_name,
-    schtasks_create_args,
-    schtasks_flows,
     slot_for,
-    systemd_units,
     validate,
-    windows_wrapper,
 )
 from tests.conftest import LINKEDIN_FLOW
 
@@ -154,6 +141,35 @@ def test_flow_ids_frequencies_and_profiles_are_validated(flow, every, profile, m
     assert str(error.value) == message
 
 
+def test_a_flow_id_with_a_trailing_line_break_is_refused():
+    """The id rule matches the whole text: a trailing newline is not a valid flow id."""
+    with pytest.raises(InvalidJob) as error:
+        validate(FLOW + "\n")
+    assert str(error.value) == (
+        "flow id 'linkedin-ai-training\\n': use lower-case letters, digits and '-' "
+        "(2 to 64 characters)"
+    )
+
+
+@pytest.mark.parametrize(
+    "flow", [FLOW, "a1", "x" * 64, "x" * 65, "a", "-x", "Ab", "a_b", "a.b", "0-9"]
+)
+def test_the_scheduler_and_its_backends_share_the_projects_flow_id_rule(flow):
+    """validate, the crontab marker and the Task Scheduler listing accept what names does."""
+    ours = is_flow_id(flow)
+    try:
+        validate(flow)
+        validated = True
+    except InvalidJob:
+        validated = False
+    assert validated is ours
+    expected = flow if ours else None
+    assert crontab.flow_of(f"5 4 * * * true # optout-bot:{flow}") == expected
+    assert windows.task_flows(f'"\\optout-bot\\{flow}","N/A","Ready"\r\n') == (
+        [flow] if ours else []
+    )
+
+
 def test_a_job_describes_when_it_runs():
     """`when` is what `schedule add` and `schedule list` print."""
     assert make_job().when == "every day at 14:07"
@@ -171,7 +187,7 @@ def test_a_job_describes_when_it_runs():
 
 def test_the_cron_line_daily():
     """Quoted words, escaped %, output to the log, and the marker at the end."""
-    assert cron_line(make_job()) == (
+    assert crontab.line(make_job()) == (
         "7 14 * * * HOME=/home/me PATH='/opt/py 3/bin:/usr/bin:/bin' OPTOUT_BOT_HOME=/data/50\\% "
         "'/opt/py 3/bin/python' -m optout_bot check linkedin-ai-training --headless "
         "--profile default --log-format json "
@@ -182,7 +198,7 @@ def test_the_cron_line_daily():
 
 def test_the_cron_line_weekly_with_fix():
     """Weekly: the weekday field (0 = Sunday); --fix in the command."""
-    line = cron_line(make_job("weekly", fix=True, profile="work"))
+    line = crontab.line(make_job("weekly", fix=True, profile="work"))
     assert line.startswith("7 14 * * 6 HOME=/home/me ")
     assert " --profile work --fix --log-format json >> " in line
 
@@ -190,7 +206,7 @@ def test_the_cron_line_weekly_with_fix():
 def test_the_cron_line_parses_back():
     """`schedule list` reads the same Job back from the line."""
     job = make_job("weekly", fix=True, profile="work")
-    assert parse_cron_line(cron_line(job), location="crontab of user me") == job
+    assert crontab.parse_line(crontab.line(job), location="crontab of user me") == job
 
 
 def test_the_cron_line_runs_as_cron_would_run_it(tmp_path: Path):
@@ -206,7 +222,7 @@ def test_the_cron_line_runs_as_cron_would_run_it(tmp_path: Path):
     env = (("HOME", "/home/me"), ("PATH", "/usr/bin:/bin"), ("OPTOUT_BOT_HOME", "/data/50% $x"))
     command = tuple(job_command(FLOW, fix=True, profile="work", python=str(python)))
     job = make_job(command=command, log=str(log), env=env)
-    line = cron_line(job)
+    line = crontab.line(job)
     # What cron does: the sixth field on is the command; \% becomes %; /bin/sh runs it.
     script = line.split(None, 5)[5].replace("\\%", "%")
     subprocess.run(["/bin/sh", "-c", script], check=True, env={}, timeout=30)
@@ -220,7 +236,7 @@ def test_the_cron_line_runs_as_cron_would_run_it(tmp_path: Path):
 def test_a_line_with_a_line_break_is_refused():
     """A newline in a path would split the crontab line: refused, not written."""
     with pytest.raises(InvalidJob):
-        cron_line(make_job(log="/tmp/evil\n* * * * * rm -rf ~"))
+        crontab.line(make_job(log="/tmp/evil\n* * * * * rm -rf ~"))
 
 
 USER_CRONTAB = (
@@ -234,26 +250,29 @@ USER_CRONTAB = (
 
 def test_crontab_with_appends_and_replaces_only_our_line():
     """Adding keeps every other line byte for byte; adding again replaces, never doubles."""
-    once = crontab_with(USER_CRONTAB, make_job())
-    assert once == USER_CRONTAB + cron_line(make_job()) + "\n"
-    twice = crontab_with(once, make_job("weekly", fix=True))
-    assert twice == USER_CRONTAB + cron_line(make_job("weekly", fix=True)) + "\n"
-    assert crontab_with("5 4 * * * x", make_job()) == "5 4 * * * x\n" + cron_line(make_job()) + "\n"
-    assert crontab_with("", make_job()) == cron_line(make_job()) + "\n"
+    once = crontab.with_job(USER_CRONTAB, make_job())
+    assert once == USER_CRONTAB + crontab.line(make_job()) + "\n"
+    twice = crontab.with_job(once, make_job("weekly", fix=True))
+    assert twice == USER_CRONTAB + crontab.line(make_job("weekly", fix=True)) + "\n"
+    assert (
+        crontab.with_job("5 4 * * * x", make_job())
+        == "5 4 * * * x\n" + crontab.line(make_job()) + "\n"
+    )
+    assert crontab.with_job("", make_job()) == crontab.line(make_job()) + "\n"
 
 
 def test_crontab_without_removes_only_our_line():
     """Removing takes out our line; comments and look-alike lines stay."""
-    other = cron_line(make_job(flow="other-flow"))
-    text = USER_CRONTAB + cron_line(make_job()) + "\n" + other + "\n"
-    assert crontab_without(text, FLOW) == (USER_CRONTAB + other + "\n", True)
-    assert crontab_without(USER_CRONTAB, FLOW) == (USER_CRONTAB, False)
+    other = crontab.line(make_job(flow="other-flow"))
+    text = USER_CRONTAB + crontab.line(make_job()) + "\n" + other + "\n"
+    assert crontab.without(text, FLOW) == (USER_CRONTAB + other + "\n", True)
+    assert crontab.without(USER_CRONTAB, FLOW) == (USER_CRONTAB, False)
 
 
 def test_a_hand_edited_cron_schedule_is_still_listed():
     """A line of ours whose times were changed by hand: listed as custom, not lost."""
     line = "*/30 * * * * /usr/bin/python3 -m optout_bot check x-flow --headless # optout-bot:x-flow"
-    job = parse_cron_line(line)
+    job = crontab.parse_line(line)
     assert job is not None
     assert (job.flow, job.every, job.slot, job.when) == (
         "x-flow",
@@ -261,7 +280,7 @@ def test_a_hand_edited_cron_schedule_is_still_listed():
         None,
         "cron schedule '*/30 * * * *'",
     )
-    assert parse_cron_line("5 4 * * * /usr/bin/backup # nightly") is None
+    assert crontab.parse_line("5 4 * * * /usr/bin/backup # nightly") is None
 
 
 # -- systemd ----------------------------------------------------------------------------------
@@ -274,7 +293,7 @@ HEADER = (
 
 def test_the_systemd_units():
     """A oneshot service logging to the file, and a persistent timer with a random delay."""
-    service, timer = systemd_units(make_job("weekly", fix=True, profile="work"))
+    service, timer = systemd.units(make_job("weekly", fix=True, profile="work"))
     assert service == HEADER + (
         "[Unit]\n"
         "Description=optout-bot: check linkedin-ai-training\n"
@@ -301,15 +320,15 @@ def test_the_systemd_units():
         "[Install]\n"
         "WantedBy=timers.target\n"
     )
-    _, daily = systemd_units(make_job())
+    _, daily = systemd.units(make_job())
     assert "OnCalendar=*-*-* 14:07:00\n" in daily
 
 
 def test_the_systemd_units_parse_back():
     """`schedule list` reads the same Job back from the unit files."""
     for job in (make_job(backend="systemd"), make_job("weekly", fix=True, backend="systemd")):
-        service, timer = systemd_units(job)
-        assert parse_systemd_units(FLOW, service, timer, location=job.location) == job
+        service, timer = systemd.units(job)
+        assert systemd.parse_units(FLOW, service, timer, location=job.location) == job
 
 
 # -- launchd ----------------------------------------------------------------------------------
@@ -318,7 +337,7 @@ def test_the_systemd_units_parse_back():
 def test_the_launchd_plist():
     """A LaunchAgent with the command, the calendar interval, the environment and the log."""
     job = make_job("weekly", fix=True, backend="launchd")
-    written = plistlib.dumps(launchd_plist(job))
+    written = plistlib.dumps(launchd.plist(job))
     assert plistlib.loads(written) == {
         "Label": "org.optout-bot.linkedin-ai-training",
         "ProgramArguments": list(job.command),
@@ -333,8 +352,8 @@ def test_the_launchd_plist():
         "RunAtLoad": False,
         "ProcessType": "Background",
     }
-    assert launchd_plist(make_job())["StartCalendarInterval"] == {"Hour": 14, "Minute": 7}
-    parsed = parse_launchd_plist(FLOW, plistlib.loads(written), location=job.location)
+    assert launchd.plist(make_job())["StartCalendarInterval"] == {"Hour": 14, "Minute": 7}
+    parsed = launchd.parse_plist(FLOW, plistlib.loads(written), location=job.location)
     assert parsed == dataclasses.replace(job, env=tuple(sorted(job.env)))  # plists sort keys
 
 
@@ -345,11 +364,11 @@ WRAPPER = r"C:\Users\Me Too\AppData\Local\optout-bot\jobs\linkedin-ai-training.c
 
 def test_the_schtasks_arguments():
     """/Create of optout-bot\\FLOW running the wrapper, daily or weekly at the slot's time."""
-    assert schtasks_create_args(make_job(), WRAPPER) == [
+    assert windows.create_args(make_job(), WRAPPER) == [
         "schtasks", "/Create", "/TN", "optout-bot\\linkedin-ai-training",
         "/TR", f'"{WRAPPER}"', "/SC", "DAILY", "/ST", "14:07", "/F",
     ]  # fmt: skip
-    assert schtasks_create_args(make_job("weekly"), WRAPPER)[6:10] == [
+    assert windows.create_args(make_job("weekly"), WRAPPER)[6:10] == [
         "/SC", "WEEKLY", "/D", "SAT",
     ]  # fmt: skip
 
@@ -368,7 +387,7 @@ def test_the_windows_wrapper():
         backend="schtasks",
         location="Task Scheduler: optout-bot\\linkedin-ai-training",
     )
-    text = windows_wrapper(job)
+    text = windows.wrapper(job)
     assert text.split("\r\n") == [
         "@echo off",
         "rem Written by optout-bot for the scheduled task optout-bot\\linkedin-ai-training; "
@@ -383,7 +402,7 @@ def test_the_windows_wrapper():
         ">> C:\\Users\\Me\\AppData\\Local\\optout-bot\\logs\\linkedin-ai-training.log 2>&1",
         "",
     ]
-    parsed = parse_windows_wrapper(text, location=job.location)
+    parsed = windows.parse_wrapper(text, location=job.location)
     assert parsed == dataclasses.replace(job, command=(), env=())
 
 
@@ -397,7 +416,7 @@ def test_schtasks_query_output_is_filtered_to_our_folder():
         '"\\other\\optout-bot\\x-flow","N/A","Ready"\r\n'
         "\r\n"
     )
-    assert schtasks_flows(output) == ["linkedin-ai-training"]
+    assert windows.task_flows(output) == ["linkedin-ai-training"]
 
 
 # -- the runners, with the platform's commands recorded ---------------------------------------
@@ -439,10 +458,10 @@ def _options(tmp_path: Path, run: Commands) -> dict:
 def test_systemd_add_list_remove(tmp_path: Path, data_home: Path):
     """Unit files in ~/.config/systemd/user, daemon-reload, enable --now; remove undoes it."""
     run = Commands()
-    scheduler = SystemdScheduler(**_options(tmp_path, run))
+    scheduler = Scheduler("systemd", **_options(tmp_path, run))
     job = scheduler.add(FLOW, "weekly", True, "work")
     units = tmp_path / "user" / ".config" / "systemd" / "user"
-    service, timer = systemd_units(job)
+    service, timer = systemd.units(job)
     assert (units / "optout-bot-linkedin-ai-training.service").read_text() == service
     assert (units / "optout-bot-linkedin-ai-training.timer").read_text() == timer
     assert run.calls == [
@@ -452,7 +471,7 @@ def test_systemd_add_list_remove(tmp_path: Path, data_home: Path):
     ]
     assert job.log == str(data_home / "logs" / "linkedin-ai-training.log")
     assert (data_home / "logs").is_dir()
-    assert scheduler.list() == [job]
+    assert scheduler.jobs() == [job]
     run.calls.clear()
     assert scheduler.remove(FLOW) is True
     assert run.calls == [
@@ -461,12 +480,12 @@ def test_systemd_add_list_remove(tmp_path: Path, data_home: Path):
     ]
     assert list(units.iterdir()) == []
     assert scheduler.remove(FLOW) is False
-    assert scheduler.list() == []
+    assert scheduler.jobs() == []
 
 
 def test_systemd_failure_is_a_schedule_error(tmp_path: Path, data_home: Path):
     """A failing systemctl: ScheduleError with the command and its message."""
-    scheduler = SystemdScheduler(**_options(tmp_path, Commands(fail=("enable",))))
+    scheduler = Scheduler("systemd", **_options(tmp_path, Commands(fail=("enable",))))
     with pytest.raises(ScheduleError) as error:
         scheduler.add(FLOW, "daily", False, "default")
     assert str(error.value) == (
@@ -478,14 +497,14 @@ def test_launchd_add_list_remove(tmp_path: Path, data_home: Path, monkeypatch):
     """A plist in ~/Library/LaunchAgents, bootstrapped into gui/UID; remove boots it out."""
     monkeypatch.setattr("os.getuid", lambda: 501, raising=False)
     run = Commands()
-    scheduler = LaunchdScheduler(**_options(tmp_path, run))
+    scheduler = Scheduler("launchd", **_options(tmp_path, run))
     job = scheduler.add(FLOW, "daily", False, "default")
     plist = (
         tmp_path / "user" / "Library" / "LaunchAgents" / "org.optout-bot.linkedin-ai-training.plist"
     )
-    assert plistlib.loads(plist.read_bytes()) == launchd_plist(job)
+    assert plistlib.loads(plist.read_bytes()) == launchd.plist(job)
     assert run.calls == [["launchctl", "bootstrap", "gui/501", str(plist)]]
-    assert scheduler.list() == [job]
+    assert scheduler.jobs() == [job]
     run.calls.clear()
     scheduler.add(FLOW, "weekly", False, "default")  # replacing: unload the old one first
     assert run.calls == [
@@ -503,21 +522,21 @@ def test_launchd_falls_back_to_load_on_old_macos(tmp_path: Path, data_home: Path
     """No `launchctl bootstrap`: the legacy `launchctl load -w`."""
     monkeypatch.setattr("os.getuid", lambda: 501, raising=False)
     run = Commands(fail=("bootstrap",))
-    scheduler = LaunchdScheduler(**_options(tmp_path, run))
+    scheduler = Scheduler("launchd", **_options(tmp_path, run))
     scheduler.add(FLOW, "daily", False, "default")
-    plist = scheduler.plist_path(FLOW)
+    plist = launchd.plist_path(scheduler.host, FLOW)
     assert run.calls[-1] == ["launchctl", "load", "-w", str(plist)]
 
 
 def test_schtasks_add_list_remove(tmp_path: Path, data_home: Path):
     """The wrapper in the data folder, /Create; list reads the wrapper; /Delete removes both."""
     run = Commands(stdout='"\\optout-bot\\linkedin-ai-training","N/A","Ready"\r\n')
-    scheduler = SchtasksScheduler(**_options(tmp_path, run))
+    scheduler = Scheduler("schtasks", **_options(tmp_path, run))
     job = scheduler.add(FLOW, "weekly", True, "default")
     wrapper = data_home / "jobs" / "linkedin-ai-training.cmd"
-    assert wrapper.read_bytes().decode() == windows_wrapper(job)
-    assert run.calls == [schtasks_create_args(job, str(wrapper))]
-    listed = scheduler.list()
+    assert wrapper.read_bytes().decode() == windows.wrapper(job)
+    assert run.calls == [windows.create_args(job, str(wrapper))]
+    listed = scheduler.jobs()
     assert listed == [dataclasses.replace(job, command=(), env=())]
     run.calls.clear()
     assert scheduler.remove(FLOW) is True
@@ -526,7 +545,19 @@ def test_schtasks_add_list_remove(tmp_path: Path, data_home: Path):
         ["schtasks", "/Delete", "/TN", "optout-bot\\linkedin-ai-training", "/F"],
     ]
     assert not wrapper.exists()
-    assert SchtasksScheduler(**_options(tmp_path, Commands())).remove(FLOW) is False
+    assert Scheduler("schtasks", **_options(tmp_path, Commands())).remove(FLOW) is False
+
+
+def test_a_job_with_a_line_break_touches_nothing(tmp_path: Path, data_home: Path):
+    """A line break in the job's command is refused before any command runs or folder is made."""
+    run = Commands()
+    options = {**_options(tmp_path, run), "python": "/opt/py\n/python"}
+    for name in BACKENDS:
+        with pytest.raises(InvalidJob):
+            Scheduler(name, **options).add(FLOW, "daily", False, "default")
+    assert run.calls == []
+    assert not data_home.exists()
+    assert not (tmp_path / "user").exists()
 
 
 # -- choosing the scheduler -------------------------------------------------------------------
@@ -544,9 +575,7 @@ def test_the_scheduler_is_the_platforms_own():
 def test_the_environment_overrides_the_scheduler():
     """$OPTOUT_BOT_SCHEDULER picks any backend; a wrong value lists the right ones."""
     assert scheduler_name("darwin", {"OPTOUT_BOT_SCHEDULER": "cron"}) == "cron"
-    assert isinstance(
-        pick_scheduler("win32", environ={"OPTOUT_BOT_SCHEDULER": "systemd"}), SystemdScheduler
-    )
+    assert pick_scheduler("win32", environ={"OPTOUT_BOT_SCHEDULER": "systemd"}).backend is systemd
     with pytest.raises(InvalidJob) as error:
         scheduler_name("linux", {"OPTOUT_BOT_SCHEDULER": "at"})
     assert str(error.value) == (
@@ -554,15 +583,41 @@ def test_the_environment_overrides_the_scheduler():
     )
 
 
+def test_every_backend_is_registered_under_its_own_name():
+    """BACKENDS maps each name to the module whose NAME it is, each with the whole interface."""
+    assert list(BACKENDS) == ["cron", "systemd", "launchd", "schtasks"]
+    assert {
+        "cron": crontab,
+        "systemd": systemd,
+        "launchd": launchd,
+        "schtasks": windows,
+    } == BACKENDS
+    for name, backend in BACKENDS.items():
+        assert name == backend.NAME
+        assert backend.MISSING_HINT
+        for function in ("location", "add", "jobs", "remove", "notes"):
+            assert callable(getattr(backend, function)), (name, function)
+
+
+def test_the_scheduler_reads_its_name_and_location_from_the_backend(tmp_path: Path):
+    """`Scheduler(name)` runs that backend: its name, and where it keeps a flow's job."""
+    scheduler = Scheduler("systemd", **_options(tmp_path, Commands()))
+    assert scheduler.name == "systemd"
+    assert scheduler.location(FLOW) == str(
+        tmp_path / "user" / ".config" / "systemd" / "user" / "optout-bot-linkedin-ai-training.timer"
+    )
+    assert scheduler.job(FLOW, "daily", False, "default").location == scheduler.location(FLOW)
+
+
 def test_cron_daemon_detection(tmp_path: Path):
     """A `cron` or `crond` process counts as a running daemon; no /proc means unknown."""
     (tmp_path / "1").mkdir()
     (tmp_path / "1" / "comm").write_text("bash\n")
-    assert cron_daemon_running(tmp_path) is False
+    assert crontab.daemon_running(tmp_path) is False
     (tmp_path / "77").mkdir()
     (tmp_path / "77" / "comm").write_text("cron\n")
-    assert cron_daemon_running(tmp_path) is True
-    assert cron_daemon_running(tmp_path / "missing") is None
+    assert crontab.daemon_running(tmp_path) is True
+    assert crontab.daemon_running(tmp_path / "missing") is None
 
 
 # -- a real crontab ---------------------------------------------------------------------------
@@ -598,17 +653,17 @@ def real_crontab(data_home: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[N
 
 def test_cron_add_list_remove_on_the_real_crontab(real_crontab, tmp_path: Path, data_home: Path):
     """add writes our line after the user's, add again replaces it, remove restores the rest."""
-    scheduler = CronScheduler(python="/usr/bin/python3", environ={"PATH": "/usr/bin:/bin"})
+    scheduler = Scheduler("cron", python="/usr/bin/python3", environ={"PATH": "/usr/bin:/bin"})
     job = scheduler.add(FLOW, "daily", False, "default")
-    assert _crontab("-l").stdout == THEIR_CRONTAB + cron_line(job) + "\n"
-    assert scheduler.list() == [job]
+    assert _crontab("-l").stdout == THEIR_CRONTAB + crontab.line(job) + "\n"
+    assert scheduler.jobs() == [job]
     again = scheduler.add(FLOW, "weekly", True, "work")
-    assert _crontab("-l").stdout == THEIR_CRONTAB + cron_line(again) + "\n"
-    assert scheduler.list() == [again]
+    assert _crontab("-l").stdout == THEIR_CRONTAB + crontab.line(again) + "\n"
+    assert scheduler.jobs() == [again]
     assert scheduler.remove(FLOW) is True
     assert _crontab("-l").stdout == THEIR_CRONTAB
     assert scheduler.remove(FLOW) is False
-    assert scheduler.list() == []
+    assert scheduler.jobs() == []
 
 
 def test_schedule_commands_on_the_real_crontab(real_crontab, data_home: Path, capsys):
@@ -678,7 +733,7 @@ def test_schedule_add_of_a_flow_file_runs_it_by_absolute_path(
     Path("my-flow.yaml").write_text(LINKEDIN_FLOW.read_text())
     assert cli.main(["schedule", "add", "my-flow.yaml", "--profile", "work"]) == 0
     capsys.readouterr()
-    (job,) = CronScheduler().list()
+    (job,) = Scheduler("cron").jobs()
     assert job.flow == FLOW
     assert job.target == str(tmp_path / "my-flow.yaml")
 

@@ -452,6 +452,7 @@ def test_the_probe_follows_a_re_rendered_switch(page):
     ],
 )
 def test_the_probe_leaves_playwright_only_css_to_playwright(page, css):
+    """CSS that only Playwright's engine understands is read through an element handle, right."""
     page.set_content('<div role="switch" id="s" aria-checked="true">AI</div>')
     probe = switch.Probe(page.locator(css), css, TIMEOUT_MS)
     assert probe.read() == "on"
@@ -459,7 +460,24 @@ def test_the_probe_leaves_playwright_only_css_to_playwright(page, css):
 
 
 def test_the_probe_reads_unknown_when_the_switch_is_gone(page):
+    """With no switch on the page the probe reads unknown and describes nothing, never off."""
     page.set_content("<p>nothing here</p>")
     probe = switch.Probe(page.locator("#s"), "#s", 300)
     assert probe.read() == "unknown"
     assert probe.describe() == {}
+
+
+@pytest.mark.parametrize("css", ["#s", None], ids=["css", "handle"])
+def test_the_probe_shows_a_switch_below_the_fold(page, css):
+    """show() scrolls a switch that is out of view into the viewport, whichever way the
+    probe takes."""
+    page.set_content('<div style="height:3000px"></div><input type="checkbox" id="s">')
+    in_view = (
+        "() => { const r = document.getElementById('s').getBoundingClientRect();"
+        " return r.top >= 0 && r.bottom <= innerHeight; }"
+    )
+    assert page.evaluate(in_view) is False
+    probe = switch.Probe(page.locator("#s"), css, TIMEOUT_MS)
+    probe.show()
+    assert probe.way == ("css" if css else "handle")
+    assert page.evaluate(in_view) is True

@@ -15,7 +15,8 @@ anchored on its row's text. Every suggestion is resolved on the page with
 one element and that element is this control.
 
 Then it writes a flow skeleton for the likeliest AI-training switch that `load_flow_text`
-accepts as it is, with TODO comments where a person has to look.
+accepts as it is, with TODO comments where a person has to look (`skeleton`, from a
+template). The page-side halves are JavaScript in `authoring/js/inspect-*.js`.
 
 Privacy: it reads no cookies, storage or form values; of a control it reads only its checked
 state and its markup's attributes, and of the page its title and headings.
@@ -24,17 +25,23 @@ state and its markup's attributes, and of the page its title and headings.
 from __future__ import annotations
 
 import datetime
-import json
 import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, cast
-from urllib.parse import urlsplit
 
-from optout_bot.engine import switch
+from optout_bot.authoring.skeleton import (
+    locator_yaml,
+    login_pattern,
+    origin_of,
+    shorten,
+    skeleton,
+    strip_fragment,
+)
+from optout_bot.engine import pagejs, switch
 from optout_bot.engine.locators import to_playwright
 from optout_bot.flow.errors import FlowErrors
 from optout_bot.flow.loader import _FORBIDDEN_CHARS_RE, ARIA_ROLES, MAX_CSS_CHARS, load_flow_text
-from optout_bot.flow.model import FORMAT_VERSION, Locator, Platform, SwitchState
+from optout_bot.flow.model import Locator, Platform, SwitchState
 
 if TYPE_CHECKING:
     from playwright.sync_api import ElementHandle, Frame, JSHandle, Page
@@ -80,20 +87,6 @@ _AI_WORDS = re.compile(
     re.IGNORECASE,
 )
 
-#: Paths of sign-in pages, for the skeleton's `logged_out_urls` (a guess, marked TODO).
-_LOGIN_PATHS = (
-    "login",
-    "signin",
-    "sign-in",
-    "sign_in",
-    "signup",
-    "sign-up",
-    "auth",
-    "authwall",
-    "account/login",
-    "uas/login",
-)
-
 #: Elements that only a signed-in page usually shows, for the skeleton's `signed_in` (each
 #: must be visible on the inspected page to be offered).
 _SIGNED_IN_GUESSES = (
@@ -102,167 +95,13 @@ _SIGNED_IN_GUESSES = (
     "header [aria-haspopup]:has(img), nav [aria-haspopup]:has(img)",
 )
 
-_COLLECT_JS = r"""
-(css) => {
-  // Controls under root, through open shadow roots, in document order; not one inside
-  // another (a matched host's own insides are its business).
-  const out = [];
-  const within = (outer, node) => {
-    for (let n = node; n; n = n.parentElement || (n.parentNode && n.parentNode.host) || null)
-      if (n === outer) return true;
-    return false;
-  };
-  const visit = (scope) => {
-    for (const el of scope.querySelectorAll('*')) {
-      if (el.matches(css) && !out.some((o) => within(o, el))) out.push(el);
-      if (el.shadowRoot) visit(el.shadowRoot);
-    }
-  };
-  visit(document);
-  return out;
-}
-"""
-
-_INFO_JS = r"""
-([els, attrs]) => {
-  const norm = (s) => (s || '').replace(/\s+/g, ' ').trim();
-  const parentOf = (n) => n.parentElement || (n.parentNode && n.parentNode.host) || null;
-  const within = (outer, node) => {
-    for (let n = node; n; n = parentOf(n)) if (n === outer) return true;
-    return false;
-  };
-  const hidden = (n) => {
-    for (let e = n; e; e = parentOf(e)) {
-      if (e.getAttribute && e.getAttribute('aria-hidden') === 'true') return true;
-      // Scripts, and form fields' contents (a textarea's text is its value).
-      if (['script', 'style', 'template', 'noscript', 'textarea', 'select']
-        .includes(e.localName)) return true;
-    }
-    return false;
-  };
-  // Text a person reads in n: no aria-hidden parts, scripts or form controls' values.
-  const textOf = (n) => {
-    let text = '';
-    const walker = n.ownerDocument.createTreeWalker(n, NodeFilter.SHOW_TEXT);
-    for (let t = walker.nextNode(); t; t = walker.nextNode()) {
-      if (!hidden(t.parentElement)) text += ' ' + t.data;
-    }
-    return norm(text);
-  };
-  const roleOf = (el) => {
-    const explicit = norm(el.getAttribute('role')).split(' ')[0];
-    if (explicit) return explicit;
-    if (el.localName === 'input') {
-      const type = (el.getAttribute('type') || '').toLowerCase();
-      if (type === 'checkbox' || type === 'radio') return type;
-    }
-    if (el.localName === 'button') return 'button';
-    return '';
-  };
-  // [name, where it comes from]: what a screen reader (and Playwright's get_by_role) says.
-  const ownName = (el, role) => {
-    const root = el.getRootNode();
-    const ids = norm(el.getAttribute('aria-labelledby')).split(' ').filter(Boolean);
-    if (ids.length) {
-      const text = norm(ids.map((id) => {
-        const n = root.getElementById ? root.getElementById(id) : null;
-        return n ? textOf(n) : '';
-      }).join(' '));
-      if (text) return [text, 'aria-labelledby'];
-    }
-    const label = norm(el.getAttribute('aria-label'));
-    if (label) return [label, 'aria-label'];
-    const labels = el.labels ? Array.from(el.labels) : [];
-    const fromLabels = norm(labels.map(textOf).join(' '));
-    if (fromLabels) return [fromLabels, 'label'];
-    if (el.localName !== 'input' && ['switch', 'checkbox', 'radio', 'button'].includes(role)) {
-      const content = textOf(el);
-      if (content) return [content, 'content'];
-    }
-    const title = norm(el.getAttribute('title'));
-    if (title) return [title, 'title'];
-    return ['', ''];
-  };
-  // The nearest text before the control in its row (else the first after it), up to three
-  // levels up, for a control with no name of its own; with what a selector needs to reach
-  // the control from that text.
-  const nearby = (el) => {
-    let anchor = el;
-    for (let row = parentOf(el), depth = 0; row && depth < 3; depth++, row = parentOf(row)) {
-      const doc = row.ownerDocument;
-      if (row === doc.body || row === doc.documentElement) break;
-      while (anchor.parentNode !== row && parentOf(anchor) !== row) anchor = parentOf(anchor);
-      let before = null, after = null;
-      const walker = doc.createTreeWalker(row, NodeFilter.SHOW_TEXT);
-      for (let t = walker.nextNode(); t; t = walker.nextNode()) {
-        if (!norm(t.data) || hidden(t.parentElement) || within(el, t)) continue;
-        const where = anchor.compareDocumentPosition(t);
-        if (where & Node.DOCUMENT_POSITION_PRECEDING) before = t;
-        else if (!after && (where & Node.DOCUMENT_POSITION_FOLLOWING)) after = t;
-      }
-      const t = before || after;
-      if (t) {
-        const holder = t.parentElement;
-        return {
-          text: textOf(holder),
-          holderTag: holder.localName,
-          holderIsChildOfRow: holder.parentElement === row,
-          holderIsRow: holder === row,
-          rowTag: row.localName,
-          anchorIsChildOfRow: anchor.parentElement === row,
-          anchorIsControl: anchor === el,
-          adjacent: holder.nextElementSibling === el,
-        };
-      }
-    }
-    return null;
-  };
-  return els.map((el) => {
-    const role = roleOf(el);
-    const [name, nameFrom] = ownName(el, role);
-    const out = {
-      role, name, nameFrom, tag: el.localName,
-      type: el.localName === 'input' ? (el.getAttribute('type') || '').toLowerCase() : '',
-      attrs: {}, visible: false, near: null,
-      ariaChecked: el.hasAttribute('aria-checked'),
-    };
-    for (const a of attrs) {
-      const v = el.getAttribute(a);
-      if (v !== null) out.attrs[a] = v;
-    }
-    const r = el.getBoundingClientRect();
-    out.visible = r.width > 0 && r.height > 0
-      && getComputedStyle(el).visibility !== 'hidden';
-    if (!name) out.near = nearby(el);
-    const root = el.getRootNode();
-    out.labelledbyResolves = norm(el.getAttribute('aria-labelledby')).split(' ')
-      .filter(Boolean).every((id) => root.getElementById && root.getElementById(id));
-    out.inShadow = root !== el.ownerDocument;
-    return out;
-  });
-}
-"""
-
-_INDEX_JS = "(els, targets) => targets.map((t) => els.indexOf(t))"
-_SAME_JS = "(el, target) => el === target"
-
-_PAGE_JS = r"""
-() => {
-  const norm = (s) => (s || '').replace(/\s+/g, ' ').trim();
-  const visible = (el) => {
-    const r = el.getBoundingClientRect();
-    return r.width > 0 && r.height > 0;
-  };
-  const h1 = Array.from(document.querySelectorAll('h1')).find(visible)
-    || document.querySelector('h1');
-  const meta = document.querySelector('meta[property="og:site_name"]');
-  return {
-    title: norm(document.title),
-    heading: h1 ? norm(h1.textContent) : '',
-    siteName: meta ? norm(meta.getAttribute('content')) : '',
-  };
-}
-"""
+# The page-side halves, in authoring/js/inspect-*.js (see each file for what it takes and gives).
+_COLLECT_JS = pagejs.load("optout_bot.authoring", "inspect-collect.js")
+_INFO_JS = pagejs.load("optout_bot.authoring", "inspect-controls.js")
+_INDEX_JS = pagejs.load("optout_bot.authoring", "inspect-index-of.js")
+_SAME_JS = pagejs.load("optout_bot.authoring", "inspect-same.js")
+_PAGE_JS = pagejs.load("optout_bot.authoring", "inspect-page.js")
+_ORIGIN_JS = pagejs.load("optout_bot.authoring", "inspect-origin.js")
 
 
 @dataclass
@@ -381,8 +220,8 @@ def inspect_page(
     # The setting's URL is where the page ended up (a canonical form of the URL asked for),
     # unless that is a sign-in page.
     setting_url = final_url
-    if _strip_fragment(final_url) != _strip_fragment(requested):
-        signed_out = bool(_login_pattern(_origin(final_url), "").search(final_url))
+    if strip_fragment(final_url) != strip_fragment(requested):
+        signed_out = bool(login_pattern(origin_of(final_url), "").search(final_url))
         notes.append(
             f"the page moved to {final_url}"
             + (
@@ -426,7 +265,7 @@ def inspect_page(
 
 
 def _controls(page: Page, timeout_ms: int, notes: list[str]) -> list[Control]:
-    origin = page.evaluate("() => self.origin")
+    origin = page.evaluate(_ORIGIN_JS)
     out: list[Control] = []
     skipped: list[str] = []
     for frame in page.frames:
@@ -434,7 +273,7 @@ def _controls(page: Page, timeout_ms: int, notes: list[str]) -> list[Control]:
             continue
         if frame is not page.main_frame:
             try:
-                same = frame.evaluate("() => self.origin") == origin and origin != "null"
+                same = frame.evaluate(_ORIGIN_JS) == origin and origin != "null"
             except Exception:  # noqa: BLE001 - the frame went away meanwhile
                 continue
             if not same:
@@ -503,7 +342,7 @@ def _control(index: int, info: dict[str, Any], state: SwitchState, where: str | 
         if key == "class":
             if value.strip():
                 warnings.append(
-                    f'class="{_shorten(value, 80)}": class names change between builds of a '
+                    f'class="{shorten(value, 80)}": class names change between builds of a '
                     "site, so no suggestion uses them"
                 )
         elif key == "id" and looks_generated(value):
@@ -678,61 +517,7 @@ def choose(controls: list[Control]) -> int | None:
     return max(controls, key=score).index
 
 
-# -- the skeleton --------------------------------------------------------------------------------
-
-
-def _origin(url: str) -> str:
-    parts = urlsplit(url)
-    host = (parts.hostname or "").lower()
-    return f"{parts.scheme}://{host}" + (f":{parts.port}" if parts.port not in (None, 443) else "")
-
-
-def _strip_fragment(url: str) -> str:
-    return url.split("#", 1)[0]
-
-
-def _regex_escape(text: str) -> str:
-    """Escape what is special in a regular expression (and nothing else, unlike re.escape)."""
-    return re.sub(r"([.^$*+?()\[\]{}|\\])", r"\\\1", text)
-
-
-def _login_pattern(origin: str, setting_path: str) -> re.Pattern[str]:
-    paths = [p for p in _LOGIN_PATHS if not setting_path.lstrip("/").startswith(p)]
-    return re.compile(f"^{_regex_escape(origin)}/({'|'.join(_regex_escape(p) for p in paths)})")
-
-
-def flow_id_for(host: str) -> str:
-    """``www.linkedin.com`` -> ``linkedin-ai-training``: the host without ``www.`` or
-    ``m.`` and its top-level domain, as a slug."""
-    labels = [lb for lb in host.lower().split(".") if lb]
-    while len(labels) > 2 and labels[0] in ("www", "m", "mobile"):
-        labels.pop(0)
-    if len(labels) > 1:
-        labels.pop()  # the top-level domain
-    stem = re.sub(r"[^a-z0-9]+", "-", "-".join(labels)).strip("-") or "site"
-    return f"{stem[:52].rstrip('-')}-ai-training"
-
-
-#: Words that YAML 1.1 readers (and some editors) take for booleans or null: always quoted.
-_YAML_WORDS = frozenset(("y", "yes", "n", "no", "true", "false", "on", "off", "null", "~"))
-
-
-def yaml_str(value: str) -> str:
-    """A YAML string scalar: plain when it is one simple word (``switch``), else
-    single-quoted (backslashes stay literal, for regexes and CSS)."""
-    if re.fullmatch(r"[A-Za-z][A-Za-z0-9_-]*", value) and value.lower() not in _YAML_WORDS:
-        return value
-    if re.search(r"[\x00-\x1f\x7f]", value):
-        return json.dumps(value, ensure_ascii=False)  # a double-quoted YAML scalar
-    return "'" + value.replace("'", "''") + "'"
-
-
-def locator_yaml(suggestion: dict[str, str], indent: str) -> list[str]:
-    """One locator as a YAML list item, in the flow's syntax."""
-    lines = []
-    for i, (key, value) in enumerate(suggestion.items()):
-        lines.append(f"{indent}{'- ' if i == 0 else '  '}{key}: {yaml_str(value)}")
-    return lines
+# -- the skeleton's guesses ---------------------------------------------------------------------
 
 
 def _signed_in_guess(page: Page) -> list[dict[str, str]]:
@@ -745,109 +530,6 @@ def _signed_in_guess(page: Page) -> list[dict[str, str]]:
         except PWError:
             continue
     return []
-
-
-def skeleton(
-    url: str,
-    control: Control | None,
-    *,
-    heading: str,
-    site_name: str,
-    platform: Platform,
-    signed_in: list[dict[str, str]],
-    today: datetime.date,
-) -> str:
-    """A flow for `control` on the page at `url` that the loader accepts as it is; TODO
-    comments mark what a person has to check or fill in."""
-    origin = _origin(url)
-    host = urlsplit(url).hostname or "site"
-    setting_url = _strip_fragment(url)
-    if control is not None and control.frame is not None and control.frame.startswith("https://"):
-        setting_url = _strip_fragment(control.frame)
-    path = urlsplit(setting_url).path
-    flow_id = flow_id_for(host)
-    site = site_name or flow_id[: -len("-ai-training")].split("-")[0].capitalize()
-    setting = _scrub(heading) or "TODO: the setting's name as the site shows it"
-    label = _scrub(control.name) if control is not None else ""
-    lines = [
-        f"# A flow skeleton written by `optout-bot inspect` on {today.isoformat()} from",
-        f"# {_comment(url)}",
-        "# Check every TODO, then: optout-bot validate FILE && optout-bot verify ./FILE",
-        f"format: {FORMAT_VERSION}",
-        f"id: {flow_id}",
-        f"site: {yaml_str(_shorten(site, 200))}  # TODO: the site's name as people know it",
-        f"setting: {yaml_str(_shorten(setting, 500))}",
-        "description: >",
-        f"  TODO: what turning off {_shorten(setting, 200)!r} stops, in a sentence or two.",
-        'version: "0.1.0"',
-        f"last_verified: {today.isoformat()}",
-        f"ui_variant: {yaml_str(f'{platform} page as inspected on {today.isoformat()}')}",
-        f"platforms: [{platform}]",
-        "allowed_origins:",
-        f"  - {origin}",
-        "",
-        "setting_url:",
-        f"  {platform}: {yaml_str(setting_url)}",
-        "",
-        "login:",
-        "  # TODO: the site's sign-in page.",
-        f"  url: {origin}/login",
-        "  # TODO: the URLs of logged-out pages (sign-in, sign-up, the page 'Sign out' lands on).",
-        "  logged_out_urls:",
-        f"    - {yaml_str(_login_pattern(origin, path).pattern)}",
-        "  # TODO: the URLs of security checks and 2FA prompts.",
-        "  security_check_urls: []",
-    ]
-    if signed_in:
-        lines.append("  # TODO: check: an element only a signed-in page shows (your account menu).")
-        lines.append("  signed_in:")
-        for item in signed_in:
-            lines.extend(locator_yaml(item, "    "))
-    else:
-        lines.append("  # TODO: an element only a signed-in page shows (your account menu);")
-        lines.append("  # `body` is on every page, so it tells nothing.")
-        lines.append("  signed_in:")
-        lines.append("    - css: body")
-    lines += ["", "switch:"]
-    lines.append(
-        f"  label: {yaml_str(_shorten(label, 500))}"
-        if label
-        else "  label: 'TODO: the switch''s label as the site shows it'"
-    )
-    lines.append("  target:")
-    suggestions = control.suggestions if control is not None else []
-    if suggestions:
-        lines.append("    # Verified on the page: each finds exactly this control. Best first.")
-        for suggestion in suggestions:
-            lines.extend(locator_yaml(suggestion, "    "))
-    else:
-        lines.append("    # TODO: no locator found this control on its own; write one.")
-        lines.append("    - css: '[role=\"switch\"]'")
-    lines += [
-        '  wanted: "off"',
-        "",
-        "# TODO: the clicks a person makes from the home page to here (see",
-        "# flows/linkedin-ai-training.yaml); goto_setting opens setting_url directly.",
-        "navigate:",
-        f"  {platform}:",
-        "    - goto_setting",
-        "",
-        "verify: []",
-    ]
-    return "\n".join(lines) + "\n"
-
-
-def _scrub(text: str) -> str:
-    """Text the loader takes: no control or bidirectional-override characters."""
-    return _FORBIDDEN_CHARS_RE.sub("", text).strip()
-
-
-def _comment(text: str) -> str:
-    return re.sub(r"[\r\n]", " ", text)
-
-
-def _shorten(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 # -- output ---------------------------------------------------------------------------------------
@@ -873,7 +555,7 @@ def render_text(result: Inspection) -> str:
                     c.role or "-",
                     c.state,
                     c.element,
-                    _shorten(c.name, 70)
+                    shorten(c.name, 70)
                     + (" (nearby text)" if c.name_from == "nearby text" else ""),
                 )
             )

@@ -23,7 +23,7 @@ def register(add: Callable[..., argparse.ArgumentParser]) -> None:
         "with the sha256 of each screenshot.",
     )
     parser.epilog = "examples:\n  optout-bot evidence verify\n  optout-bot evidence verify --json"
-    from optout_bot.cli.main import subcommands
+    from optout_bot.cli.options import subcommands
 
     verify = subcommands(parser, "evidence_command", epilog=EXIT_CODES)(
         "verify",

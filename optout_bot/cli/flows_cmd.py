@@ -18,7 +18,7 @@ def register(add: Callable[..., argparse.ArgumentParser]) -> None:
         "with `flows add`) live in flows/ beside the settings file and override a bundled "
         "flow with the same id.",
     )
-    from optout_bot.cli.main import subcommands
+    from optout_bot.cli.options import subcommands
 
     parser.set_defaults(handler=cmd_list)
     action = subcommands(parser, "flows_command", epilog="", required=False)

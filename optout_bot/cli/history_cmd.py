@@ -10,7 +10,7 @@ from collections.abc import Callable
 from typing import Any
 
 from optout_bot.cli.evidence_cmd import store_option
-from optout_bot.cli.main import positive_int
+from optout_bot.cli.options import positive_int
 
 EPILOG = """\
 exit codes:

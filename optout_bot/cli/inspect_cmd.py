@@ -8,6 +8,8 @@ import json
 import sys
 from collections.abc import Callable
 
+from optout_bot.cli.options import browser_options
+
 EPILOG = """\
 exit codes:
   0  inspected; at least one switch, checkbox or radio found
@@ -21,8 +23,6 @@ examples:
 
 
 def register(add: Callable[..., argparse.ArgumentParser]) -> None:
-    from optout_bot.cli.main import _browser_options
-
     parser = add(
         "inspect",
         "list a page's switches with locators that work, and write a flow skeleton",
@@ -37,7 +37,7 @@ def register(add: Callable[..., argparse.ArgumentParser]) -> None:
     )
     parser.epilog = EPILOG
     parser.add_argument("url", metavar="URL", help="the setting's page (https://...)")
-    _browser_options(parser)
+    browser_options(parser)
     output = parser.add_argument_group("output")
     output.add_argument(
         "--json",
@@ -48,56 +48,16 @@ def register(add: Callable[..., argparse.ArgumentParser]) -> None:
 
 
 def cmd_inspect(args: argparse.Namespace) -> int:
-    from optout_bot.app.config import ConfigError, load_config
-    from optout_bot.authoring.inspect import inspect_page, render_text
-    from optout_bot.cli import main as cli
-    from optout_bot.engine.browsers import BrowserNotFound, find_browser
+    from optout_bot.app.run import inspect
+    from optout_bot.authoring.inspect import render_text
+    from optout_bot.cli.run_cmd import browser_request, load_settings
     from optout_bot.engine.outcome import RunStop, Status
-    from optout_bot.engine.session import SessionOptions, open_session
-
-    def fail(status: Status, message: str) -> int:
-        print(f"optout-bot inspect: {message}", file=sys.stderr)
-        return status.exit_code
-
-    if not args.url.startswith("https://"):
-        return fail(Status.INVALID, f"{args.url!r}: flows open https:// pages only")
-    try:
-        config = load_config()
-    except ConfigError as exc:
-        return fail(Status.INVALID, str(exc))
-    profile = args.profile or config.profile
-    platform = args.platform or config.platform
-    timeout_ms = int((args.timeout or config.timeout) * 1000)
-
-    from playwright.sync_api import Error as PWError
 
     try:
-        extra = cli._replica_args(args.replica) if args.replica else []
-        with cli.playwright_factory() as pw:
-            browser = None
-            if not args.cdp:
-                try:
-                    browser = find_browser(args.browser_path, cli._playwright_chromium(pw))
-                except BrowserNotFound as exc:
-                    return fail(Status.ERROR, str(exc))
-            options = SessionOptions(
-                platform=platform,
-                headless=args.headless,
-                browser=browser,
-                extra_args=extra,
-                ignore_https_errors=bool(extra),
-                timeout_ms=timeout_ms,
-            )
-            with open_session(pw, cdp_url=args.cdp, profile=profile, options=options) as session:
-                page = session.new_page()
-                try:
-                    result = inspect_page(page, args.url, platform=platform, timeout_ms=timeout_ms)
-                except PWError as exc:
-                    first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
-                    return fail(Status.ERROR, f"cannot inspect {args.url}: {first}")
+        result = inspect(browser_request(args, load_settings()), args.url)
     except RunStop as stop:
-        return fail(stop.status, stop.reason)
-
+        print(f"optout-bot inspect: {stop.reason}", file=sys.stderr)
+        return stop.status.exit_code
     if args.json:
         print(json.dumps(result.to_json(), indent=2, ensure_ascii=False))
     else:

@@ -73,12 +73,12 @@ def cmd_report(args: argparse.Namespace) -> int:
     today = datetime.date.today().isoformat()
     out = args.out or Path(f"optout-bot-report-{today}.{'pdf' if args.pdf else 'html'}")
     if args.pdf:
-        from optout_bot.cli.main import _playwright_chromium, playwright_factory
-        from optout_bot.engine.browsers import BrowserNotFound, find_browser
+        from optout_bot.app import browsing
+        from optout_bot.engine.browsers import BrowserNotFound
 
-        with playwright_factory() as pw:
+        with browsing.playwright_factory() as pw:
             try:
-                browser = find_browser(args.browser_path, _playwright_chromium(pw))
+                browser = browsing.choose_browser(pw, args.browser_path)
             except BrowserNotFound as exc:
                 print(f"optout-bot report: {exc}", file=sys.stderr)
                 return 1

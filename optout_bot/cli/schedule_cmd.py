@@ -7,7 +7,10 @@ import json
 import shlex
 import sys
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from optout_bot.unattended.schedule import Scheduler
 
 EXIT_FAILED = 1
 EXIT_INVALID = 2
@@ -30,7 +33,7 @@ def register(add: Callable[..., argparse.ArgumentParser]) -> None:
         "The check alerts you (see `optout-bot config`) when the setting is on again.",
     )
     parser.epilog = EXIT_CODES_HELP
-    from optout_bot.cli.main import subcommands
+    from optout_bot.cli.options import subcommands
 
     action = subcommands(parser, "action", epilog=EXIT_CODES_HELP)
 
@@ -77,7 +80,7 @@ def _error(message: str, code: int) -> int:
     return code
 
 
-def _scheduler() -> Any:
+def _scheduler() -> Scheduler:
     from optout_bot.unattended.schedule import pick_scheduler
 
     return pick_scheduler()
@@ -115,7 +118,7 @@ def cmd_add(args: argparse.Namespace) -> int:
             return EXIT_INVALID
     try:
         scheduler = _scheduler()
-        replacing = any(job.flow == flow_id for job in scheduler.list())
+        replacing = any(job.flow == flow_id for job in scheduler.jobs())
         job = scheduler.add(flow_id, args.every, args.fix, profile, target=target)
     except InvalidJob as exc:
         return _error(str(exc), EXIT_INVALID)
@@ -144,7 +147,7 @@ def cmd_list(args: argparse.Namespace) -> int:
 
     try:
         scheduler = _scheduler()
-        jobs = scheduler.list()
+        jobs = scheduler.jobs()
     except InvalidJob as exc:
         return _error(str(exc), EXIT_INVALID)
     except ScheduleError as exc:

@@ -11,8 +11,18 @@ Two ways to the same picture:
 Both paint every element any mask locator matches (found by Playwright's selector engine, or
 by `querySelectorAll` where that provably finds the same elements), in the same solid grey,
 and let finite CSS animations finish first so a switch is not caught half-way across.
-`benchmarks/run.py` measures the difference; tests/test_capture.py checks that both ways give
-the same picture.
+tests/test_capture.py checks that both ways give the same picture. The page-side halves are
+in `engine/js/capture-*.js`.
+
+Why the fast way exists (speed): a run takes two (verify) or three (run) screenshots, and
+everything else it does costs a few round trips each. The recorder sees one interface,
+`Camera.png(mask)`, whichever way answers. BENCHMARKS.md measured it only as part of one
+change (with `switch.Probe`, the click guard's isolated-world reads and Playwright's driver
+starting while the flow loads), which took `verify` from 2.04 s to 1.72 s and `run` from
+2.37 s to 1.86 s. Its hand-written script, given the same screenshots, paid 0.22 s (verify)
+and 0.18 s (run) for them with `page.screenshot`, and 0.01 s and 0.07 s with this DevTools
+capture -- though the latest table shows 0.23 s and 0.02 s with the DevTools capture, so
+the difference is within that benchmark's noise. `benchmarks/run.py` re-measures.
 """
 
 from __future__ import annotations
@@ -23,7 +33,8 @@ from typing import TYPE_CHECKING, Any
 
 import structlog
 
-from optout_bot.engine.locators import NATIVE_CSS_JS, plain_css, to_playwright
+from optout_bot.engine import pagejs
+from optout_bot.engine.locators import plain_css, to_playwright
 
 if TYPE_CHECKING:
     from playwright.sync_api import CDPSession, Page
@@ -35,65 +46,11 @@ log = structlog.get_logger("optout_bot")
 #: Masked regions are painted in solid grey: plainly redacted, not mistaken for page content.
 MASK_COLOR = "#7f7f7f"
 
-# Shared by both paint scripts: finish finite animations (an infinite spinner is left alone),
-# then wait (bounded) for web fonts, as Playwright's `animations="disabled"` and font wait do.
-_SETTLE = r"""
-  for (const a of document.getAnimations()) {
-    const end = a.effect && a.effect.getComputedTiming().endTime;
-    if (end !== undefined && end !== Infinity) { try { a.finish(); } catch (e) {} }
-  }
-  await Promise.race([document.fonts.ready, new Promise((r) => setTimeout(r, 1000))]);
-"""
-
-# The masks live in a closed shadow root on one element, so page styles cannot reach them and
-# page scripts cannot read them; `pointer-events: none` keeps them out of every hit test.
-_MASKS = r"""
-function unpaint() {
-  document.querySelectorAll('optout-bot-masks').forEach((n) => n.remove());
-}
-
-function paint(elements, color) {
-  unpaint();
-  if (!elements.length) return;
-  const host = document.createElement('optout-bot-masks');
-  const fixed = 'position:fixed;inset:0;z-index:2147483647;pointer-events:none;display:block';
-  host.setAttribute('style', fixed.replace(/;/g, ' !important;') + ' !important');
-  const root = host.attachShadow({mode: 'closed'});
-  for (const el of elements) {
-    for (const r of el.getClientRects()) {
-      if (r.width <= 0 || r.height <= 0) continue;
-      const box = document.createElement('div');
-      box.style.cssText = `position:fixed;left:${r.left}px;top:${r.top}px;`
-        + `width:${r.width}px;height:${r.height}px;background:${color}`;
-      root.appendChild(box);
-    }
-  }
-  document.documentElement.appendChild(host);
-}
-"""
-
-# Elements found by Playwright's selector engine (any locator strategy).
-_PAINT_JS = (
-    "async (elements, color) => {" + _SETTLE + _MASKS + "paint(elements, color);\n"
-    "return devicePixelRatio;\n}"
-)
-
-# Every mask plain CSS that `nativeQueryAll` can answer for. Null otherwise (nothing
-# painted): the caller asks Playwright's engine.
-_PAINT_CSS_JS = (
-    "async ([selectors, color]) => {"
-    + _SETTLE
-    + _MASKS
-    + NATIVE_CSS_JS
-    + r"""
-  const elements = nativeQueryAll(selectors);
-  if (!elements) return null;
-  paint(elements, color);
-  return devicePixelRatio;
-}"""
-)
-_SETTLE_JS = "async () => {" + _SETTLE + "return devicePixelRatio;\n}"
-_UNPAINT_JS = "() => {" + _MASKS + "unpaint();\n}"
+# The page-side halves, in engine/js/capture-*.js (see each file for what it takes and gives).
+_SETTLE_JS = pagejs.load("optout_bot.engine", "capture-settle.js")
+_PAINT_JS = pagejs.load("optout_bot.engine", "capture-paint.js")
+_PAINT_CSS_JS = pagejs.load("optout_bot.engine", "capture-paint-css.js")
+_UNPAINT_JS = pagejs.load("optout_bot.engine", "capture-unpaint.js")
 
 
 class _ScaledElsewhere(Exception):

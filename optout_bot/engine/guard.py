@@ -6,6 +6,14 @@ is left is *where a click lands*. Before every click the runner reads what the e
 a person (its visible text, aria-label, title or value: not the photo's alt text, which is the
 member's name) and refuses anything that reads as a destructive or social action, in the
 languages the flows support.
+
+Why `wording` reads the way it does (speed): it uses Playwright's attribute and text calls,
+which run in Playwright's own isolated world, not one `Locator.evaluate`, which would run in
+the page's own world -- and the first evaluate there on every new page costs tens of
+milliseconds (Playwright installs its selector script in that world first), at every click
+of every run. One `count()` first skips the three attribute reads for the many links and
+buttons that have none of them. It sits behind one function, `wording(element)`; its gain is
+part of the speed work measured in BENCHMARKS.md (see `switch.py`).
 """
 
 from __future__ import annotations
@@ -83,11 +91,8 @@ DENIED = re.compile(
 
 # What a person reads on the element: aria-label first (an icon button's only name), then the
 # visible text, then title / value. Image alt text is left out on purpose: the "Me" button
-# holds the member's photo, whose alt is their name, and a name is not an action.
-#
-# Read with Playwright's attribute and text calls, which run in its isolated world: a
-# `Locator.evaluate` would run in the page's own world, and the first one on every new page
-# costs tens of milliseconds (Playwright installs its script there).
+# holds the member's photo, whose alt is their name, and a name is not an action. Read in
+# Playwright's isolated world (see the module docstring).
 
 
 def wording(element: PWLocator, timeout_ms: int = 5_000) -> str:

@@ -4,6 +4,16 @@ that is on the page.
 All waiting is Playwright's own (event-driven, bounded by a timeout): the alternatives are
 combined with `Locator.or_()` so one wait covers them all, then the first alternative that
 matches, in the flow's order, is the one used and reported.
+
+Plain CSS, found without Playwright (speed). To evaluate a script on an element in the
+page's own world, Playwright first installs its selector script there: tens of milliseconds
+on every new page. When a flow's alternative is CSS (`plain_css`), the switch's reads
+(`switch.Probe`) and the screenshot masks (`capture.Camera`) instead find the element inside
+the one `page.evaluate` they make anyway, with `nativeQueryAll` (`engine/js/native-css.js`):
+`querySelectorAll`, but only where that provably finds what Playwright's CSS engine finds
+(standard CSS, no open shadow root in the document); else it answers null and the caller
+asks Playwright. One page-side function, included by both scripts, so the two cannot
+disagree. Its gain is part of the speed work measured in BENCHMARKS.md (see `switch.py`).
 """
 
 from __future__ import annotations
@@ -21,30 +31,10 @@ WaitState = Literal["attached", "visible"]
 
 
 def plain_css(loc: Locator) -> str | None:
-    """The selector, when the alternative is CSS (which may still use Playwright's own
-    extensions: run it with `NATIVE_CSS_JS`, which copes with those)."""
+    """The selector, when the alternative is CSS: the key to the one-round-trip paths (see
+    the module docstring). It may still use Playwright's own extensions; the page-side check
+    (`js/native-css.js`) finds that out and hands the question back to Playwright."""
     return loc.value if loc.strategy == "css" else None
-
-
-#: Page-side `nativeQueryAll(selectors)`: every element `querySelectorAll` finds for the CSS
-#: selectors, in order, when those are provably the elements Playwright's CSS engine finds:
-#: standard CSS (no Playwright extension), and no open shadow root in the document
-#: (Playwright looks inside those too, querySelectorAll does not). Null otherwise: the
-#: caller asks Playwright. One `page.evaluate` then does what would otherwise need Playwright
-#: to install its selector script in the page's own world (tens of milliseconds per page).
-NATIVE_CSS_JS = r"""
-function nativeQueryAll(selectors) {
-  const top = document.documentElement;
-  if (!top) return null;
-  const walker = document.createTreeWalker(top, NodeFilter.SHOW_ELEMENT);
-  for (let n = walker.currentNode; n; n = walker.nextNode()) if (n.shadowRoot) return null;
-  const found = [];
-  for (const css of selectors) {
-    try { found.push(...document.querySelectorAll(css)); } catch (e) { return null; }
-  }
-  return found;
-}
-"""
 
 
 def to_playwright(page: Page, loc: Locator) -> PWLocator:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -40,6 +41,13 @@ QUIET_ARGS = [
     "--no-first-run",
     "--no-default-browser-check",
 ]
+
+
+def host_mapping_args(hosts: Iterable[str], address: str) -> list[str]:
+    """Chromium switches that resolve each of `hosts` to `address` (``127.0.0.1:PORT``): how
+    the tests, the demo and ``--replica`` reach a local replica under the real host names."""
+    rules = ", ".join(f"MAP {host} {address}" for host in hosts)
+    return [f"--host-resolver-rules={rules}"]
 
 
 @dataclass

@@ -18,11 +18,27 @@ first). The ways, in order: click the control; click its `<label>`; click the `<
 `aria-labelledby` names; click the drawn track that takes the pointer instead of a visually
 hidden input; focus it and press Space. Every wait is a condition evaluated in the page
 (`wait_for_function`), bounded by the caller's timeout -- never a fixed sleep.
+
+The page-side logic is JavaScript in `engine/js/switch-*.js` (loaded by `pagejs`): one
+shared `switch-lib.js` and one small script per question, so reading, waiting and acting
+can never disagree.
+
+Why `Probe` exists (speed). Those scripts run in the page's own world (a custom element's
+`checked` property lives only there), and to hand Playwright's evaluate an element there,
+Playwright first installs its selector script in that world: tens of milliseconds on every
+new page, twice per run (before and after the reload). The runner reads, describes and
+shows the switch it found through `Probe`, whose only interface is `read()`, `describe()`
+and `show()`: one `page.evaluate` when the flow's CSS provably finds the same element
+(`locators.plain_css`, `js/native-css.js`), else an element handle taken once, else the
+locator -- the same answers, fewer round trips. Measured as part of one change, with the
+DevTools capture (`capture.Camera`), the click guard's isolated-world reads (`guard`) and
+Playwright's driver starting while the flow loads: BENCHMARKS.md went from `verify` 2.04 s
+and `run` 2.37 s (1.48 and 1.63 times the hand-written script) to 1.72 s and 1.86 s (1.28
+and 1.36); it does not split that gain between the four. `benchmarks/run.py` re-measures.
 """
 
 from __future__ import annotations
 
-import json
 import re
 import time
 from dataclasses import dataclass
@@ -30,7 +46,7 @@ from typing import TYPE_CHECKING, Literal
 
 import structlog
 
-from optout_bot.engine.locators import NATIVE_CSS_JS
+from optout_bot.engine import pagejs
 from optout_bot.engine.outcome import first_line
 from optout_bot.flow.model import SwitchState, WantedState
 
@@ -61,266 +77,26 @@ _SWITCHY_XPATH = (
     " and not(@aria-hidden='true')]"
 )
 
-# The page-side logic, shared by every evaluate and wait below so reading, waiting and acting
-# can never disagree. Functions only; each expression appends what it returns.
-_LIB = (
-    "const SWITCHY = " + json.dumps(SWITCHY_CSS) + ";\n"
-    r"""
-const INTERACTIVE = 'a[href], button, input, select, textarea, summary, [contenteditable=""],'
-  + ' [contenteditable="true"], [role="link"], [role="button"], [role="switch"],'
-  + ' [role="checkbox"], [role="menuitem"], [role="tab"], [role="option"]';
 
-// 'on' | 'off' | 'unknown' (it has a state, and it is indeterminate) | null (none of its own).
-function own(el) {
-  if (el.localName === 'input' && (el.type === 'checkbox' || el.type === 'radio')) {
-    if (el.indeterminate) return 'unknown';
-    return el.checked ? 'on' : 'off';
-  }
-  for (const attr of ['aria-checked', 'aria-pressed']) {
-    const v = el.getAttribute(attr);
-    if (v === 'true') return 'on';
-    if (v === 'false') return 'off';
-    if (v === 'mixed') return 'unknown';
-  }
-  const ds = el.getAttribute('data-state');
-  if (ds === 'checked' || ds === 'on') return 'on';
-  if (ds === 'unchecked' || ds === 'off') return 'off';
-  if (ds === 'indeterminate') return 'unknown';
-  if (el.localName.includes('-')) {
-    // A custom element's own state (Material's <md-switch selected>): the live property
-    // first, like a native checkbox; else the boolean attribute, whose absence means off
-    // only when the element declares that it watches it (observedAttributes).
-    if (el.indeterminate === true) return 'unknown';
-    for (const name of ['checked', 'selected']) {
-      if (typeof el[name] === 'boolean') return el[name] ? 'on' : 'off';
-    }
-    if (el.hasAttribute('checked') || el.hasAttribute('selected')) return 'on';
-    const cls = customElements.get(el.localName);
-    const observed = (cls && cls.observedAttributes) || [];
-    if (observed.includes('checked') || observed.includes('selected')) return 'off';
-  }
-  return null;
-}
-
-// The element's parent, crossing out of a shadow root to its host.
-function parentOf(n) {
-  return n.parentElement || (n.parentNode && n.parentNode.host) || null;
-}
-
-function within(outer, node) {
-  for (let n = node; n; n = parentOf(n)) if (n === outer) return true;
-  return false;
-}
-
-// Switch-like elements under root, through open shadow roots; not inside another match
-// (a matched <md-switch>'s own insides are its business).
-function switchesUnder(root) {
-  const out = [];
-  const visit = (scope) => {
-    for (const child of scope.children) {
-      if (child.matches(SWITCHY)) { out.push(child); continue; }
-      if (child.shadowRoot) visit(child.shadowRoot);
-      visit(child);
-    }
-  };
-  visit(root);
-  return out;
-}
-
-// The element that carries the state: el itself, or the one switch-like control in its open
-// shadow root, else in its light DOM. Null when there is none, or more than one.
-function control(el) {
-  for (let depth = 0; el && depth < 4; depth++) {
-    if (own(el) !== null) return el;
-    let found = el.shadowRoot ? switchesUnder(el.shadowRoot) : [];
-    if (found.length === 0) found = switchesUnder(el);
-    if (found.length !== 1) return null;
-    el = found[0];
-  }
-  return null;
-}
-
-function read(el) {
-  if (!el || !el.isConnected) return 'unknown';
-  const c = control(el);
-  const s = c ? own(c) : null;
-  return s === 'on' || s === 'off' ? s : 'unknown';
-}
-
-function busy(el) {
-  for (const n of [el, control(el)]) {
-    if (!n) continue;
-    if (n.disabled === true || n.getAttribute('aria-busy') === 'true'
-        || n.getAttribute('aria-disabled') === 'true') return true;
-  }
-  return false;
-}
-
-// The element under a point, looking through open shadow roots.
-function deepHit(doc, x, y) {
-  let hit = doc.elementFromPoint(x, y);
-  while (hit && hit.shadowRoot) {
-    const inner = hit.shadowRoot.elementFromPoint(x, y);
-    if (!inner || inner === hit) break;
-    hit = inner;
-  }
-  return hit;
-}
-
-// The element's centre in its viewport (scrolled into view when outside it); null when it
-// has no box (0x0, display:none) and empty is false.
-function centre(el, empty) {
-  const view = el.ownerDocument.defaultView;
-  const mid = (r) => ({x: r.left + r.width / 2, y: r.top + r.height / 2});
-  const inside = (p) => p.x >= 0 && p.y >= 0 && p.x < view.innerWidth && p.y < view.innerHeight;
-  let r = el.getBoundingClientRect();
-  if (!empty && (r.width < 1 || r.height < 1)) return null;
-  if (!inside(mid(r))) {
-    el.scrollIntoView({block: 'center', inline: 'nearest'});
-    r = el.getBoundingClientRect();
-  }
-  return inside(mid(r)) ? mid(r) : null;
-}
-
-// The switch's own surroundings: two levels up, short of <body>.
-function neighbourhood(ctl) {
-  const doc = ctl.ownerDocument;
-  let n = ctl;
-  for (let i = 0; i < 2; i++) {
-    const p = parentOf(n);
-    if (!p || p === doc.body || p === doc.documentElement) break;
-    n = p;
-  }
-  return n;
-}
-
-// Would a click at target's centre land on target, and on nothing else that acts?
-//   'ok'            it lands on target (or inside it);
-//   'covered-other' something unrelated is on top (a pop-up): Playwright's click waits for
-//                   it to go, and runs the flow's overlay handlers meanwhile;
-//   'on-control'    target is something else (a label) but the click lands on the control;
-//   'covered-own'   the switch's own drawing is on top (a track over a hidden input);
-//   'hidden'        no box to click (0x0, display:none, clipped, pointer-events:none);
-//   'unsafe'        it would land on a link or another control inside target.
-function probe(target, ctl) {
-  if (!target || !target.isConnected) return 'hidden';
-  const p = centre(target, false);
-  if (!p) return 'hidden';
-  const hit = deepHit(target.ownerDocument, p.x, p.y);
-  if (hit && within(target, hit)) {
-    for (let n = hit; n && n !== target; n = parentOf(n)) {
-      if (n.matches(INTERACTIVE) && !within(ctl, n) && !within(n, ctl)) return 'unsafe';
-    }
-    return target !== ctl && within(ctl, hit) ? 'on-control' : 'ok';
-  }
-  // Nothing there, or only what holds it: target is clipped away or lets the pointer through.
-  if (!hit || within(hit, target)) return 'hidden';
-  return within(neighbourhood(ctl), hit) ? 'covered-own' : 'covered-other';
-}
-
-// Its <label>s: label[for=id] and a wrapping label (el.labels has both), an enclosing label
-// across shadow roots, then the <label>s its aria-labelledby names.
-function labelsOf(ctl) {
-  const out = [];
-  const add = (l) => { if (l && l.localName === 'label' && !out.includes(l)) out.push(l); };
-  for (const l of ctl.labels || []) add(l);
-  for (let n = parentOf(ctl); n; n = parentOf(n)) if (n.localName === 'label') { add(n); break; }
-  for (let n = ctl; n; n = n.getRootNode().host) {
-    const root = n.getRootNode();
-    for (const id of (n.getAttribute('aria-labelledby') || '').split(/\s+/)) {
-      if (id && root.getElementById) add(root.getElementById(id));
-    }
-  }
-  return out;
-}
-
-function actsOnItsOwn(el, ctl) {
-  const acts = (n) => n !== ctl && !within(ctl, n) && !within(n, ctl) && n.matches(INTERACTIVE);
-  return acts(el) || Array.from(el.querySelectorAll(INTERACTIVE)).some(acts);
-}
-
-// The drawn track a visually hidden input sits under: what is drawn where the input is, else
-// a drawn sibling (named like a track first), else the parent. Drawn: no text of its own, or
-// named like a track. Never a label (those had their turn), nor anything that holds a link or
-// another control; null when no click lands on one.
-function trackOf(ctl) {
-  const doc = ctl.ownerDocument;
-  const parent = parentOf(ctl);
-  // A control that takes clicks itself has no track standing in for it.
-  if (!parent || probe(ctl, ctl) === 'ok') return null;
-  const avoid = [ctl, ...labelsOf(ctl)];
-  const candidates = [];
-  const at = centre(ctl, true);
-  if (at) {
-    const hit = deepHit(doc, at.x, at.y);
-    if (hit && within(parent, hit) && !within(ctl, hit)) candidates.push(hit);
-  }
-  const named = (n) => /track|thumb|slider|toggle|switch|knob|handle/i.test(
-    (n.getAttribute('class') || '') + ' ' + (n.getAttribute('part') || ''));
-  const siblings = Array.from(ctl.parentNode.children).filter((n) => n !== ctl);
-  siblings.sort((a, b) => Number(named(b)) - Number(named(a)));
-  candidates.push(...siblings);
-  if (parent !== doc.body && parent !== doc.documentElement) candidates.push(parent);
-  for (const c of candidates) {
-    if (avoid.some((a) => a === c || (a !== ctl && (within(a, c) || within(c, a))))) continue;
-    if (c.localName === 'label' || actsOnItsOwn(c, ctl)) continue;
-    if (!named(c) && c.textContent.trim()) continue;
-    if (probe(c, ctl) === 'ok') return c;  // not 'on-control': that is the first click again
-  }
-  return null;
-}
-
-// What identifies it on the page, and its live state, for the evidence record.
-function describe(el, attrs) {
-  const out = {tag: el.tagName.toLowerCase()};
-  for (const a of attrs) out[a] = el.getAttribute(a);
-  const c = control(el) || el;
-  if (c !== el) {
-    const role = c.getAttribute('role'), type = c.getAttribute('type');
-    out.control = c.localName + (role ? `[role=${role}]` : '') + (type ? `[type=${type}]` : '');
-  }
-  if ('checked' in c) out.checked = String(c.checked);
-  let label = '';
-  for (const n of [c, el]) {
-    const root = n.getRootNode();
-    const ids = (n.getAttribute('aria-labelledby') || '').split(/\s+/).filter(Boolean);
-    label = label || ids.map(id => ((root.getElementById && root.getElementById(id)) || {})
-      .textContent || '').join(' ').trim() || (n.getAttribute('aria-label') || '').trim();
-  }
-  out.label = label.slice(0, 200);
-  return out;
-}
-
-// The deepest focused element, through shadow roots.
-function focusedIn(doc) {
-  let a = doc.activeElement;
-  while (a && a.shadowRoot && a.shadowRoot.activeElement) a = a.shadowRoot.activeElement;
-  return a;
-}
-"""
-)
+#: The answer no call of `Probe`'s scripts gives: "not this way, ask the next one".
+_NEXT = "optout-bot:next"
 
 
-def _js(params: str, body: str) -> str:
-    return f"({params}) => {{\n{_LIB}\n{body}\n}}"
+def _script(name: str) -> str:
+    """A page-side script of the switch engine (engine/js/switch-*.js); every one of them
+    includes the same switch-lib.js, so reading, waiting and acting can never disagree."""
+    return pagejs.load("optout_bot.engine", name, SWITCHY=SWITCHY_CSS, NEXT=_NEXT)
 
 
-READ_JS = _js("el", "return read(el);")
-# True once the element reads `wanted`; "gone" once it is detached (a re-render replaced it:
-# the wait starts again on whatever the locator finds now).
-WAIT_JS = _js("[el, wanted]", "return !el.isConnected ? 'gone' : read(el) === wanted;")
-# True once the page has stopped working on the switch (disabled / aria-busy while it saves).
-SETTLED_JS = _js(
-    "[el, wanted]", "return !el.isConnected ? 'gone' : !busy(el) || read(el) === wanted;"
-)
-CONTROL_JS = _js("el", "return control(el);")
-PROBE_JS = _js("target, ctl", "return probe(target, ctl);")
-LABELS_JS = _js("ctl", "return labelsOf(ctl);")
-TRACK_JS = _js("ctl", "return trackOf(ctl);")
-FOCUS_JS = _js(
-    "ctl",
-    "ctl.focus(); const a = focusedIn(ctl.ownerDocument); return !!a && within(ctl, a);",
-)
+READ_JS = _script("switch-read.js")
+WAIT_JS = _script("switch-wait.js")
+SETTLED_JS = _script("switch-settled.js")
+CONTROL_JS = _script("switch-control.js")
+LANDS_JS = _script("switch-click-lands.js")
+LABELS_JS = _script("switch-labels.js")
+TRACK_JS = _script("switch-track.js")
+FOCUS_JS = _script("switch-focus.js")
+DESCRIBE_JS = _script("switch-describe.js")
 
 #: What identifies a switch on the page, recorded with the evidence.
 IDENTITY_ATTRIBUTES = (
@@ -334,8 +110,6 @@ IDENTITY_ATTRIBUTES = (
     "data-state",
     "class",
 )
-
-DESCRIBE_JS = _js("el, attrs", "return describe(el, attrs);")
 
 
 def describe(switch: PWLocator, timeout_ms: int = 5_000) -> dict[str, str | None]:
@@ -354,35 +128,11 @@ def read_state(switch: PWLocator, timeout_ms: int = 5_000) -> SwitchState:
     return value if value in ("on", "off") else "unknown"
 
 
-# -- the found switch, read cheaply -------------------------------------------------------
-#
-# The readers above run in the page's own world (a custom element's `checked` property lives
-# only there). Playwright gets an element into that world by installing its selector script
-# there first: tens of milliseconds on every new page, twice per run. `Probe` reaches the same
-# element more cheaply when that is provably the same element, and falls back otherwise.
+# -- the found switch, read cheaply (why: see the module docstring) ------------------------
 
-# A value no reader returns: "ask the next way".
-_NEXT = "optout-bot:next"
-
-_CALLS = {
-    "read": "return read(el);",
-    "describe": "return describe(el, args[0]);",
-    # Into view (centred) unless its centre is in the viewport already. Plain DOM, no
-    # waiting: what follows is a screenshot, not a click.
-    "show": "centre(el, true); return true;",
-}
-_NEXT_JSON = json.dumps(_NEXT)
-# By CSS: the first element `nativeQueryAll` finds (document order, as Playwright's `.first`).
-_BY_CSS_JS = {
-    name: f"([css, args]) => {{\n{_LIB}\n{NATIVE_CSS_JS}\n"
-    f"const el = (nativeQueryAll([css]) || [])[0];\nif (!el) return {_NEXT_JSON};\n{call}\n}}"
-    for name, call in _CALLS.items()
-}
-# On an element handle, or on what the locator resolves to now.
-_ON_ELEMENT_JS = {
-    name: _js("el, args", f"if (!el.isConnected) return {_NEXT_JSON};\n{call}")
-    for name, call in _CALLS.items()
-}
+#: One script per way; each answers any call ("read", "describe", "show").
+_PROBE_BY_CSS_JS = _script("switch-probe-css.js")
+_PROBE_ON_ELEMENT_JS = _script("switch-probe-element.js")
 
 
 class Probe:
@@ -390,8 +140,8 @@ class Probe:
     that reaches the same element:
 
     1. when the alternative that matched is plain CSS that provably finds what Playwright
-       finds (`locators.NATIVE_CSS_JS`): inside one `page.evaluate` (one round trip, no
-       selector script to install);
+       finds (`locators.plain_css`, js/native-css.js): inside one `page.evaluate` (one round
+       trip, no selector script to install);
     2. else an element handle, taken once (the install is paid once per page);
     3. else (detached, re-rendered) the locator, looked up again with Playwright's waiting.
     """
@@ -406,10 +156,10 @@ class Probe:
         #: which way answered last ("css", "handle", "locator"), for tests and debugging
         self.way = ""
 
-    def _call(self, name: str, *args: object) -> object:
+    def _call(self, call: str, *args: object) -> object:
         if self._css is not None:
             try:
-                value = self.page.evaluate(_BY_CSS_JS[name], [self._css, list(args)])
+                value = self.page.evaluate(_PROBE_BY_CSS_JS, [self._css, call, list(args)])
             except Exception:  # noqa: BLE001 - the next way says what is wrong
                 value = _NEXT
             if value != _NEXT:
@@ -424,7 +174,7 @@ class Probe:
                 self._pinned = None
         if self._pinned is not None:
             try:
-                value = self._pinned.evaluate(_ON_ELEMENT_JS[name], list(args))
+                value = self._pinned.evaluate(_PROBE_ON_ELEMENT_JS, [call, list(args)])
             except Exception:  # noqa: BLE001 - context destroyed, handle disposed
                 value = _NEXT
             if value != _NEXT:
@@ -432,7 +182,9 @@ class Probe:
                 return value
             self._pinned = None
         self.way = "locator"
-        return self.locator.evaluate(_ON_ELEMENT_JS[name], list(args), timeout=self._timeout_ms)
+        return self.locator.evaluate(
+            _PROBE_ON_ELEMENT_JS, [call, list(args)], timeout=self._timeout_ms
+        )
 
     def read(self) -> SwitchState:
         try:
@@ -564,7 +316,7 @@ def _act(page: Page, method: Method, target: ElementHandle, ctl: ElementHandle, 
     # Never Playwright's force: it would click whatever is on top. A pop-up on top is fine
     # (Playwright waits for it, the flow's overlay handlers close it); the switch's own
     # drawing on top means this is not the way to set it.
-    if target.evaluate(PROBE_JS, ctl) not in ("ok", "on-control", "covered-other"):
+    if target.evaluate(LANDS_JS, ctl) not in ("ok", "on-control", "covered-other"):
         return False
     target.click(timeout=ms)
     return True

@@ -196,12 +196,15 @@ class Replica:
 
     # -- what callers need -----------------------------------------------------------------
 
-    def chromium_args(self) -> list[str]:
-        """Switches that make Chromium load https://www.linkedin.com from this replica."""
+    def chromium_args(self, hosts: Iterable[str] = HOSTNAMES) -> list[str]:
+        """Switches that make Chromium load `hosts` (by default every host the replica
+        answers for) from this replica, trusting its certificate."""
+        from optout_bot.engine.session import host_mapping_args
+
         if self._server is None:
             raise RuntimeError("the replica is not running; call start() first")
         return [
-            f"--host-resolver-rules=MAP www.linkedin.com {HOST}:{self.port}",
+            *host_mapping_args(hosts, f"{HOST}:{self.port}"),
             f"--ignore-certificate-errors-spki-list={self.spki}",
         ]
 

@@ -1,2 +1,3 @@
 """Unattended use: scheduling `optout-bot check` with the platform's own scheduler
-(`schedule`), and telling the member when a check needs them (`alerts`)."""
+(`schedule`, with one module per scheduler in `backends/`), and telling the member when a
+check needs them (`alerts`)."""

@@ -1,0 +1,132 @@
+"""What a run is asked to do: every option, typed, with the settings file already merged.
+
+The command line, the scheduled `check`, the demo and `inspect` all describe their work as
+one of these requests and hand it to `optout_bot.app.run`; nothing below this layer sees
+`argparse` or the settings file. A value the person did not give on the command line is
+``None`` in `BrowserRequest.merged` / `RunRequest.merged`, and the settings file (or its
+default) fills it in, in one place.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:
+    from optout_bot.app.config import Config
+    from optout_bot.engine.session import Session
+
+Mode = Literal["run", "verify"]
+Route = Literal["menus", "direct"]
+Platform = Literal["desktop", "mobile"]
+
+
+@dataclass(frozen=True)
+class BrowserRequest:
+    """Which browser, how, and how patiently: what a run and `inspect` share."""
+
+    platform: Platform
+    #: attach to the person's running browser at this DevTools URL (``--cdp``) ...
+    cdp: str | None = None
+    #: ... or launch the profile optout-bot keeps under this name (None with `cdp`)
+    profile: str | None = "default"
+    headless: bool = False
+    #: the browser to launch (None: found automatically)
+    browser_path: str | None = None
+    #: seconds each step may wait for the page
+    timeout: float = 15.0
+    #: (testing) ``HOST:PORT`` of a local replica that answers for the flow's hosts
+    replica: str | None = None
+    #: where kept profiles live (None: profiles/ in optout-bot's data folder)
+    profiles_dir: Path | None = None
+    #: called with the open session before the flow starts (the demo signs in its profile)
+    prepare_session: Callable[[Session], None] | None = field(default=None, compare=False)
+
+    @classmethod
+    def merged(
+        cls,
+        settings: Config,
+        *,
+        platform: Platform | None = None,
+        cdp: str | None = None,
+        profile: str | None = None,
+        timeout: float | None = None,
+        **given: object,
+    ) -> BrowserRequest:
+        """The options given, the settings file's values for the ones that were not."""
+        return cls(
+            platform=platform or settings.platform,
+            cdp=cdp,
+            profile=None if cdp else (profile or settings.profile),
+            timeout=timeout or settings.timeout,
+            **given,  # type: ignore[arg-type]
+        )
+
+    @property
+    def timeout_ms(self) -> int:
+        return int(self.timeout * 1000)
+
+
+@dataclass(frozen=True)
+class RunRequest:
+    """One run of one flow: `run` (may change the setting) or `verify` (read-only)."""
+
+    #: a flow id (the person's flows first, then the bundled ones) or a path to a flow file
+    flow: str
+    mode: Mode
+    browser: BrowserRequest
+    #: where the run's screenshots and record.json go
+    evidence_dir: Path
+    route: Route = "menus"
+    #: change the switch without asking
+    yes: bool = False
+    #: asks the person before a change; None when there is nobody to ask (no terminal)
+    confirm: Callable[[str], bool] | None = field(default=None, compare=False)
+    #: seconds to wait for the person to sign in by hand on first use
+    login_timeout: float = 300.0
+    #: paint over the member's name and photo in screenshots
+    mask: bool = True
+    #: the evidence store (None: the one in optout-bot's data folder)
+    store_path: Path | None = None
+
+    @classmethod
+    def merged(
+        cls,
+        settings: Config,
+        *,
+        flow: str,
+        mode: Mode,
+        browser: BrowserRequest,
+        evidence_dir: Path | None = None,
+        login_timeout: float | None = None,
+        **given: object,
+    ) -> RunRequest:
+        """The options given, the settings file's values for the ones that were not."""
+        return cls(
+            flow=flow,
+            mode=mode,
+            browser=browser,
+            evidence_dir=evidence_dir or settings.evidence_dir,
+            login_timeout=login_timeout or settings.login_timeout,
+            **given,  # type: ignore[arg-type]
+        )
+
+    def as_mode(self, mode: Mode, *, yes: bool | None = None) -> RunRequest:
+        """The same request in another mode (`check --fix` runs after it verified)."""
+        from dataclasses import replace
+
+        return replace(self, mode=mode, yes=self.yes if yes is None else yes)
+
+
+@dataclass(frozen=True)
+class CheckRequest:
+    """What a scheduled job asks: verify; with `fix`, run when the setting drifted; alert."""
+
+    verify: RunRequest
+    fix: bool = False
+    alert: bool = True
+    #: Apprise URLs to tell (the settings file's `notify`)
+    notify: tuple[str, ...] = ()
+    desktop_notifications: bool = True

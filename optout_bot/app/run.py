@@ -1,0 +1,388 @@
+"""The use cases: `execute` a run, `check` on a schedule, the `demo`, and `inspect` a page.
+
+Each takes a request (`optout_bot.app.request`) and returns what happened; however a run
+ends (a bad flow, no browser, a crash, Ctrl-C) it becomes a `Result` with a status and a
+one-line reason, never a traceback, and its evidence record is closed.
+
+The path of one run, in order:
+
+    execute(request)
+      _Preparing (worker thread): load_flow -> EvidenceStore -> Evidence (a pending record)
+      playwright_factory()            # meanwhile: Playwright's driver starts
+      browser_session(...)            # attach, or launch the kept profile
+      FlowRunner(flow, session, evidence, options).run() -> Result
+      _close(...)                     # the record goes into the hash chain
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from optout_bot.app import browsing
+from optout_bot.engine.outcome import Result, RunStop, Status
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Playwright
+
+    from optout_bot.app.request import BrowserRequest, CheckRequest, RunRequest
+    from optout_bot.authoring.inspect import Inspection
+    from optout_bot.engine.session import Session
+    from optout_bot.evidence.recorder import Evidence
+    from optout_bot.evidence.store import EvidenceStore
+    from optout_bot.flow.model import Flow
+    from optout_bot.replicas import Replica
+
+
+def load(flow_arg: str, *, on_problem: Callable[[str], None] | None = None) -> Flow:
+    """The flow a FLOW argument names (an id or a path), validated; `RunStop(INVALID)` when
+    it is unknown or invalid, after handing each problem (``file:line:col: ...``) to
+    `on_problem`."""
+    from optout_bot.flow import FlowErrors, catalog, load_flow
+
+    try:
+        path = catalog.resolve(flow_arg)
+    except catalog.UnknownFlow as exc:
+        raise RunStop(Status.INVALID, str(exc)) from None
+    try:
+        return load_flow(path)
+    except FlowErrors as errors:
+        for error in errors.errors:
+            if on_problem is not None:
+                on_problem(str(error))
+        raise RunStop(
+            Status.INVALID,
+            f"{path} is not a valid flow ({len(errors.errors)} problem(s) above); nothing was run",
+        ) from None
+
+
+# -- execute ----------------------------------------------------------------------------------
+
+
+def execute(
+    request: RunRequest,
+    *,
+    on_problem: Callable[[str], None] | None = None,
+    meanwhile: Callable[[], None] | None = None,
+) -> Result:
+    """Walk the flow as `request` asks and return how it ended. `on_problem` receives each
+    problem of an invalid flow file; `meanwhile` runs first on the worker thread (the CLI
+    configures its logging there, off the start-up path)."""
+    # A run that stops before the walk (an invalid flow, no browser) names no platform.
+    partial = Result(flow=request.flow, platform="", mode=request.mode, wanted="")
+    return _attempt(partial, lambda: _execute(request, on_problem, meanwhile))
+
+
+def _attempt(partial: Result, work: Callable[[], Result]) -> Result:
+    """Run `work`; any way it ends becomes a Result (never a traceback for the user)."""
+    try:
+        return work()
+    except RunStop as stop:
+        partial.status, partial.reason = stop.status, stop.reason
+    except KeyboardInterrupt:
+        partial.status, partial.reason = Status.INTERRUPTED, "interrupted (Ctrl-C)"
+    except Exception as exc:  # one line, not a traceback (OPTOUT_BOT_DEBUG=1 re-raises)
+        if os.environ.get("OPTOUT_BOT_DEBUG"):
+            raise
+        partial.status = Status.ERROR
+        partial.reason = (
+            f"unexpected error: {type(exc).__name__}: {exc}. Set OPTOUT_BOT_DEBUG=1 to see "
+            "where, and please report it"
+        )
+    return partial
+
+
+@dataclass(frozen=True)
+class _Begun:
+    """A run whose evidence record is open: what `_begin` made and `_close` closes."""
+
+    flow: Flow
+    store: EvidenceStore
+    evidence: Evidence
+
+
+def _execute(
+    request: RunRequest,
+    on_problem: Callable[[str], None] | None,
+    meanwhile: Callable[[], None] | None,
+) -> Result:
+    """Load the flow and begin the evidence record, then walk the flow.
+
+    Why a worker thread: Playwright's driver is a Node.js process that takes about a quarter
+    of a second to start (BENCHMARKS.md). The flow and the evidence store are read meanwhile,
+    so that time is not waited through twice. Nothing reaches a browser before the flow has
+    loaded and validated: an invalid flow stops the driver and the run."""
+    import playwright.sync_api  # noqa: F401 - first: the driver starts as soon as it is in
+
+    def prepare() -> _Begun:
+        if meanwhile is not None:
+            meanwhile()
+        return _begin(request, load(request.flow, on_problem=on_problem))
+
+    worker = _Preparing(prepare)
+    begun: _Begun | None = None
+    try:
+        with browsing.playwright_factory() as pw:
+            begun = worker.result()
+            return _drive(begun, request, pw)
+    except BaseException as exc:
+        if begun is None:
+            # The driver failed to start, or Ctrl-C: the record (if begun) says so. A bad
+            # flow is the more useful thing to report.
+            begun = worker.result_or_none()
+            if begun is None and isinstance(worker.error, RunStop):
+                raise worker.error from None
+            if begun is not None:
+                _close(begun, _failed(begun.flow.id, request, exc))
+        raise
+
+
+class _Preparing:
+    """`work` on a worker thread; `result()` waits for it, then returns or re-raises."""
+
+    def __init__(self, work: Callable[[], _Begun]) -> None:
+        self._value: _Begun | None = None
+        self.error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, args=(work,), daemon=True)
+        self._thread.start()
+
+    def _run(self, work: Callable[[], _Begun]) -> None:
+        try:
+            self._value = work()
+        except BaseException as exc:  # noqa: BLE001 - handed to the main thread
+            self.error = exc
+
+    def result(self) -> _Begun:
+        self._thread.join()
+        if self.error is not None:
+            raise self.error
+        assert self._value is not None
+        return self._value
+
+    def result_or_none(self) -> _Begun | None:
+        self._thread.join()
+        return self._value
+
+
+def _begin(request: RunRequest, flow: Flow) -> _Begun:
+    """Open the evidence store and begin the run's record (a pending row from the start)."""
+    from optout_bot.evidence.recorder import Evidence
+
+    store = _open_store(request.store_path)
+    try:
+        evidence = Evidence(
+            request.evidence_dir,
+            flow,
+            request.browser.platform,
+            request.mode,
+            store,
+            "cdp" if request.browser.cdp else "profile",
+        )
+    except OSError as exc:
+        store.close()
+        raise RunStop(
+            Status.ERROR, f"cannot write evidence to {request.evidence_dir}: {exc}"
+        ) from None
+    # What the walk imports, imported here while the driver starts (see _execute).
+    import optout_bot.engine.runner
+    import optout_bot.engine.session  # noqa: F401
+
+    return _Begun(flow, store, evidence)
+
+
+def _open_store(path: Path | None) -> EvidenceStore:
+    from optout_bot.evidence.store import EvidenceStore, StoreError, default_store_path
+
+    path = path or default_store_path()
+    try:
+        return EvidenceStore(path)
+    except (StoreError, sqlite3.Error, OSError) as exc:
+        raise RunStop(
+            Status.ERROR,
+            f"cannot open the evidence store {path}: {exc}. Nothing was run; "
+            "`optout-bot evidence verify` checks it",
+        ) from None
+
+
+def _failed(flow_id: str, request: RunRequest, exc: BaseException) -> Result:
+    """What the record says when the run ends by Ctrl-C or a crash."""
+    result = Result(flow=flow_id, platform=request.browser.platform, mode=request.mode, wanted="")
+    interrupted = isinstance(exc, KeyboardInterrupt)
+    result.status = Status.INTERRUPTED if interrupted else Status.ERROR
+    result.reason = "interrupted (Ctrl-C)" if interrupted else f"{type(exc).__name__}: {exc}"
+    return result
+
+
+def _close(begun: _Begun, result: Result) -> None:
+    """Close the run's record (into the hash chain) and the store."""
+    try:
+        result.screenshots = [str(p) for p in begun.evidence.screenshots]
+        body = begun.evidence.finish(result)
+        if body:
+            result.record = {k: body.get(k) for k in ("seq", "id", "hash")}
+    finally:
+        begun.store.close()
+
+
+def _drive(begun: _Begun, request: RunRequest, pw: Playwright) -> Result:
+    """Walk the flow in the user's browser; the record is closed however that ends."""
+    from optout_bot.engine.runner import FlowRunner, RunOptions
+
+    options = RunOptions(
+        mode=request.mode,
+        platform=request.browser.platform,
+        yes=request.yes,
+        confirm=request.confirm,
+        timeout_ms=request.browser.timeout_ms,
+        login_timeout_ms=int(request.login_timeout * 1000),
+        mask=request.mask,
+        route=request.route,
+    )
+    hosts = browsing.hosts_of(begun.flow.allowed_origins)
+    try:
+        with browsing.browser_session(pw, request.browser, hosts) as session:
+            result = FlowRunner(begun.flow, session, begun.evidence, options).run()
+    except BaseException as exc:
+        # Ctrl-C or a crash: the record still says what happened so far.
+        _close(begun, _failed(begun.flow.id, request, exc))
+        raise
+    _close(begun, result)
+    return result
+
+
+# -- check ------------------------------------------------------------------------------------
+
+
+@dataclass
+class Checked:
+    """What a scheduled check found: the final result, the verify before a fix (when one
+    ran), and the alerts sent."""
+
+    result: Result
+    verified: Result | None = None
+    alerts: list[str] | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        data = self.result.to_json()
+        data["checked"] = self.verified.to_json() if self.verified is not None else None
+        if self.alerts is not None:
+            data["alerts"] = self.alerts
+        return data
+
+
+def check(
+    request: CheckRequest,
+    *,
+    on_problem: Callable[[str], None] | None = None,
+    meanwhile: Callable[[], None] | None = None,
+    on_drift: Callable[[], None] | None = None,
+) -> Checked:
+    """Verify; with `fix`, run (as ``run --yes``) when the setting drifted; then alert when
+    the end result needs the member."""
+    from optout_bot.unattended import alerts
+
+    verified = execute(request.verify, on_problem=on_problem, meanwhile=meanwhile)
+    checked = Checked(verified)
+    if request.fix and verified.status is Status.DRIFT:
+        if on_drift is not None:
+            on_drift()
+        checked = Checked(execute(request.verify.as_mode("run", yes=True)), verified=verified)
+    data = checked.to_json()
+    if request.alert and alerts.should_alert(data):
+        checked.alerts = alerts.notify(
+            data, urls=list(request.notify), desktop=request.desktop_notifications
+        )
+    return checked
+
+
+# -- demo -------------------------------------------------------------------------------------
+
+DEMO_FLOW = "linkedin-ai-training"
+
+
+@dataclass(frozen=True)
+class DemoRequest:
+    platform: str = "desktop"
+    headed: bool = False
+    browser_path: str | None = None
+    evidence_dir: Path | None = None
+    mask: bool = True
+    #: told the replica's address once it runs
+    on_start: Callable[[str], None] | None = field(default=None, compare=False)
+
+
+def demo(request: DemoRequest, *, meanwhile: Callable[[], None] | None = None) -> Result:
+    """The LinkedIn flow against the bundled replica, in a throw-away profile signed in as
+    the replica's demo member: no account needed, nothing leaves the machine. The demo's
+    records go to a store of their own, apart from the member's real evidence."""
+    import tempfile
+
+    from optout_bot.app.request import BrowserRequest
+    from optout_bot.app.request import RunRequest as Run
+    from optout_bot.base import paths
+    from optout_bot.replicas import Replica
+
+    evidence_dir = request.evidence_dir or paths.data_dir() / "demo-evidence"
+    with Replica() as replica, tempfile.TemporaryDirectory(prefix="optout-bot-demo-") as tmp:
+        address = f"127.0.0.1:{replica.port}"
+        if request.on_start is not None:
+            request.on_start(address)
+        browser = BrowserRequest(
+            platform="mobile" if request.platform == "mobile" else "desktop",
+            profile="demo",
+            headless=not request.headed,
+            browser_path=request.browser_path,
+            timeout=15.0,
+            replica=address,
+            profiles_dir=Path(tmp),
+            prepare_session=lambda session: _sign_in(session, replica),
+        )
+        run = Run(
+            flow=DEMO_FLOW,
+            mode="run",
+            browser=browser,
+            evidence_dir=evidence_dir,
+            yes=True,
+            login_timeout=60.0,
+            mask=request.mask,
+            store_path=evidence_dir / "demo-evidence.sqlite3",
+        )
+        return execute(run, meanwhile=meanwhile)
+
+
+def _sign_in(session: Session, replica: Replica) -> None:
+    """Leave the demo's throw-away profile signed in as the replica's demo member."""
+    from optout_bot.engine.session import ProfileSession
+
+    assert isinstance(session, ProfileSession)  # the demo never attaches to a browser
+    session.context.add_cookies([replica.sign_in_cookie()])  # type: ignore[list-item]
+
+
+# -- inspect ----------------------------------------------------------------------------------
+
+
+def inspect(request: BrowserRequest, url: str) -> Inspection:
+    """List the switches on `url` in the session `request` describes; read-only. Raises
+    `RunStop` with the status and reason when the page cannot be inspected."""
+    from playwright.sync_api import Error as PWError
+
+    from optout_bot.authoring.inspect import inspect_page
+    from optout_bot.engine.outcome import first_line
+
+    if not url.startswith("https://"):
+        raise RunStop(Status.INVALID, f"{url!r}: flows open https:// pages only")
+    with browsing.playwright_factory() as pw:
+        hosts = browsing.hosts_of([url])
+        with browsing.browser_session(pw, request, hosts) as session:
+            page = session.new_page()
+            try:
+                return inspect_page(
+                    page, url, platform=request.platform, timeout_ms=request.timeout_ms
+                )
+            except PWError as exc:
+                raise RunStop(Status.ERROR, f"cannot inspect {url}: {first_line(exc)}") from None

@@ -1,0 +1,353 @@
+"""`run`, `verify`, `check`, `demo`, `validate` and `doctor`: parse, build a request, hand it
+to the application layer (`optout_bot.app.run`), print what came back."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from optout_bot.cli.options import browser_options, login_option, output_options
+
+if TYPE_CHECKING:
+    from optout_bot.app.config import Config
+    from optout_bot.app.request import BrowserRequest, RunRequest
+    from optout_bot.engine.outcome import Result
+
+FLOW_HELP = "a bundled flow id or a path to a flow file"
+
+
+def register(add: Callable[..., argparse.ArgumentParser]) -> None:
+    run = add(
+        "run",
+        "switch the setting to the wanted state, then reload to prove it stuck",
+        "Walk the flow in your signed-in browser, show the switch's state, ask before "
+        "changing it (unless --yes), reload and re-read it, and save screenshots.",
+    )
+    run.add_argument("flow", metavar="FLOW", help=FLOW_HELP)
+    run.add_argument("-y", "--yes", action="store_true", help="change it without asking")
+    run.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="print what would be opened and clicked, step by step; open and touch nothing",
+    )
+    browser_options(run)
+    output_options(run)
+    login_option(run)
+    run.set_defaults(handler=cmd_run)
+
+    verify = add(
+        "verify",
+        "check the setting without changing anything",
+        "Read-only: walk the flow, read the switch, reload and read it again. Never clicks "
+        "the switch. Exit 3 when it is not in the wanted state.",
+    )
+    verify.add_argument("flow", metavar="FLOW", help=FLOW_HELP)
+    verify.add_argument(
+        "--dry-run", action="store_true", help="print the plan; open and touch nothing"
+    )
+    browser_options(verify)
+    output_options(verify)
+    login_option(verify)
+    verify.set_defaults(handler=cmd_run)
+
+    check = add(
+        "check",
+        "verify, optionally fix drift, and alert: what a scheduled job runs",
+        "Verify the setting; with --fix, when it is found in the unwanted state, run the flow "
+        "(as `run --yes`) to switch it back. When the end result needs attention (drift, "
+        "login needed, not offered, a broken flow) send an alert: a desktop notification "
+        "and the `notify` URLs of the settings file (`optout-bot config`).",
+    )
+    check.add_argument("flow", metavar="FLOW", help=FLOW_HELP)
+    check.add_argument(
+        "--fix", action="store_true", help="switch it back when verify finds it changed"
+    )
+    check.add_argument(
+        "--no-alert", dest="alert", action="store_false", help="do not send notifications"
+    )
+    browser_options(check)
+    output_options(check)
+    login_option(check)
+    check.set_defaults(handler=cmd_check)
+
+    validate = add(
+        "validate",
+        "check flow files and print every problem (runs nothing)",
+        "Check flow files against the flow language. Prints each problem as "
+        "FILE:LINE:COL: where: what (hint). Exit 2 if any file is invalid.",
+    )
+    from pathlib import Path
+
+    validate.add_argument("files", metavar="FILE", nargs="+", type=Path)
+    validate.set_defaults(handler=cmd_validate)
+
+    doctor = add(
+        "doctor",
+        "show which browser and folders optout-bot would use",
+        "Show the browser optout-bot would drive (or how to get one), and where it keeps "
+        "profiles and evidence. Exit 1 when no browser is found.",
+    )
+    doctor.add_argument("--browser-path", metavar="PATH", help="check this browser instead")
+    doctor.set_defaults(handler=cmd_doctor)
+
+    demo = add(
+        "demo",
+        "run linkedin-ai-training against the bundled LinkedIn replica (no account needed)",
+        "Start the bundled local replica of LinkedIn, run the LinkedIn flow against it in a "
+        "throw-away profile, and show where the evidence is. Nothing leaves this machine.",
+    )
+    demo.add_argument(
+        "--platform", choices=("desktop", "mobile"), default="desktop", help="(default: desktop)"
+    )
+    demo.add_argument("--headed", action="store_true", help="show the browser window")
+    demo.add_argument("--browser-path", metavar="PATH", help="Chrome/Chromium/Edge to launch")
+    output_options(demo)
+    demo.set_defaults(handler=cmd_demo)
+
+
+# -- requests from arguments ------------------------------------------------------------------
+
+
+def load_settings() -> Config:
+    """The settings file in effect; `RunStop(INVALID)` saying what is wrong with it."""
+    from optout_bot.app.config import ConfigError, load_config
+    from optout_bot.engine.outcome import RunStop, Status
+
+    try:
+        return load_config()
+    except ConfigError as exc:
+        raise RunStop(Status.INVALID, str(exc)) from None
+
+
+def browser_request(args: argparse.Namespace, settings: Config) -> BrowserRequest:
+    """The browser options given on the command line, the settings file for the rest."""
+    from optout_bot.app.request import BrowserRequest
+
+    return BrowserRequest.merged(
+        settings,
+        platform=args.platform,
+        cdp=args.cdp,
+        profile=args.profile,
+        timeout=args.timeout,
+        headless=args.headless,
+        browser_path=args.browser_path,
+        replica=args.replica,
+    )
+
+
+def run_request(args: argparse.Namespace, mode: str, settings: Config) -> RunRequest:
+    from optout_bot.app.request import RunRequest
+
+    return RunRequest.merged(
+        settings,
+        flow=args.flow,
+        mode=mode,  # type: ignore[arg-type]
+        browser=browser_request(args, settings),
+        evidence_dir=args.evidence_dir,
+        login_timeout=args.login_timeout,
+        route=args.route,
+        yes=getattr(args, "yes", False),
+        confirm=_confirm_on_terminal(),
+        mask=args.mask,
+    )
+
+
+def _confirm_on_terminal() -> Callable[[str], bool] | None:
+    if not (sys.stdin.isatty() and sys.stderr.isatty()):
+        return None
+
+    def ask(question: str) -> bool:
+        try:
+            answer = input(f"{question} [y/N] ")
+        except EOFError:
+            return False
+        return answer.strip().lower() in ("y", "yes")
+
+    return ask
+
+
+def _configure_logging(args: argparse.Namespace) -> Callable[[], None]:
+    def configure() -> None:
+        from optout_bot.base import log
+
+        log.configure(args.log_format, verbose=not args.quiet)
+
+    return configure
+
+
+def _problem(line: str) -> None:
+    print(line, file=sys.stderr)
+
+
+def _settings_or_stop(args: argparse.Namespace, mode: str) -> tuple[Config | None, Result | None]:
+    """The settings file, or the INVALID result that a broken one makes."""
+    from optout_bot.engine.outcome import Result, RunStop
+
+    try:
+        return load_settings(), None
+    except RunStop as stop:
+        _configure_logging(args)()
+        result = Result(flow=args.flow, platform=args.platform or "", mode=mode, wanted="")
+        result.status, result.reason = stop.status, stop.reason
+        return None, result
+
+
+# -- commands ---------------------------------------------------------------------------------
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from optout_bot.app.run import execute
+
+    if args.dry_run:
+        _configure_logging(args)()
+        return _dry_run(args)
+    settings, failed = _settings_or_stop(args, args.command)
+    if settings is None:
+        assert failed is not None
+        return finish(failed, args)
+    request = run_request(args, args.command, settings)
+    result = execute(request, on_problem=_problem, meanwhile=_configure_logging(args))
+    return finish(result, args)
+
+
+def _dry_run(args: argparse.Namespace) -> int:
+    from optout_bot.app.run import load
+    from optout_bot.engine.outcome import RunStop, Status
+    from optout_bot.engine.runner import plan
+
+    try:
+        flow = load(args.flow, on_problem=_problem)
+    except RunStop as stop:
+        print(f"INVALID: {stop.reason}", file=sys.stderr)
+        return stop.status.exit_code
+    platform = args.platform or "desktop"
+    if platform not in flow.platforms:
+        print(f"INVALID: flow {flow.id} has no {platform} steps", file=sys.stderr)
+        return Status.INVALID.exit_code
+    steps = plan(flow, platform, args.command)
+    if args.json:
+        print(json.dumps({"flow": flow.id, "platform": platform, "mode": args.command,
+                          "plan": steps}, indent=2))  # fmt: skip
+        return 0
+    print(f"{flow.id} {flow.version} ({platform}, {args.command}): the plan. Nothing is opened.")
+    for line in steps:
+        print(f"  {line}")
+    return 0
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    """verify; with --fix, run --yes on drift; alert on whatever needs the member."""
+    from optout_bot.app.request import CheckRequest
+    from optout_bot.app.run import check
+
+    settings, failed = _settings_or_stop(args, "verify")
+    if settings is None:
+        assert failed is not None
+        return finish(failed, args)
+    request = CheckRequest(
+        verify=run_request(args, "verify", settings),
+        fix=args.fix,
+        alert=args.alert,
+        notify=settings.notify,
+        desktop_notifications=settings.desktop_notifications,
+    )
+
+    def drifted() -> None:
+        import structlog
+
+        structlog.get_logger("optout_bot").warning("drift found; switching it back (--fix)")
+
+    checked = check(
+        request, on_problem=_problem, meanwhile=_configure_logging(args), on_drift=drifted
+    )
+    if args.json:
+        print(json.dumps(checked.to_json(), indent=2))
+    else:
+        finish(checked.result, args)
+        for line in checked.alerts or []:
+            print(f"alert: {line}")
+    return checked.result.exit_code
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    from optout_bot.engine.outcome import Status
+    from optout_bot.flow import FlowErrors, load_flow
+
+    bad = 0
+    for path in args.files:
+        try:
+            flow = load_flow(path)
+        except FlowErrors as errors:
+            bad += 1
+            for error in errors.errors:
+                print(error)
+            continue
+        print(f"{path}: ok ({flow.id} {flow.version}, {', '.join(flow.platforms)})")
+    if bad:
+        print(f"{bad} of {len(args.files)} flow file(s) invalid", file=sys.stderr)
+        return Status.INVALID.exit_code
+    return 0
+
+
+def cmd_doctor(args: argparse.Namespace) -> int:
+    from optout_bot import __version__
+    from optout_bot.app import browsing
+    from optout_bot.base import paths
+    from optout_bot.engine.browsers import BrowserNotFound
+
+    print(f"optout-bot {__version__} (Python {sys.version.split()[0]})")
+    print(f"data folder: {paths.data_dir()}  (override with ${paths.ENV_HOME})")
+    with browsing.playwright_factory() as pw:
+        try:
+            choice = browsing.choose_browser(pw, args.browser_path)
+        except BrowserNotFound as exc:
+            print(f"browser: none. {exc}")
+            return 1
+    print(f"browser: {choice.path} ({choice.source})")
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from optout_bot.app.run import DemoRequest, demo
+
+    def started(address: str) -> None:
+        print(
+            f"optout-bot demo: a local LinkedIn replica runs at {address}; "
+            "nothing leaves this machine.",
+            file=sys.stderr,
+        )
+
+    _configure_logging(args)()
+    request = DemoRequest(
+        platform=args.platform,
+        headed=args.headed,
+        browser_path=args.browser_path,
+        evidence_dir=args.evidence_dir,
+        mask=args.mask,
+        on_start=started,
+    )
+    return finish(demo(request), args)
+
+
+# -- output -----------------------------------------------------------------------------------
+
+
+def finish(result: Result, args: argparse.Namespace) -> int:
+    """Print the result (one JSON object with --json, else the summary line and where the
+    evidence is) and return its exit code."""
+    if args.json:
+        print(json.dumps(result.to_json(), indent=2))
+    else:
+        print(summary_line(result))
+        if result.screenshots:
+            record = f" (record #{result.record['seq']})" if result.record.get("seq") else ""
+            print(f"evidence: {result.evidence_dir}{record}")
+    return result.exit_code
+
+
+def summary_line(result: Result) -> str:
+    where = f" ({result.platform})" if result.platform else ""
+    return f"{result.status.verdict}: {result.flow}{where}: {result.reason}"
