@@ -222,9 +222,9 @@ def _close(begun: _Begun, result: Result) -> None:
     """Close the run's record (into the hash chain) and the store."""
     try:
         result.screenshots = [str(p) for p in begun.evidence.screenshots]
-        body = begun.evidence.finish(result)
-        if body:
-            result.record = {k: body.get(k) for k in ("seq", "id", "hash")}
+        begun.evidence.finish(result)
+        if begun.evidence.record is not None:
+            result.record = begun.evidence.record.ref
     finally:
         begun.store.close()
 
