@@ -12,11 +12,11 @@ from optout_bot.app.config import (
     KEYS,
     Config,
     ConfigError,
-    config_path,
     load_config,
-    redact,
 )
 from optout_bot.base import names
+from optout_bot.base.paths import config_path
+from optout_bot.base.redact import redact
 from optout_bot.cli import main as cli
 from optout_bot.engine import session
 

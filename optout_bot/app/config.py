@@ -14,33 +14,30 @@ The file is optional and every key in it is optional; a missing file means the d
 
 A bad file is never half-used: `load_config` raises `ConfigError` naming the file, each bad
 key and what it expects. Notification URLs often carry tokens or passwords, so nothing here
-prints them in full: `redact()` keeps the scheme and the host only.
+prints them in full: `base.redact.redact()` keeps the scheme and the host only.
 """
 
 from __future__ import annotations
 
 import datetime
 import difflib
-import ipaddress
-import os
 import re
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
-from urllib.parse import urlsplit
 
 from optout_bot.base import paths
 from optout_bot.base.names import is_flow_id, is_profile_name
+from optout_bot.base.paths import config_path
+from optout_bot.base.redact import redact
 
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover - exercised on Python 3.10 only
     import tomli as tomllib
 
-ENV_CONFIG = "OPTOUT_BOT_CONFIG"
-FILE_NAME = "config.toml"
 
 #: Apprise URLs are `scheme://...` (https://github.com/caronc/apprise/wiki).
 _URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://\S+$")
@@ -84,16 +81,6 @@ class Config:
         return {name: getattr(self, name) for name in KEYS}
 
 
-def config_path() -> Path:
-    """$OPTOUT_BOT_CONFIG, else config.toml in the OS's user config folder."""
-    override = os.environ.get(ENV_CONFIG)
-    if override:
-        return Path(override).expanduser()
-    import platformdirs
-
-    return Path(platformdirs.user_config_dir("optout-bot", appauthor=False)) / FILE_NAME
-
-
 def load_config(path: Path | None = None) -> Config:
     """Read the settings file (`config_path()` unless given); a missing file = defaults."""
     path = Path(path) if path is not None else config_path()
@@ -112,37 +99,6 @@ def load_config(path: Path | None = None) -> Config:
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError([_toml_problem(path, exc)]) from None
     return _from_table(table, path)
-
-
-def redact(url: str) -> str:
-    """A notification URL safe to show: its scheme and host, e.g. ``ntfy://ntfy.sh/…``.
-
-    Many Apprise URLs carry a token where a host would be (``tgram://BOTTOKEN/CHAT``,
-    ``discord://WEBHOOK_ID/TOKEN``), so the host is kept only when it looks like one: a
-    dotted name, ``localhost`` or an IP address.
-    """
-    try:
-        parts = urlsplit(url.strip())
-        scheme, host = parts.scheme, parts.hostname or ""
-    except ValueError:
-        return "…"
-    if not scheme:
-        return "…"
-    if not _looks_like_host(host):
-        return f"{scheme}://…"
-    return f"{scheme}://{host}/…"
-
-
-def _looks_like_host(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        ipaddress.ip_address(host)
-        return True
-    except ValueError:
-        pass
-    labels = host.split(".")
-    return len(labels) >= 2 and all(re.fullmatch(r"[a-z0-9-]{1,63}", label) for label in labels)
 
 
 # -- validation -------------------------------------------------------------------------------

@@ -1,4 +1,5 @@
-"""Where optout-bot keeps its own files: browser profiles and evidence.
+"""Where optout-bot keeps its own files: browser profiles and evidence, and where its
+settings file is.
 
 Everything lives under one user data directory (platformdirs' choice for the OS, e.g.
 ``~/.local/share/optout-bot`` on Linux), overridable with ``$OPTOUT_BOT_HOME``. Folders are
@@ -11,6 +12,8 @@ import os
 from pathlib import Path
 
 ENV_HOME = "OPTOUT_BOT_HOME"
+ENV_CONFIG = "OPTOUT_BOT_CONFIG"
+CONFIG_FILE_NAME = "config.toml"
 
 
 def data_dir() -> Path:
@@ -36,3 +39,13 @@ def profiles_dir() -> Path:
 
 def default_evidence_dir() -> Path:
     return data_dir() / "evidence"
+
+
+def config_path() -> Path:
+    """$OPTOUT_BOT_CONFIG, else config.toml in the OS's user config folder."""
+    override = os.environ.get(ENV_CONFIG)
+    if override:
+        return Path(override).expanduser()
+    import platformdirs
+
+    return Path(platformdirs.user_config_dir("optout-bot", appauthor=False)) / CONFIG_FILE_NAME

@@ -32,7 +32,8 @@ def register(add: Callable[..., argparse.ArgumentParser]) -> None:
 
 
 def cmd_config(args: argparse.Namespace) -> int:
-    from optout_bot.app.config import ConfigError, config_path, load_config
+    from optout_bot.app.config import ConfigError, load_config
+    from optout_bot.base.paths import config_path
 
     path = config_path()
     if args.path:
@@ -68,7 +69,7 @@ def cmd_config(args: argparse.Namespace) -> int:
 
 def _shown(key: str, value: Any) -> Any:
     """A JSON-able value; notification URLs redacted (they often hold tokens)."""
-    from optout_bot.app.config import redact
+    from optout_bot.base.redact import redact
 
     if key == "notify":
         return [redact(url) for url in value]

@@ -5,7 +5,7 @@ the user's notification URLs with Apprise (ntfy, e-mail, Telegram, Matrix, ... s
 https://github.com/caronc/apprise/wiki) and, where there is a desktop to show it on, as a
 desktop notification. Delivery never raises and never takes much more than `TIMEOUT` seconds:
 a scheduled check must end, alerts or not. Notification URLs often carry tokens, so they are
-only ever described redacted (`config.redact`).
+only ever described redacted (`base.redact.redact`).
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from optout_bot.app.config import redact
+from optout_bot.base.redact import redact
 from optout_bot.base.times import UTC, parse_time, stamp_in, utc_now
 from optout_bot.engine.outcome import STATUS_TABLE, Status
 from optout_bot.evidence.layout import RECORD_JSON
