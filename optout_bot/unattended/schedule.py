@@ -35,7 +35,7 @@ from typing import Any
 from optout_bot.base import paths
 from optout_bot.base.names import is_flow_id, is_profile_name
 from optout_bot.unattended.backends import crontab, launchd, systemd, windows
-from optout_bot.unattended.backends.base import (
+from optout_bot.unattended.backends.protocol import (
     CARRIED_ENV,
     EVERY,
     WEEKDAYS,

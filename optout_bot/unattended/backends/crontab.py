@@ -12,7 +12,7 @@ import shlex
 from pathlib import Path
 
 from optout_bot.base.names import FLOW_ID_PATTERN
-from optout_bot.unattended.backends.base import (
+from optout_bot.unattended.backends.protocol import (
     Host,
     Job,
     Slot,
@@ -153,7 +153,7 @@ def _user() -> str:
         return "?"
 
 
-# -- the backend interface (base.Backend) -----------------------------------------------------
+# -- the backend interface (protocol.Backend) -----------------------------------------------------
 
 
 def location(host: Host, flow: str) -> str:

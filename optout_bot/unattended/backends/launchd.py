@@ -11,8 +11,8 @@ from pathlib import Path
 from typing import Any
 
 from optout_bot.base.names import is_flow_id
-from optout_bot.unattended.backends import base
-from optout_bot.unattended.backends.base import (
+from optout_bot.unattended.backends import protocol
+from optout_bot.unattended.backends.protocol import (
     Host,
     Job,
     Slot,
@@ -21,7 +21,7 @@ from optout_bot.unattended.backends.base import (
 )
 
 NAME = "launchd"
-MISSING_HINT = base.MISSING_HINT
+MISSING_HINT = protocol.MISSING_HINT
 
 
 # -- the entry --------------------------------------------------------------------------------
@@ -92,7 +92,7 @@ def _unload(host: Host, flow: str) -> None:
         host.call(["launchctl", "unload", str(plist_path(host, flow))])
 
 
-# -- the backend interface (base.Backend) -----------------------------------------------------
+# -- the backend interface (protocol.Backend) -----------------------------------------------------
 
 
 def location(host: Host, flow: str) -> str:

@@ -10,7 +10,7 @@ import shutil
 from pathlib import Path
 
 from optout_bot.base.names import is_flow_id
-from optout_bot.unattended.backends.base import (
+from optout_bot.unattended.backends.protocol import (
     WEEKDAYS,
     Host,
     Job,
@@ -153,7 +153,7 @@ def _systemctl(host: Host, *args: str) -> None:
     host.check(["systemctl", "--user", *args])
 
 
-# -- the backend interface (base.Backend) -----------------------------------------------------
+# -- the backend interface (protocol.Backend) -----------------------------------------------------
 
 
 def location(host: Host, flow: str) -> str:

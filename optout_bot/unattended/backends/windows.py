@@ -15,11 +15,11 @@ from pathlib import Path
 
 from optout_bot.base import paths
 from optout_bot.base.names import is_flow_id
-from optout_bot.unattended.backends import base
-from optout_bot.unattended.backends.base import CARRIED_ENV, WEEKDAYS, Host, Job, Slot
+from optout_bot.unattended.backends import protocol
+from optout_bot.unattended.backends.protocol import CARRIED_ENV, WEEKDAYS, Host, Job, Slot
 
 NAME = "schtasks"
-MISSING_HINT = base.MISSING_HINT
+MISSING_HINT = protocol.MISSING_HINT
 FOLDER = "optout-bot"
 _META = "rem optout-bot-job "
 _QUERY = ("schtasks", "/Query", "/FO", "CSV", "/NH")
@@ -42,7 +42,7 @@ def _cmd_word(word: str) -> str:
 
 def wrapper(job: Job) -> str:
     """The .cmd file the task runs: optout-bot's variables, the command, the log redirect."""
-    base.no_line_breaks([*job.command, job.log, *(v for _, v in job.env)])
+    protocol.no_line_breaks([*job.command, job.log, *(v for _, v in job.env)])
     meta = {
         "flow": job.flow,
         "every": job.every,
@@ -128,7 +128,7 @@ def _flows(host: Host) -> list[str]:
     return task_flows(host.check(list(_QUERY)).stdout)
 
 
-# -- the backend interface (base.Backend) -----------------------------------------------------
+# -- the backend interface (protocol.Backend) -----------------------------------------------------
 
 
 def location(host: Host, flow: str) -> str:
