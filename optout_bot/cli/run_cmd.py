@@ -33,9 +33,7 @@ def register(add: Callable[..., argparse.ArgumentParser]) -> None:
         action="store_true",
         help="print what would be opened and clicked, step by step; open and touch nothing",
     )
-    browser_options(run)
-    output_options(run)
-    login_option(run)
+    _run_options(run)
     run.set_defaults(handler=cmd_run)
 
     verify = add(
@@ -48,9 +46,7 @@ def register(add: Callable[..., argparse.ArgumentParser]) -> None:
     verify.add_argument(
         "--dry-run", action="store_true", help="print the plan; open and touch nothing"
     )
-    browser_options(verify)
-    output_options(verify)
-    login_option(verify)
+    _run_options(verify)
     verify.set_defaults(handler=cmd_run)
 
     check = add(
@@ -68,9 +64,7 @@ def register(add: Callable[..., argparse.ArgumentParser]) -> None:
     check.add_argument(
         "--no-alert", dest="alert", action="store_false", help="do not send notifications"
     )
-    browser_options(check)
-    output_options(check)
-    login_option(check)
+    _run_options(check)
     check.set_defaults(handler=cmd_check)
 
     validate = add(
@@ -106,6 +100,13 @@ def register(add: Callable[..., argparse.ArgumentParser]) -> None:
     demo.add_argument("--browser-path", metavar="PATH", help="Chrome/Chromium/Edge to launch")
     output_options(demo)
     demo.set_defaults(handler=cmd_demo)
+
+
+def _run_options(parser: argparse.ArgumentParser) -> None:
+    """What run, verify and check share: the browser, the output and the sign-in wait."""
+    browser_options(parser)
+    output_options(parser)
+    login_option(parser)
 
 
 # -- requests from arguments ------------------------------------------------------------------
