@@ -3,7 +3,7 @@ it alerts in exactly one place."""
 
 from __future__ import annotations
 
-from optout_bot.engine.outcome import STATUS_TABLE, Status
+from optout_bot.engine.outcome import EXIT_CODES, STATUS_TABLE, Status
 
 
 def test_every_status_has_one_row():
@@ -27,3 +27,8 @@ def test_a_stored_status_is_read_back_or_recognised_as_unknown():
     assert Status.of("drift") is Status.DRIFT
     assert Status.of("flipped_by_aliens") is None
     assert Status.of(None) is None
+
+
+def test_every_exit_code_is_documented():
+    """Each status's exit code has its meaning in the one table `--help` prints."""
+    assert {s.exit_code for s in Status} == set(EXIT_CODES)

@@ -8,15 +8,11 @@ import argparse
 from collections.abc import Callable
 from pathlib import Path
 
-EXIT_CODES_HELP = """\
-exit codes:
-  0  the setting is in the wanted state, confirmed after a reload
-  1  the flow broke (the page is not as the flow expects) or an unexpected error
-  2  invalid input: bad flow file, unknown flow id, bad usage
-  3  the setting is not in the wanted state at the end
-  4  login needed (logged out, authwall, security check)
-  5  the setting is not offered for this account
-"""
+from optout_bot.engine.outcome import EXIT_CODES
+
+EXIT_CODES_HELP = "exit codes:\n" + "".join(
+    f"  {code:>3}  {meaning}\n" for code, meaning in EXIT_CODES.items()
+)
 
 
 class HelpFormatter(argparse.HelpFormatter):

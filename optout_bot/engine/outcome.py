@@ -1,14 +1,7 @@
 """How a run ends: its status, the exit code that status maps to, and the result record.
 
-The exit codes are a contract that scripts and schedulers rely on (see README):
-
-    0  the setting is in the wanted state, confirmed after a reload
-    1  the flow broke (the page is not as the flow expects) or an unexpected error
-    2  invalid input: bad flow file, unknown flow id, bad usage
-    3  the setting is not in the wanted state at the end
-    4  login needed (logged out, authwall, security check)
-    5  the setting is not offered for this account
-  130  interrupted (Ctrl-C)
+The exit codes (`EXIT_CODES`) are a contract that scripts and schedulers rely on; `--help`
+prints them from here and the README documents them.
 """
 
 from __future__ import annotations
@@ -19,6 +12,18 @@ from typing import TYPE_CHECKING, Any, Literal
 
 if TYPE_CHECKING:
     from optout_bot.flow.model import SwitchState
+
+
+#: What each exit code means.
+EXIT_CODES: dict[int, str] = {
+    0: "the setting is in the wanted state, confirmed after a reload",
+    1: "the flow broke (the page is not as the flow expects) or an unexpected error",
+    2: "invalid input: bad flow file, unknown flow id, bad usage",
+    3: "the setting is not in the wanted state at the end",
+    4: "login needed (logged out, authwall, security check)",
+    5: "the setting is not offered for this account",
+    130: "interrupted (Ctrl-C)",
+}
 
 
 class Status(str, enum.Enum):
