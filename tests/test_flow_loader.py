@@ -185,14 +185,13 @@ def test_steps_take_modifiers_and_bare_names() -> None:
 @pytest.mark.parametrize("key", sorted(STEP_TYPES))
 def test_every_registered_step_type_loads(key: str) -> None:
     """Each step in the registry loads from its documented form into its own class."""
-    arg = STEP_TYPES[key].ARG
     value = {
-        "target": "{css: '#x'}",
-        "url": "https://www.example.com/x",
-        "regex": "'^https://www\\.example\\.com/'",
-        "name": "shot-1",
-        "none": "",
-    }[arg]
+        "a target (a locator mapping or a list of them)": "{css: '#x'}",
+        "an https URL": "https://www.example.com/x",
+        "a regular expression": "'^https://www\\.example\\.com/'",
+        "a screenshot name": "shot-1",
+        "": "",
+    }[STEP_TYPES[key].NEEDS]
     flow = load_flow_text(changed("    - reload\n", f"    - {key}: {value}\n"))
     assert type(flow.navigate["desktop"][2]) is STEP_TYPES[key]
 

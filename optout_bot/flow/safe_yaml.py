@@ -1,0 +1,311 @@
+"""The YAML layer of flow files: a small node tree with marks, built from PyYAML's safe events.
+
+Flow files are untrusted input, so nothing is ever constructed from a tag, aliases are never
+expanded (no billion laughs), duplicate keys are refused, nesting is capped, and every scalar
+keeps its raw text: YAML 1.1 surprises do not bite (``wanted: off`` stays the string "off",
+``version: 1.10`` stays "1.10"). The typed flow language reads these nodes
+(`optout_bot.flow.values`); problems found here are reported through a callback, so that the
+loader can give them together with the language's own.
+
+The tree is made for pydantic: mappings are dicts and lists are lists (subclasses that carry
+their mark), scalars are `Scalar` objects that only the flow language's value kinds accept.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+import yaml.resolver
+
+#: Flows nest six levels at most (navigate > desktop > step > click > list > locator).
+#: PyYAML's scanner slows down quadratically with flow-collection depth (100,000 '[' take
+#: minutes), so parsing stops at the first node deeper than this.
+MAX_DEPTH = 20
+
+YAML_TAG = "tag:yaml.org,2002:"
+#: The only explicit tags a flow may use, and the node kind each belongs on. Anything else
+#: (``!!python/object/apply:...``, ``!!binary``, local ``!tags``) is refused.
+_ALLOWED_TAGS = {
+    **{YAML_TAG + t: "scalar" for t in ("str", "int", "float", "bool", "null", "timestamp")},
+    YAML_TAG + "seq": "sequence",
+    YAML_TAG + "map": "mapping",
+}
+
+#: YAML 1.1's guess at a plain scalar's type (used only to describe values in messages).
+#: Typed here because the stubs leave `Resolver.resolve` untyped.
+_resolve_implicit_tag: Callable[[type[yaml.Node], str, tuple[bool, bool]], str] = (
+    yaml.resolver.Resolver().resolve
+)
+
+
+@dataclass(frozen=True)
+class Mark:
+    """Where a node sits in its flow file (1-based line and column)."""
+
+    file: str
+    line: int
+    col: int
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}:{self.col}"
+
+
+class Scalar:
+    """A scalar as written: its raw text, and whether it was plain (unquoted, untagged)."""
+
+    __slots__ = ("mark", "plain", "tag", "text")
+
+    def __init__(self, mark: Mark, text: str, plain: bool, tag: str | None = None) -> None:
+        self.mark, self.text, self.plain, self.tag = mark, text, plain, tag
+
+    @property
+    def is_null(self) -> bool:
+        if self.tag == YAML_TAG + "null":
+            return True
+        return self.plain and self.tag is None and self.text in ("", "~", "null", "Null", "NULL")
+
+    def kind(self) -> str:
+        """What YAML would have made of it: str, int, float, bool, null or timestamp."""
+        if self.tag is not None:
+            return self.tag[len(YAML_TAG) :]
+        if not self.plain:
+            return "str"
+        return _resolve_implicit_tag(yaml.ScalarNode, self.text, (True, False))[len(YAML_TAG) :]
+
+
+class YMap(dict[str, Any]):
+    """A mapping node: string keys (as written) to nodes, with the marks of its keys.
+
+    ``reader`` is set by the flow language when it reads the mapping (the model or value kind
+    that did), so that an error about a key can be worded for what the mapping is.
+    """
+
+    def __init__(self, mark: Mark) -> None:
+        super().__init__()
+        self.mark = mark
+        self.key_marks: dict[str, Mark] = {}
+        self.reader: Any = None
+
+
+class YSeq(list[Any]):
+    """A sequence node."""
+
+    def __init__(self, mark: Mark) -> None:
+        super().__init__()
+        self.mark = mark
+
+
+@dataclass(frozen=True)
+class Reported:
+    """Stands in for a node already reported (an alias, a refused tag): not judged again."""
+
+    mark: Mark
+
+
+Node = Scalar | YMap | YSeq | Reported
+Report = Callable[[Mark, str, str, str], None]
+
+
+def key_path(path: str, key: str) -> str:
+    # Keys from the file are echoed in breadcrumbs; quote anything unusual so a key cannot
+    # smuggle control characters or confusing punctuation into the output.
+    shown = key if re.fullmatch(r"[\w$-]+", key) else repr(key)
+    return f"{path}.{shown}" if path else shown
+
+
+def show(value: str, limit: int = 60) -> str:
+    """A user-supplied value quoted for a message, shortened if long."""
+    return repr(value[:limit] + "..." if len(value) > limit else value)
+
+
+def describe(node: object) -> str:
+    """The node as a reader would name it: "a mapping", "a list", "the string 'x'"..."""
+    if isinstance(node, dict):
+        return "a mapping"
+    if isinstance(node, list):
+        return "a list"
+    if isinstance(node, Reported):
+        return "an alias"
+    if not isinstance(node, Scalar):
+        return show(repr(node))
+    kind = node.kind()
+    if kind == "null":
+        return "nothing (null)"
+    # Other plain scalars (yes, 1.0, 2026-11-22) are shown as written, not under the type
+    # YAML 1.1 would give them: the flow language reads them from their text.
+    return f"the string {show(node.text)}" if kind == "str" else show(node.text)
+
+
+def locate(root: Node, loc: Iterable[str | int], at_key: bool = False) -> tuple[Mark, str]:
+    """The mark and breadcrumb (``navigate.desktop[2].click``) of a place in the tree.
+
+    `loc` is a pydantic error location: keys and indices, with union tags among them (which
+    are not in the file, and contain a ':'). A key that is not there (a missing one) joins
+    the breadcrumb and leaves the mark at its mapping; `at_key` marks a key, not its value.
+    """
+    node: Node = root
+    mark, path = root.mark, ""
+    parts = list(loc)
+    for i, part in enumerate(parts):
+        if isinstance(node, YMap) and isinstance(part, str) and part in node:
+            last = i == len(parts) - 1
+            mark = node.key_marks[part] if at_key and last else node[part].mark
+            node, path = node[part], key_path(path, part)
+        elif isinstance(node, YSeq) and isinstance(part, int) and 0 <= part < len(node):
+            node, path = node[part], f"{path}[{part}]"
+            mark = node.mark
+        elif isinstance(part, str) and ":" not in part:
+            path = key_path(path, part)
+    return mark, path
+
+
+def node_at(root: object, loc: Iterable[str | int]) -> object:
+    """The node at a pydantic error location (union tags skipped)."""
+    node = root
+    for part in loc:
+        if (isinstance(node, dict) and part in node) or (
+            isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)
+        ):
+            node = node[part]
+    return node
+
+
+@dataclass(eq=False)
+class _Open:
+    """A sequence or mapping whose end event has not arrived yet."""
+
+    node: YSeq | YMap
+    path: str
+    #: The collection carries a refused tag; it becomes `Reported` when closed.
+    refused: bool = False
+    pending_key: Node | None = None
+    first_seen: dict[str, Mark] = field(default_factory=dict)
+
+    def child_path(self) -> str:
+        if isinstance(self.node, YSeq):
+            return f"{self.path}[{len(self.node)}]"
+        key = self.pending_key
+        return key_path(self.path, key.text) if isinstance(key, Scalar) else self.path
+
+    def add(self, child: Node, report: Report) -> None:
+        if isinstance(self.node, YSeq):
+            self.node.append(child)
+            return
+        if self.pending_key is None:
+            self.pending_key = child
+            return
+        key, self.pending_key = self.pending_key, None
+        if isinstance(key, Reported):
+            return
+        if not isinstance(key, Scalar) or key.is_null:
+            got = "nothing (null)" if isinstance(key, Scalar) else describe(key)
+            report(key.mark, self.path, f"mapping keys must be strings, got {got}", "")
+            return
+        first = self.first_seen.get(key.text)
+        if first is not None:
+            # PyYAML would silently keep the last value; a flow reviewer reading the first
+            # one would be misled, so refuse.
+            report(
+                key.mark,
+                key_path(self.path, key.text),
+                f"duplicate key {show(key.text)} (first given at line {first.line})",
+                "remove one of them",
+            )
+            return
+        self.first_seen[key.text] = key.mark
+        self.node[key.text] = child
+        self.node.key_marks[key.text] = key.mark
+
+
+def _mark(file: str, yaml_mark: Any) -> Mark:
+    # PyYAML marks are 0-based; editors and compilers count from 1.
+    return Mark(file, yaml_mark.line + 1, yaml_mark.column + 1)
+
+
+def _short_tag(tag: str) -> str:
+    return "!!" + tag[len(YAML_TAG) :] if tag.startswith(YAML_TAG) else tag
+
+
+def compose(text: str, file: str, report: Report) -> Node | None:
+    """Build the node tree of the single document in `text`, reporting YAML-level problems.
+
+    Raises `yaml.YAMLError` on a syntax error (the caller turns it into a located error).
+    """
+    root: Node | None = None
+    stack: list[_Open] = []
+    documents = 0
+    for event in yaml.parse(text, Loader=yaml.SafeLoader):
+        if isinstance(event, yaml.DocumentStartEvent):
+            documents += 1
+            if documents > 1:
+                report(
+                    _mark(file, event.start_mark),
+                    "",
+                    "a flow file holds one YAML document; found a second one",
+                    "remove the '---' line and what follows it, or move it to its own file",
+                )
+                break
+            continue
+        if not isinstance(
+            event,
+            (yaml.AliasEvent, yaml.ScalarEvent, yaml.CollectionStartEvent, yaml.CollectionEndEvent),
+        ):
+            continue  # stream and document boundaries
+
+        mark = _mark(file, event.start_mark)
+        path = stack[-1].child_path() if stack else ""
+        node: Node
+        if isinstance(event, yaml.AliasEvent):
+            hint = "write the value out in full"
+            report(mark, path, "anchors and aliases are not allowed in flow files", hint)
+            node = Reported(mark)
+        elif isinstance(event, yaml.CollectionEndEvent):
+            done = stack.pop()
+            # A collection under a refused tag was reported; keep it from being judged again.
+            node = Reported(done.node.mark) if done.refused else done.node
+        else:
+            assert isinstance(event, (yaml.ScalarEvent, yaml.CollectionStartEvent))
+            if event.anchor is not None:
+                report(
+                    mark,
+                    path,
+                    "anchors and aliases are not allowed in flow files",
+                    f"remove '&{event.anchor}' and write repeated values out in full",
+                )
+            kind = (
+                "scalar"
+                if isinstance(event, yaml.ScalarEvent)
+                else "sequence"
+                if isinstance(event, yaml.SequenceStartEvent)
+                else "mapping"
+            )
+            tag = event.tag
+            refused = tag is not None and _ALLOWED_TAGS.get(tag) != kind
+            if tag is not None and refused:
+                report(
+                    mark,
+                    path,
+                    f"YAML tag {show(_short_tag(tag))} is not allowed in flow files",
+                    "flows hold plain values only; remove the tag",
+                )
+            if isinstance(event, yaml.ScalarEvent):
+                as_str = tag == YAML_TAG + "str"
+                plain = event.style is None and not as_str
+                scalar_tag = None if tag is None or as_str else tag
+                node = Reported(mark) if refused else Scalar(mark, event.value, plain, scalar_tag)
+            else:
+                if len(stack) >= MAX_DEPTH:
+                    report(mark, path, f"nested more than {MAX_DEPTH} levels deep", "")
+                    return None
+                container = YSeq(mark) if kind == "sequence" else YMap(mark)
+                stack.append(_Open(container, path, refused=refused))
+                continue
+        if stack:
+            stack[-1].add(node, report)
+        else:
+            root = node
+    return root
