@@ -29,11 +29,14 @@ MAX_DEPTH = 20
 YAML_TAG = "tag:yaml.org,2002:"
 #: The only explicit tags a flow may use, and the node kind each belongs on. Anything else
 #: (``!!python/object/apply:...``, ``!!binary``, local ``!tags``) is refused.
-_ALLOWED_TAGS = {
-    **{YAML_TAG + t: "scalar" for t in ("str", "int", "float", "bool", "null", "timestamp")},
-    YAML_TAG + "seq": "sequence",
-    YAML_TAG + "map": "mapping",
+_ALLOWED_TAGS: dict[str, type[yaml.Event]] = {
+    **{
+        YAML_TAG + t: yaml.ScalarEvent for t in ("str", "int", "float", "bool", "null", "timestamp")
+    },
+    YAML_TAG + "seq": yaml.SequenceStartEvent,
+    YAML_TAG + "map": yaml.MappingStartEvent,
 }
+_NO_ANCHORS = "anchors and aliases are not allowed in flow files"
 
 #: YAML 1.1's guess at a plain scalar's type (used only to describe values in messages).
 #: Typed here because the stubs leave `Resolver.resolve` untyped.
@@ -54,13 +57,14 @@ class Mark:
         return f"{self.file}:{self.line}:{self.col}"
 
 
+@dataclass(eq=False)
 class Scalar:
     """A scalar as written: its raw text, and whether it was plain (unquoted, untagged)."""
 
-    __slots__ = ("mark", "plain", "tag", "text")
-
-    def __init__(self, mark: Mark, text: str, plain: bool, tag: str | None = None) -> None:
-        self.mark, self.text, self.plain, self.tag = mark, text, plain, tag
+    mark: Mark
+    text: str
+    plain: bool
+    tag: str | None = None
 
     @property
     def is_null(self) -> bool:
@@ -221,15 +225,6 @@ class _Open:
         self.node.key_marks[key.text] = key.mark
 
 
-def _mark(file: str, yaml_mark: Any) -> Mark:
-    # PyYAML marks are 0-based; editors and compilers count from 1.
-    return Mark(file, yaml_mark.line + 1, yaml_mark.column + 1)
-
-
-def _short_tag(tag: str) -> str:
-    return "!!" + tag[len(YAML_TAG) :] if tag.startswith(YAML_TAG) else tag
-
-
 def compose(text: str, file: str, report: Report) -> Node | None:
     """Build the node tree of the single document in `text`, reporting YAML-level problems.
 
@@ -239,70 +234,50 @@ def compose(text: str, file: str, report: Report) -> Node | None:
     stack: list[_Open] = []
     documents = 0
     for event in yaml.parse(text, Loader=yaml.SafeLoader):
-        if isinstance(event, yaml.DocumentStartEvent):
-            documents += 1
-            if documents > 1:
-                report(
-                    _mark(file, event.start_mark),
-                    "",
-                    "a flow file holds one YAML document; found a second one",
-                    "remove the '---' line and what follows it, or move it to its own file",
-                )
-                break
-            continue
-        if not isinstance(
-            event,
-            (yaml.AliasEvent, yaml.ScalarEvent, yaml.CollectionStartEvent, yaml.CollectionEndEvent),
-        ):
+        # PyYAML marks are 0-based; editors and compilers count from 1.
+        mark = Mark(file, event.start_mark.line + 1, event.start_mark.column + 1)
+        documents += isinstance(event, yaml.DocumentStartEvent)
+        if documents > 1:
+            message = "a flow file holds one YAML document; found a second one"
+            hint = "remove the '---' line and what follows it, or move it to its own file"
+            report(mark, "", message, hint)
+            break
+        if not isinstance(event, (yaml.NodeEvent, yaml.CollectionEndEvent)):
             continue  # stream and document boundaries
-
-        mark = _mark(file, event.start_mark)
         path = stack[-1].child_path() if stack else ""
         node: Node
-        if isinstance(event, yaml.AliasEvent):
-            hint = "write the value out in full"
-            report(mark, path, "anchors and aliases are not allowed in flow files", hint)
-            node = Reported(mark)
-        elif isinstance(event, yaml.CollectionEndEvent):
+        if isinstance(event, yaml.CollectionEndEvent):
             done = stack.pop()
             # A collection under a refused tag was reported; keep it from being judged again.
             node = Reported(done.node.mark) if done.refused else done.node
+        elif isinstance(event, yaml.AliasEvent):
+            report(mark, path, _NO_ANCHORS, "write the value out in full")
+            node = Reported(mark)
         else:
             assert isinstance(event, (yaml.ScalarEvent, yaml.CollectionStartEvent))
             if event.anchor is not None:
-                report(
-                    mark,
-                    path,
-                    "anchors and aliases are not allowed in flow files",
-                    f"remove '&{event.anchor}' and write repeated values out in full",
-                )
-            kind = (
-                "scalar"
-                if isinstance(event, yaml.ScalarEvent)
-                else "sequence"
-                if isinstance(event, yaml.SequenceStartEvent)
-                else "mapping"
-            )
+                fix = f"remove '&{event.anchor}' and write repeated values out in full"
+                report(mark, path, _NO_ANCHORS, fix)
             tag = event.tag
-            refused = tag is not None and _ALLOWED_TAGS.get(tag) != kind
-            if tag is not None and refused:
-                report(
-                    mark,
-                    path,
-                    f"YAML tag {show(_short_tag(tag))} is not allowed in flow files",
-                    "flows hold plain values only; remove the tag",
-                )
+            refused = tag is not None and not isinstance(event, _ALLOWED_TAGS.get(tag, ()))
+            if refused:
+                shown = show("!!" + tag[len(YAML_TAG) :] if tag.startswith(YAML_TAG) else tag)
+                fix = "flows hold plain values only; remove the tag"
+                report(mark, path, f"YAML tag {shown} is not allowed in flow files", fix)
             if isinstance(event, yaml.ScalarEvent):
                 as_str = tag == YAML_TAG + "str"
                 plain = event.style is None and not as_str
-                scalar_tag = None if tag is None or as_str else tag
-                node = Reported(mark) if refused else Scalar(mark, event.value, plain, scalar_tag)
+                node = (
+                    Reported(mark)
+                    if refused
+                    else Scalar(mark, event.value, plain, None if as_str else tag)
+                )
+            elif len(stack) >= MAX_DEPTH:
+                report(mark, path, f"nested more than {MAX_DEPTH} levels deep", "")
+                return None
             else:
-                if len(stack) >= MAX_DEPTH:
-                    report(mark, path, f"nested more than {MAX_DEPTH} levels deep", "")
-                    return None
-                container = YSeq(mark) if kind == "sequence" else YMap(mark)
-                stack.append(_Open(container, path, refused=refused))
+                container = YSeq(mark) if isinstance(event, yaml.SequenceStartEvent) else YMap(mark)
+                stack.append(_Open(container, path, refused))
                 continue
         if stack:
             stack[-1].add(node, report)
