@@ -720,3 +720,14 @@ def test_mutated_flows_load_or_fail_cleanly(position: int, cut: int, insert: str
             assert error.message
     else:
         assert isinstance(flow, Flow)
+
+
+def test_regex_warnings_stay_off_the_terminal() -> None:
+    """A regex Python warns about (a "possible nested set") loads without printing a warning."""
+    import warnings
+
+    text = changed("'^https://www\\.example\\.com/login'", "'[[a]x'")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # any warning fails the test
+        flow = load_flow_text(text)
+    assert flow.login.logged_out_urls[0].search("[x")

@@ -13,13 +13,14 @@ import yaml
 
 from optout_bot.flow import FlowErrors, load_flow_text
 from optout_bot.flow.model import STEP_MODIFIERS, STEP_TYPES
-from optout_bot.flow.schema import json_schema, schema_text, write_schema
+from optout_bot.flow.schema import json_schema, reference_text, schema_text, write_schema
 
 jsonschema = pytest.importorskip("jsonschema")
 
 ROOT = Path(__file__).resolve().parent.parent
 COMMITTED = ROOT / "flows" / "flow.schema.json"
 BUNDLED = ROOT / "flows" / "linkedin-ai-training.yaml"
+REFERENCE = ROOT / "docs" / "flow-language.md"
 
 _BOOL = "tag:yaml.org,2002:bool"
 _TIMESTAMP = "tag:yaml.org,2002:timestamp"
@@ -240,3 +241,27 @@ def test_loader_rejects_what_the_schema_rejects(bundled: dict[str, Any]) -> None
     with pytest.raises(FlowErrors, match="unknown role 'swtich'"):
         load_flow_text(text)
     assert schema_errors(as_editors_read(text))
+
+
+def test_committed_reference_is_up_to_date() -> None:
+    """docs/flow-language.md is exactly the reference the flow language's models generate."""
+    assert REFERENCE.read_text(encoding="utf-8") == reference_text(), (
+        "docs/flow-language.md is stale; regenerate it with "
+        "`python -m optout_bot.flow.schema docs/flow-language.md`"
+    )
+
+
+def test_reference_lists_every_step_and_key() -> None:
+    """Every step type (with its help and example) and every top-level key is in the reference."""
+    text = reference_text()
+    for key, cls in STEP_TYPES.items():
+        assert f"| `{key}` |" in text and cls.HELP in text and cls.EXAMPLE in text
+    for key in json_schema()["properties"]:
+        assert f"| `{key}` |" in text
+
+
+def test_write_schema_writes_the_reference_for_a_markdown_path(tmp_path: Path) -> None:
+    """The regeneration command writes the reference when given a .md path."""
+    out = tmp_path / "flow-language.md"
+    write_schema(out)
+    assert out.read_text(encoding="utf-8") == reference_text()

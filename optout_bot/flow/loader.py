@@ -65,10 +65,10 @@ def _parse(text: str, filename: str) -> Flow:
     try:
         root = compose(text, filename, report)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line, col = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+        where = exc.problem_mark or exc.context_mark
+        line, col = (where.line + 1, where.column + 1) if where is not None else (1, 1)
         hint = ""
-        if exc.context and exc.context_mark is not None and exc.context_mark is not mark:
+        if exc.context and exc.context_mark is not None and exc.context_mark is not where:
             hint = f"{exc.context} at line {exc.context_mark.line + 1}"
         message = f"YAML syntax error: {exc.problem or exc.context}"
         raise FlowErrors([FlowError(filename, line, col, "", message, hint)]) from None

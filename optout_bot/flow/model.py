@@ -122,7 +122,7 @@ class LocatorForm(Mapping):
     EXPECTED = "a locator mapping such as {css: ...} or {role: ..., name: ...}"
 
     css: Annotated[str | None, v.css] = None
-    """a CSS selector, plain CSS; prefer language-independent attributes"""
+    """a CSS selector (plain CSS); prefer language-independent attributes"""
     test_id: Annotated[str | None, v.text(200, "a test id")] = None
     """the element's data-testid"""
     role: Annotated[str | None, v.choice(sorted(ARIA_ROLES), "role")] = None
@@ -130,12 +130,15 @@ class LocatorForm(Mapping):
     label: Annotated[str | None, v.text(500, "the label text")] = None
     """the label, matched exactly"""
     label_regex: Annotated[re.Pattern[str] | None, v.regex("the label")] = None
+    """the label, as a regular expression"""
     text: Annotated[str | None, v.text(500, "the text text")] = None
     """the visible text, matched exactly"""
     text_regex: Annotated[re.Pattern[str] | None, v.regex("the visible text")] = None
+    """the visible text, as a regular expression"""
     name: Annotated[str | None, v.text(500, "the accessible name")] = None
     """the accessible name (with role), matched exactly"""
     name_regex: Annotated[re.Pattern[str] | None, v.regex("the accessible name")] = None
+    """the accessible name (with role), as a regular expression"""
 
     @classmethod
     def unknown_key(cls, key: str, data: YMap) -> tuple[str, str]:
@@ -241,8 +244,7 @@ class StepBase(Mapping):
     missing_means: Annotated[MissingMeans, v.choice(MISSING_MEANS, "missing_means value")] = (
         "broken"
     )
-    """what it means when the element is not found: the flow broke (exit 1), or the site
-    does not offer the setting to this account (exit 5)"""
+    """when the element is missing: the flow broke (exit 1), or the site does not offer it (5)"""
 
     @classmethod
     def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
@@ -278,7 +280,7 @@ STEP_MODIFIERS = tuple(StepBase.yaml_keys())
 class Goto(StepBase):
     """open a URL (must be inside allowed_origins)"""
 
-    EXAMPLE = "goto: https://www.linkedin.com/mypreferences/d/categories/privacy"
+    EXAMPLE = "goto: https://www.example.com/settings"
     url: Annotated[str, v.url] = Field(alias="goto")
 
 
@@ -396,7 +398,9 @@ class PerPlatform:
 
     def __get_pydantic_core_schema__(self, source: Any, handler: Any) -> core_schema.CoreSchema:
         value = handler.generate_schema(get_args(source)[1])
-        fields = {p: core_schema.typed_dict_field(value, required=False) for p in PLATFORMS}
+        fields: dict[str, Any] = {
+            p: core_schema.typed_dict_field(value, required=False) for p in PLATFORMS
+        }
         each = core_schema.typed_dict_schema(fields, extra_behavior="forbid")
         return core_schema.with_info_wrap_validator_function(self.read, each)
 
@@ -488,7 +492,7 @@ _Url = Annotated[str, v.url]
 
 class Flow(Mapping):
     """An optout-bot flow: where a setting lives, how a person gets there, which switch it is
-    and the state wanted. `optout-bot validate FILE` is the authority; this is for editors."""
+    and the state wanted."""
 
     EXPECTED = "a mapping of flow keys (format, id, site, ...)"
 

@@ -171,10 +171,10 @@ def node_at(root: object, loc: Iterable[str | int]) -> object:
     """The node at a pydantic error location (union tags skipped)."""
     node = root
     for part in loc:
-        if (isinstance(node, dict) and part in node) or (
-            isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)
-        ):
-            node = node[part]
+        try:
+            node = node[part] if isinstance(node, (dict, list)) else node  # type: ignore[index]
+        except (KeyError, IndexError, TypeError):
+            pass  # a union's tag, or a key that is not there
     return node
 
 
@@ -235,7 +235,8 @@ def compose(text: str, file: str, report: Report) -> Node | None:
     documents = 0
     for event in yaml.parse(text, Loader=yaml.SafeLoader):
         # PyYAML marks are 0-based; editors and compilers count from 1.
-        mark = Mark(file, event.start_mark.line + 1, event.start_mark.column + 1)
+        start: Any = event.start_mark
+        mark = Mark(file, start.line + 1, start.column + 1)
         documents += isinstance(event, yaml.DocumentStartEvent)
         if documents > 1:
             message = "a flow file holds one YAML document; found a second one"
@@ -260,7 +261,7 @@ def compose(text: str, file: str, report: Report) -> Node | None:
                 report(mark, path, _NO_ANCHORS, fix)
             tag = event.tag
             refused = tag is not None and not isinstance(event, _ALLOWED_TAGS.get(tag, ()))
-            if refused:
+            if tag is not None and refused:
                 shown = show("!!" + tag[len(YAML_TAG) :] if tag.startswith(YAML_TAG) else tag)
                 fix = "flows hold plain values only; remove the tag"
                 report(mark, path, f"YAML tag {shown} is not allowed in flow files", fix)

@@ -1,19 +1,13 @@
-"""A JSON Schema (draft 2020-12) for flow files, generated from the flow language's models.
+"""What is generated from the flow language's models: the JSON Schema of flow files (draft
+2020-12, `flows/flow.schema.json`, for editors) and the reference in the docs
+(`docs/flow-language.md`). Tests fail until the committed copies are written again::
 
-Editors (VS Code's YAML extension, JetBrains IDEs) use it to complete and check a flow as it is
-typed. It is generated, never written by hand: every key, step, locator form, value pattern and
-help text comes from `optout_bot.flow.model` and the value kinds it uses, which also validate.
-`tests/test_schema.py` fails until the committed copy (`flows/flow.schema.json`) is written
-again::
-
-    python -m optout_bot.flow.schema flows/flow.schema.json
+    python -m optout_bot.flow.schema flows/flow.schema.json docs/flow-language.md
 
 The loader (`optout-bot validate`) stays the authority: a schema cannot say everything it
 checks (that URLs stay inside `allowed_origins`, that `setting_url` and `navigate` cover
-exactly the declared platforms, that a regular expression means the same in the browser).
-
-The schema describes a flow as YAML 1.2 reads it, as editors do: ``wanted: off`` is the
-string "off" and ``last_verified: 2026-11-22`` a string.
+exactly the declared platforms, that a regular expression means the same in the browser). The
+schema reads a flow as YAML 1.2 does, as editors do: ``off`` and ``2026-11-22`` are strings.
 """
 
 from __future__ import annotations
@@ -23,27 +17,30 @@ import os
 import sys
 from typing import Any
 
-from optout_bot.flow.model import FORMAT_VERSION, Flow
+from optout_bot.flow.model import (
+    FORMAT_VERSION,
+    STEP_TYPES,
+    STRATEGIES,
+    Flow,
+    LocatorForm,
+    LoginSpec,
+    Overlay,
+    StepBase,
+    SwitchSpec,
+)
+from optout_bot.flow.values import Mapping
 
-__all__ = ["DRAFT", "json_schema", "schema_text", "write_schema"]
+__all__ = ["DRAFT", "json_schema", "reference_text", "schema_text", "write_schema"]
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
 
 
 def _tidy(schema: Any) -> Any:
-    """The generated schema without pydantic's titles, which only repeat class and key names
-    (the descriptions say more), and without empty defaults (``null`` for an integer, ``[]``
-    for a list that must not be empty). No key of the language is called "title" or
-    "default", so no property is lost."""
+    """Without pydantic's titles, which repeat class and key names (the descriptions say
+    more), and empty defaults (null for a number). No key of the language has these names."""
     if isinstance(schema, dict):
-        return {
-            k: _tidy(v)
-            for k, v in schema.items()
-            if k != "title" and not (k == "default" and v in (None, []))
-        }
-    if isinstance(schema, list):
-        return [_tidy(v) for v in schema]
-    return schema
+        return {k: _tidy(v) for k, v in schema.items() if k != "title" and v not in (None, [])}
+    return [_tidy(v) for v in schema] if isinstance(schema, list) else schema
 
 
 def json_schema() -> dict[str, Any]:
@@ -57,14 +54,68 @@ def schema_text() -> str:
     return json.dumps(json_schema(), indent=2, sort_keys=True) + "\n"
 
 
+def _keys(mapping: type[Mapping]) -> list[str]:
+    rows = ["| key | required | what it is for |", "| --- | --- | --- |"]
+    for name, field in mapping.model_fields.items():
+        required = "yes" if field.is_required() else ""
+        rows.append(f"| `{field.alias or name}` | {required} | {field.description or ''} |")
+    return [*rows, ""]
+
+
+_FLOW = "where a setting lives, how a person gets there, which switch it is and the state wanted"
+
+
+def reference_text() -> str:
+    """The flow language's reference, in Markdown: its keys, steps and locators."""
+    steps = ["| step | its value | what it does | example |", "| --- | --- | --- | --- |"]
+    for key, cls in STEP_TYPES.items():
+        value = cls.NEEDS or "none (write the bare name)"
+        steps.append(f"| `{key}` | {value} | {cls.HELP} | `- {cls.EXAMPLE}` |")
+    lines = [
+        "# The flow language",
+        "",
+        "<!-- Generated from optout_bot/flow/model.py by "
+        "`python -m optout_bot.flow.schema docs/flow-language.md`; do not edit. -->",
+        "",
+        f"A flow file (format {FORMAT_VERSION}) is a YAML mapping: {_FLOW}. Check one with",
+        "`optout-bot validate FILE` (the authority); editors can use `flows/flow.schema.json`.",
+        "",
+        "## Keys",
+        "",
+        *_keys(Flow),
+        *["### `login`", "", *_keys(LoginSpec), "### `switch`", "", *_keys(SwitchSpec)],
+        *["### Each of `overlays`", "", *_keys(Overlay)],
+        "## Steps",
+        "",
+        "`navigate` and `verify` are lists of steps. Each step is one action and optional "
+        "modifiers, e.g. `- click: {role: link, name: Settings}` and `timeout: 10000` under it.",
+        "",
+        *steps,
+        "",
+        "### Modifiers",
+        "",
+        *_keys(StepBase),
+        "## Targets and locators",
+        "",
+        "A target is one locator, or a list of them: the first that matches wins. Put a "
+        "language-independent one first (an id or attribute), then role and English name. "
+        f"A locator has exactly one of {', '.join(STRATEGIES)}; name or name_regex go with role.",
+        "",
+        *_keys(LocatorForm),
+    ]
+    return "\n".join(lines).rstrip() + "\n"
+
+
 def write_schema(path: str | os.PathLike[str]) -> None:
-    """Write `schema_text()` to `path` (UTF-8; the text itself is ASCII)."""
+    """Write `schema_text()` (or, for a ``.md`` path, `reference_text()`) to `path`."""
+    text = reference_text() if os.fspath(path).endswith(".md") else schema_text()
     with open(path, "w", encoding="utf-8", newline="\n") as fh:
-        fh.write(schema_text())
+        fh.write(text)
 
 
-if __name__ == "__main__":  # pragma: no cover - `python -m optout_bot.flow.schema PATH`
-    if len(sys.argv) != 2:
-        print("usage: python -m optout_bot.flow.schema PATH", file=sys.stderr)
+if __name__ == "__main__":  # pragma: no cover - `python -m optout_bot.flow.schema PATH...`
+    if len(sys.argv) < 2:
+        print("usage: python -m optout_bot.flow.schema PATH.json|PATH.md ...", file=sys.stderr)
         raise SystemExit(2)
-    write_schema(sys.argv[1])
+    for path in sys.argv[1:]:
+        write_schema(path)

@@ -452,7 +452,7 @@ class Mapping(BaseModel):
         raise problems(*found)
 
 
-def explain(error: ErrorDetails, root: object) -> list[Found]:
+def explain(error: ErrorDetails, root: Any) -> list[Found]:
     """A pydantic error about the tree under `root`, in the flow language's words."""
     loc, kind = tuple(error["loc"]), error["type"]
     if kind == "flow":
@@ -462,7 +462,7 @@ def explain(error: ErrorDetails, root: object) -> list[Found]:
         hint = (getattr(error["input"], "reader", None) or Mapping).yaml_keys().get(key, "")
         return [(loc, f"missing required key {key!r}", hint, False)]
     if kind == "extra_forbidden":
-        parent = node_at(root, loc[:-1])
+        parent: Any = node_at(root, loc[:-1])
         reader = getattr(parent, "reader", None) or Mapping
         return [(loc, *reader.unknown_key(key, parent), True)]
     # Every check of the language raises its own words (or "reported", which was); this
