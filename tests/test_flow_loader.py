@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from optout_bot.flow import FlowError, FlowErrors, load_flow, load_flow_text, validate_paths
-from optout_bot.flow.loader import MAX_DEPTH, MAX_FILE_BYTES
+from optout_bot.flow.loader import MAX_FILE_BYTES
 from optout_bot.flow.model import (
     FORMAT_VERSION,
     LOCATOR_STRATEGIES,
@@ -26,6 +26,7 @@ from optout_bot.flow.model import (
     Reload,
     Screenshot,
 )
+from optout_bot.flow.safe_yaml import MAX_DEPTH
 
 ROOT = Path(__file__).resolve().parent.parent
 BUNDLED = ROOT / "flows" / "linkedin-ai-training.yaml"

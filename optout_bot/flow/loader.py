@@ -1,13 +1,9 @@
 """Load and validate flow files: untrusted YAML in, a validated `Flow` or located errors out.
 
-Flow files are untrusted input: people share them with strangers. So the loader reads at most
+Flow files are untrusted: people share them with strangers. The loader reads at most
 `MAX_FILE_BYTES` of strict UTF-8, builds a node tree with marks from PyYAML's safe event stream
-(`optout_bot.flow.safe_yaml`), validates the tree against the flow language
-(`optout_bot.flow.model`), and turns every problem, the YAML layer's and the language's, into a
-`FlowError` at the file, line and column of its node, raised together as `FlowErrors` in file
-order.
-
-Public API: `load_flow`, `load_flow_text`, `validate_paths`.
+(`optout_bot.flow.safe_yaml`), validates it against the flow language (`optout_bot.flow.model`)
+and raises every problem, the YAML layer's and the language's, as `FlowErrors` in file order.
 """
 
 from __future__ import annotations
@@ -22,36 +18,20 @@ from pydantic import ValidationError
 
 from optout_bot.flow.errors import FlowError, FlowErrors
 from optout_bot.flow.model import ARIA_ROLES, Flow
-from optout_bot.flow.safe_yaml import MAX_DEPTH, Mark, compose, locate
+from optout_bot.flow.safe_yaml import Mark, compose, locate
 from optout_bot.flow.values import FORBIDDEN_CHARS_RE, MAX_CSS_CHARS, explain
 
-__all__ = [
-    "ARIA_ROLES",
-    "MAX_CSS_CHARS",
-    "MAX_DEPTH",
-    "MAX_FILE_BYTES",
-    "load_flow",
-    "load_flow_text",
-    "validate_paths",
-]
+__all__ = ["ARIA_ROLES", "MAX_CSS_CHARS", "load_flow", "load_flow_text", "validate_paths"]
 
 MAX_FILE_BYTES = 256 * 1024
-
 # The flow inspector (authoring/inspect.py) suggests locators this loader must accept, and
 # reads the rules from here under this name.
 _FORBIDDEN_CHARS_RE = FORBIDDEN_CHARS_RE
 
 
-def _too_big(filename: str) -> FlowErrors:
-    return FlowErrors(
-        [FlowError(filename, 1, 1, "", f"file is larger than {MAX_FILE_BYTES // 1024} KiB")]
-    )
-
-
-def _position(text: str, index: int) -> tuple[int, int]:
-    """1-based line and column of a character index."""
-    line = text.count("\n", 0, index) + 1
-    return line, index - (text.rfind("\n", 0, index) + 1) + 1
+def _fail(file: str, message: str, line: int = 1, col: int = 1, hint: str = "") -> FlowErrors:
+    """The one problem of a file that cannot be read as a flow at all."""
+    return FlowErrors([FlowError(file, line, col, "", message, hint)])
 
 
 def _parse(text: str, filename: str) -> Flow:
@@ -61,7 +41,7 @@ def _parse(text: str, filename: str) -> Flow:
         errors.append(FlowError(filename, mark.line, mark.col, path, message, hint))
 
     if len(text.encode("utf-8", "surrogatepass")) > MAX_FILE_BYTES:
-        raise _too_big(filename)
+        raise _fail(filename, f"file is larger than {MAX_FILE_BYTES // 1024} KiB")
     try:
         root = compose(text, filename, report)
     except yaml.MarkedYAMLError as exc:
@@ -71,18 +51,16 @@ def _parse(text: str, filename: str) -> Flow:
         if exc.context and exc.context_mark is not None and exc.context_mark is not where:
             hint = f"{exc.context} at line {exc.context_mark.line + 1}"
         message = f"YAML syntax error: {exc.problem or exc.context}"
-        raise FlowErrors([FlowError(filename, line, col, "", message, hint)]) from None
+        raise _fail(filename, message, line, col, hint) from None
     except yaml.YAMLError as exc:
         # A reader error (a character YAML does not allow) has a character index, not a mark.
-        line, col = _position(text, getattr(exc, "position", 0))
-        reason = getattr(exc, "reason", str(exc))
-        raise FlowErrors([FlowError(filename, line, col, "", f"YAML error: {reason}")]) from None
+        index = getattr(exc, "position", 0)
+        line, col = text.count("\n", 0, index) + 1, index - text.rfind("\n", 0, index)
+        raise _fail(filename, f"YAML error: {getattr(exc, 'reason', exc)}", line, col) from None
 
-    if root is None:
-        if not errors:
-            hint = "a flow is a mapping starting with `format: 1`"
-            errors.append(FlowError(filename, 1, 1, "", "the file is empty", hint))
-        raise FlowErrors(errors)
+    if root is None:  # an empty file, or one the YAML layer stopped reading
+        hint = "a flow is a mapping starting with `format: 1`"
+        raise FlowErrors(errors) if errors else _fail(filename, "the file is empty", hint=hint)
     try:
         flow = Flow.model_validate(root, context={})
     except ValidationError as exc:
@@ -123,10 +101,9 @@ def load_flow(path: str | os.PathLike[str]) -> Flow:
             # grows while we read must not get us to read without bound.
             data = fh.read(MAX_FILE_BYTES + 1)
     except OSError as exc:
-        reason = exc.strerror or str(exc)
-        raise FlowErrors([FlowError(filename, 1, 1, "", f"cannot read file: {reason}")]) from None
+        raise _fail(filename, f"cannot read file: {exc.strerror or exc}") from None
     if len(data) > MAX_FILE_BYTES:
-        raise _too_big(filename)
+        raise _fail(filename, f"file is larger than {MAX_FILE_BYTES // 1024} KiB")
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -134,9 +111,7 @@ def load_flow(path: str | os.PathLike[str]) -> Flow:
         line_start = data.rfind(b"\n", 0, exc.start) + 1
         col = len(data[line_start : exc.start].decode("utf-8", "replace")) + 1
         message = f"file is not UTF-8 text (byte 0x{data[exc.start]:02x})"
-        raise FlowErrors(
-            [FlowError(filename, line, col, "", message, "save it as UTF-8")]
-        ) from None
+        raise _fail(filename, message, line, col, "save it as UTF-8") from None
     flow = _parse(text, filename)
     flow._source = Path(filename).resolve()
     flow._sha256 = hashlib.sha256(data).hexdigest()

@@ -1,14 +1,11 @@
-"""The YAML layer of flow files: a small node tree with marks, built from PyYAML's safe events.
+"""The YAML layer of flow files: a node tree with marks, built from PyYAML's safe events.
 
-Flow files are untrusted input, so nothing is ever constructed from a tag, aliases are never
-expanded (no billion laughs), duplicate keys are refused, nesting is capped, and every scalar
-keeps its raw text: YAML 1.1 surprises do not bite (``wanted: off`` stays the string "off",
-``version: 1.10`` stays "1.10"). The typed flow language reads these nodes
-(`optout_bot.flow.values`); problems found here are reported through a callback, so that the
-loader can give them together with the language's own.
-
-The tree is made for pydantic: mappings are dicts and lists are lists (subclasses that carry
-their mark), scalars are `Scalar` objects that only the flow language's value kinds accept.
+Flow files are untrusted, so nothing is constructed from a tag, aliases are never expanded (no
+billion laughs), duplicate keys are refused, nesting is capped, and every scalar keeps its raw
+text: ``wanted: off`` stays "off", ``version: 1.10`` stays "1.10". Problems go to a callback,
+for the loader to give with the flow language's own. The tree is made for pydantic: mappings
+and lists are dict and list subclasses that carry their mark; scalars are `Scalar` s, which
+only the language's value kinds (`optout_bot.flow.values`) accept.
 """
 
 from __future__ import annotations
@@ -38,11 +35,8 @@ _ALLOWED_TAGS: dict[str, type[yaml.Event]] = {
 }
 _NO_ANCHORS = "anchors and aliases are not allowed in flow files"
 
-#: YAML 1.1's guess at a plain scalar's type (used only to describe values in messages).
-#: Typed here because the stubs leave `Resolver.resolve` untyped.
-_resolve_implicit_tag: Callable[[type[yaml.Node], str, tuple[bool, bool]], str] = (
-    yaml.resolver.Resolver().resolve
-)
+#: YAML 1.1's guess at a plain scalar's type (only to describe values in messages).
+_implicit_tag: Callable[..., str] = yaml.resolver.Resolver().resolve
 
 
 @dataclass(frozen=True)
@@ -78,15 +72,12 @@ class Scalar:
             return self.tag[len(YAML_TAG) :]
         if not self.plain:
             return "str"
-        return _resolve_implicit_tag(yaml.ScalarNode, self.text, (True, False))[len(YAML_TAG) :]
+        return _implicit_tag(yaml.ScalarNode, self.text, (True, False))[len(YAML_TAG) :]
 
 
 class YMap(dict[str, Any]):
-    """A mapping node: string keys (as written) to nodes, with the marks of its keys.
-
-    ``reader`` is set by the flow language when it reads the mapping (the model or value kind
-    that did), so that an error about a key can be worded for what the mapping is.
-    """
+    """A mapping node: keys as written to nodes, with the marks of its keys, and the `reader`
+    (the flow language's model or kind that read it), which words errors about its keys."""
 
     def __init__(self, mark: Mark) -> None:
         super().__init__()
