@@ -71,8 +71,10 @@ def _parse(text: str, filename: str) -> Flow:
         if not errors:  # every refusal is explained or was reported; this is a safety net
             errors.append(FlowError(filename, 1, 1, "", "the flow is not valid"))
     if errors:
-        # The YAML layer's problems and the language's, in file order.
-        raise FlowErrors(sorted(errors, key=lambda e: (e.line, e.col)))
+        # The YAML layer's problems and the language's, in file order; at one place, a
+        # mapping's unknown keys before its missing ones (the likely misspellings of them).
+        order = sorted(errors, key=lambda e: (e.line, e.col, e.message.startswith("missing ")))
+        raise FlowErrors(order)
     return flow
 
 

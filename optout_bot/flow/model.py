@@ -151,10 +151,12 @@ class LocatorForm(Mapping):
     def check(cls, data: dict[str, Any], context: dict[str, Any]) -> list[Found]:
         keys = [k for k in data if k in STRATEGIES]
         names = [k for k in data if k in ("name", "name_regex")]
-        if len(keys) > 1:
+        if len(keys) > 1:  # its values are not read: which one was meant is unclear
             hint = "to give alternatives, make the target a list with one locator per item"
             message = f"a locator has exactly one strategy, found {keys[0]!r} and {keys[1]!r}"
-            return [((keys[1],), message, hint, True)]
+            unknown = [k for k in data if k not in cls.yaml_keys()]
+            found = [((k,), *cls.unknown_key(k, data), True) for k in unknown]
+            raise v.problems(*found, ((keys[1],), message, hint, True))
         if not keys and set(data) <= set(cls.yaml_keys()):  # (unknown keys say more)
             return [((), "a locator needs a strategy, one of: " + ", ".join(STRATEGIES), "", False)]
         if keys != ["role"]:
@@ -452,7 +454,7 @@ class LoginSpec(Mapping):
     security_check_urls: _Regexes
     """regular expressions for URLs of security-check pages"""
     signed_in: TargetField
-    """an element only a signed-in page shows (the top bar with the Me menu)"""
+    """an element only a signed-in page shows"""
 
 
 class SwitchSpec(Mapping):
