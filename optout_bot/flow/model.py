@@ -141,7 +141,7 @@ class LocatorForm(Mapping):
     """the accessible name (with role), as a regular expression"""
 
     @classmethod
-    def unknown_key(cls, key: str, data: YMap) -> tuple[str, str]:
+    def unknown_key(cls, key: str, data: dict[str, Any]) -> tuple[str, str]:
         if any(k in STRATEGIES for k in data):
             return f"unknown locator key {show(key)}" + suggest(key, cls.yaml_keys()), ""
         # Without a strategy the stray key probably *is* the strategy, misspelt.
@@ -258,7 +258,7 @@ class StepBase(Mapping):
         STEP_TYPES[cls.KEY] = cls
 
     @classmethod
-    def unknown_key(cls, key: str, data: YMap) -> tuple[str, str]:
+    def unknown_key(cls, key: str, data: dict[str, Any]) -> tuple[str, str]:
         if key in STEP_TYPES:
             message = f"a step has exactly one action, found {cls.KEY!r} and {key!r}"
             return message, "split them into two steps"
@@ -431,7 +431,7 @@ class PerPlatform:
             found += [f for error in exc.errors() for f in v.explain(error, data)]
         raise v.problems(*found)
 
-    def unknown_key(self, key: str, data: YMap) -> tuple[str, str]:
+    def unknown_key(self, key: str, data: dict[str, Any]) -> tuple[str, str]:
         return f"unknown platform {show(key)}" + suggest(key, PLATFORMS), ""
 
     def __get_pydantic_json_schema__(self, schema: Any, handler: Any) -> Schema:

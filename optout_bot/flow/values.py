@@ -422,7 +422,7 @@ class Mapping(BaseModel):
         return {f.alias or n: f.description or "" for n, f in cls.model_fields.items()}
 
     @classmethod
-    def unknown_key(cls, key: str, data: YMap) -> tuple[str, str]:
+    def unknown_key(cls, key: str, data: dict[str, Any]) -> tuple[str, str]:
         """The message and hint for a key this mapping does not have."""
         shown = [k for k in cls.yaml_keys() if not k.startswith("$")]
         return f"unknown key {show(key)}" + suggest(key, shown), ""
