@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import yaml
@@ -169,51 +169,8 @@ def node_at(root: object, loc: Iterable[str | int]) -> object:
     return node
 
 
-@dataclass(eq=False)
-class _Open:
-    """A sequence or mapping whose end event has not arrived yet."""
-
-    node: YSeq | YMap
-    path: str
-    #: The collection carries a refused tag; it becomes `Reported` when closed.
-    refused: bool = False
-    pending_key: Node | None = None
-    first_seen: dict[str, Mark] = field(default_factory=dict)
-
-    def child_path(self) -> str:
-        if isinstance(self.node, YSeq):
-            return f"{self.path}[{len(self.node)}]"
-        key = self.pending_key
-        return key_path(self.path, key.text) if isinstance(key, Scalar) else self.path
-
-    def add(self, child: Node, report: Report) -> None:
-        if isinstance(self.node, YSeq):
-            self.node.append(child)
-            return
-        if self.pending_key is None:
-            self.pending_key = child
-            return
-        key, self.pending_key = self.pending_key, None
-        if isinstance(key, Reported):
-            return
-        if not isinstance(key, Scalar) or key.is_null:
-            got = "nothing (null)" if isinstance(key, Scalar) else describe(key)
-            report(key.mark, self.path, f"mapping keys must be strings, got {got}", "")
-            return
-        first = self.first_seen.get(key.text)
-        if first is not None:
-            # PyYAML would silently keep the last value; a flow reviewer reading the first
-            # one would be misled, so refuse.
-            report(
-                key.mark,
-                key_path(self.path, key.text),
-                f"duplicate key {show(key.text)} (first given at line {first.line})",
-                "remove one of them",
-            )
-            return
-        self.first_seen[key.text] = key.mark
-        self.node[key.text] = child
-        self.node.key_marks[key.text] = key.mark
+class _TooDeep(Exception):
+    """Stops composing at the first collection nested deeper than `MAX_DEPTH`."""
 
 
 def compose(text: str, file: str, report: Report) -> Node | None:
@@ -221,58 +178,76 @@ def compose(text: str, file: str, report: Report) -> Node | None:
 
     Raises `yaml.YAMLError` on a syntax error (the caller turns it into a located error).
     """
-    root: Node | None = None
-    stack: list[_Open] = []
-    documents = 0
-    for event in yaml.parse(text, Loader=yaml.SafeLoader):
+    events = yaml.parse(text, Loader=yaml.SafeLoader)
+
+    def mark_of(event: Any) -> Mark:
         # PyYAML marks are 0-based; editors and compilers count from 1.
-        start: Any = event.start_mark
-        mark = Mark(file, start.line + 1, start.column + 1)
-        documents += isinstance(event, yaml.DocumentStartEvent)
-        if documents > 1:
-            message = "a flow file holds one YAML document; found a second one"
-            hint = "remove the '---' line and what follows it, or move it to its own file"
-            report(mark, "", message, hint)
-            break
-        if not isinstance(event, (yaml.NodeEvent, yaml.CollectionEndEvent)):
-            continue  # stream and document boundaries
-        path = stack[-1].child_path() if stack else ""
-        node: Node
-        if isinstance(event, yaml.CollectionEndEvent):
-            done = stack.pop()
-            # A collection under a refused tag was reported; keep it from being judged again.
-            node = Reported(done.node.mark) if done.refused else done.node
-        elif isinstance(event, yaml.AliasEvent):
+        return Mark(file, event.start_mark.line + 1, event.start_mark.column + 1)
+
+    def read(event: Any, path: str, depth: int) -> Node:
+        mark = mark_of(event)
+        if isinstance(event, yaml.AliasEvent):
             report(mark, path, _NO_ANCHORS, "write the value out in full")
-            node = Reported(mark)
-        else:
-            assert isinstance(event, (yaml.ScalarEvent, yaml.CollectionStartEvent))
-            if event.anchor is not None:
-                fix = f"remove '&{event.anchor}' and write repeated values out in full"
-                report(mark, path, _NO_ANCHORS, fix)
-            tag = event.tag
-            refused = tag is not None and not isinstance(event, _ALLOWED_TAGS.get(tag, ()))
-            if tag is not None and refused:
-                shown = show("!!" + tag[len(YAML_TAG) :] if tag.startswith(YAML_TAG) else tag)
-                fix = "flows hold plain values only; remove the tag"
-                report(mark, path, f"YAML tag {shown} is not allowed in flow files", fix)
-            if isinstance(event, yaml.ScalarEvent):
-                as_str = tag == YAML_TAG + "str"
-                plain = event.style is None and not as_str
-                node = (
-                    Reported(mark)
-                    if refused
-                    else Scalar(mark, event.value, plain, None if as_str else tag)
-                )
-            elif len(stack) >= MAX_DEPTH:
-                report(mark, path, f"nested more than {MAX_DEPTH} levels deep", "")
-                return None
-            else:
-                container = YSeq(mark) if isinstance(event, yaml.SequenceStartEvent) else YMap(mark)
-                stack.append(_Open(container, path, refused))
+            return Reported(mark)
+        if event.anchor is not None:
+            fix = f"remove '&{event.anchor}' and write repeated values out in full"
+            report(mark, path, _NO_ANCHORS, fix)
+        tag = event.tag
+        refused = tag is not None and not isinstance(event, _ALLOWED_TAGS.get(tag, ()))
+        if refused:
+            shown = show("!!" + tag[len(YAML_TAG) :] if tag.startswith(YAML_TAG) else tag)
+            fix = "flows hold plain values only; remove the tag"
+            report(mark, path, f"YAML tag {shown} is not allowed in flow files", fix)
+        if isinstance(event, yaml.ScalarEvent):
+            as_str = tag == YAML_TAG + "str"
+            plain = event.style is None and not as_str
+            return (
+                Reported(mark)
+                if refused
+                else Scalar(mark, event.value, plain, None if as_str else tag)
+            )
+        if depth >= MAX_DEPTH:
+            report(mark, path, f"nested more than {MAX_DEPTH} levels deep", "")
+            raise _TooDeep
+        node = YSeq(mark) if isinstance(event, yaml.SequenceStartEvent) else YMap(mark)
+        while not isinstance(child := next(events), yaml.CollectionEndEvent):
+            if isinstance(node, YSeq):
+                node.append(read(child, f"{path}[{len(node)}]", depth + 1))
                 continue
-        if stack:
-            stack[-1].add(node, report)
-        else:
-            root = node
+            key = read(child, path, depth + 1)
+            value = read(
+                next(events),
+                key_path(path, key.text) if isinstance(key, Scalar) else path,
+                depth + 1,
+            )
+            if isinstance(key, Reported):
+                continue
+            if not isinstance(key, Scalar) or key.is_null:
+                got = "nothing (null)" if isinstance(key, Scalar) else describe(key)
+                report(key.mark, path, f"mapping keys must be strings, got {got}", "")
+            elif key.text in node.key_marks:
+                # PyYAML would silently keep the last value; a flow reviewer reading the
+                # first one would be misled, so refuse.
+                first = node.key_marks[key.text].line
+                message = f"duplicate key {show(key.text)} (first given at line {first})"
+                report(key.mark, key_path(path, key.text), message, "remove one of them")
+            else:
+                node[key.text], node.key_marks[key.text] = value, key.mark
+        # A collection under a refused tag was reported; keep it from being judged again.
+        return Reported(mark) if refused else node
+
+    root: Node | None = None
+    documents = 0
+    try:
+        for event in events:
+            documents += isinstance(event, yaml.DocumentStartEvent)
+            if documents > 1:
+                message = "a flow file holds one YAML document; found a second one"
+                hint = "remove the '---' line and what follows it, or move it to its own file"
+                report(mark_of(event), "", message, hint)
+                break
+            if isinstance(event, yaml.NodeEvent):
+                root = read(event, "", 0)
+    except _TooDeep:
+        return None
     return root
