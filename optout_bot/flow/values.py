@@ -226,7 +226,10 @@ def flow_id(value: str, context: dict[str, Any]) -> str:
     return value
 
 
-@checked(10_000, "a screenshot name", _string(whole(_SCREENSHOT_NAME), "a file name", 64))
+_NAME_HELP = "up to 64 letters, digits, '-' and '_': it becomes a file name"
+
+
+@checked(10_000, "a screenshot name", _string(whole(_SCREENSHOT_NAME), _NAME_HELP, 64))
 def screenshot_name(value: str, context: dict[str, Any]) -> str:
     if not re.fullmatch(_SCREENSHOT_NAME, value):
         raise problem(
@@ -260,7 +263,10 @@ def _https_origin(url: str) -> tuple[str, str]:
     return origin, url[len(parts.scheme) + 3 + len(parts.netloc) :]
 
 
-@checked(2000, "an origin like https://www.example.com", _string(_HTTPS + "/?$", "no path"))
+_ORIGIN_HELP = "an https origin, with no path: https://www.example.com"
+
+
+@checked(2000, "an origin like https://www.example.com", _string(_HTTPS + "/?$", _ORIGIN_HELP))
 def origin(value: str, context: dict[str, Any]) -> str:
     origin, rest = _https_origin(value)
     if rest not in ("", "/"):
@@ -268,7 +274,10 @@ def origin(value: str, context: dict[str, Any]) -> str:
     return origin
 
 
-@checked(2000, "an https URL", _string(_HTTPS + r"(?:[/?#][^\s\\]*)?$", "inside allowed_origins"))
+_URL_HELP = "an https URL whose origin is in allowed_origins"
+
+
+@checked(2000, "an https URL", _string(_HTTPS + r"(?:[/?#][^\s\\]*)?$", _URL_HELP))
 def url(value: str, context: dict[str, Any]) -> str:
     """An https URL whose origin is in the flow's allowed_origins (given in the context)."""
     origin = _https_origin(value)[0]
@@ -282,7 +291,10 @@ def url(value: str, context: dict[str, Any]) -> str:
     return value
 
 
-@checked(MAX_CSS_CHARS, "a CSS selector", _string(r"\S", "plain CSS", MAX_CSS_CHARS))
+_CSS_HELP = "a CSS selector (plain CSS, not Playwright's selector syntax)"
+
+
+@checked(MAX_CSS_CHARS, "a CSS selector", _string(r"\S", _CSS_HELP, MAX_CSS_CHARS))
 def css(value: str, context: dict[str, Any]) -> str:
     if not value.strip():
         raise problem("expected a CSS selector, got only spaces")
