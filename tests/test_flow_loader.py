@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from optout_bot.flow import FlowError, FlowErrors, load_flow, load_flow_text, validate_paths
-from optout_bot.flow.loader import MAX_DEPTH, MAX_FILE_BYTES
+from optout_bot.flow.loader import MAX_FILE_BYTES
 from optout_bot.flow.model import (
     FORMAT_VERSION,
     LOCATOR_STRATEGIES,
@@ -26,6 +26,7 @@ from optout_bot.flow.model import (
     Reload,
     Screenshot,
 )
+from optout_bot.flow.safe_yaml import MAX_DEPTH
 
 ROOT = Path(__file__).resolve().parent.parent
 BUNDLED = ROOT / "flows" / "linkedin-ai-training.yaml"
@@ -185,14 +186,13 @@ def test_steps_take_modifiers_and_bare_names() -> None:
 @pytest.mark.parametrize("key", sorted(STEP_TYPES))
 def test_every_registered_step_type_loads(key: str) -> None:
     """Each step in the registry loads from its documented form into its own class."""
-    arg = STEP_TYPES[key].ARG
     value = {
-        "target": "{css: '#x'}",
-        "url": "https://www.example.com/x",
-        "regex": "'^https://www\\.example\\.com/'",
-        "name": "shot-1",
-        "none": "",
-    }[arg]
+        "a target (a locator mapping or a list of them)": "{css: '#x'}",
+        "an https URL": "https://www.example.com/x",
+        "a regular expression": "'^https://www\\.example\\.com/'",
+        "a screenshot name": "shot-1",
+        "": "",
+    }[STEP_TYPES[key].NEEDS]
     flow = load_flow_text(changed("    - reload\n", f"    - {key}: {value}\n"))
     assert type(flow.navigate["desktop"][2]) is STEP_TYPES[key]
 
@@ -721,3 +721,14 @@ def test_mutated_flows_load_or_fail_cleanly(position: int, cut: int, insert: str
             assert error.message
     else:
         assert isinstance(flow, Flow)
+
+
+def test_regex_warnings_stay_off_the_terminal() -> None:
+    """A regex Python warns about (a "possible nested set") loads without printing a warning."""
+    import warnings
+
+    text = changed("'^https://www\\.example\\.com/login'", "'[[a]x'")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # any warning fails the test
+        flow = load_flow_text(text)
+    assert flow.login.logged_out_urls[0].search("[x")

@@ -1,4 +1,4 @@
-"""The flow JSON Schema: generated from the model and the loader, committed up to date, and
+"""The flow JSON Schema: generated from the flow language's models, committed up to date, and
 in agreement with the loader on the bundled flow and on typical mistakes."""
 
 from __future__ import annotations
@@ -13,13 +13,14 @@ import yaml
 
 from optout_bot.flow import FlowErrors, load_flow_text
 from optout_bot.flow.model import STEP_MODIFIERS, STEP_TYPES
-from optout_bot.flow.schema import json_schema, schema_text, value_schemas, write_schema
+from optout_bot.flow.schema import json_schema, reference_text, schema_text, write_schema
 
 jsonschema = pytest.importorskip("jsonschema")
 
 ROOT = Path(__file__).resolve().parent.parent
 COMMITTED = ROOT / "flows" / "flow.schema.json"
 BUNDLED = ROOT / "flows" / "linkedin-ai-training.yaml"
+REFERENCE = ROOT / "docs" / "flow-language.md"
 
 _BOOL = "tag:yaml.org,2002:bool"
 _TIMESTAMP = "tag:yaml.org,2002:timestamp"
@@ -59,7 +60,7 @@ def bundled() -> dict[str, Any]:
 
 
 def test_committed_schema_is_up_to_date() -> None:
-    """flows/flow.schema.json is exactly what the model and the loader generate today."""
+    """flows/flow.schema.json is exactly what the flow language's models generate today."""
     assert COMMITTED.read_text(encoding="utf-8") == schema_text(), (
         "flows/flow.schema.json is stale; regenerate it with "
         "`python -m optout_bot.flow.schema flows/flow.schema.json`"
@@ -82,24 +83,46 @@ def test_schema_is_a_valid_draft_2020_12_schema() -> None:
     jsonschema.Draft202012Validator.check_schema(schema)
 
 
+def _resolve(schema: dict[str, Any], node: dict[str, Any]) -> dict[str, Any]:
+    ref = node.get("$ref")
+    return schema["$defs"][ref.rsplit("/", 1)[-1]] if ref else node
+
+
 def test_every_step_type_and_modifier_is_in_the_schema() -> None:
     """Each registered step is one oneOf branch (plus a bare name when it takes no value),
     described by its HELP, and every branch allows exactly the modifiers."""
-    branches = json_schema()["$defs"]["step"]["oneOf"]
+    schema = json_schema()
+    branches = [_resolve(schema, b) for b in schema["$defs"]["step"]["oneOf"]]
     objects = {b["required"][0]: b for b in branches if b.get("type") == "object"}
     bare = {b["const"] for b in branches if "const" in b}
     assert set(objects) == set(STEP_TYPES)
-    assert bare == {k for k, cls in STEP_TYPES.items() if cls.ARG == "none"}
+    assert bare == {k for k, cls in STEP_TYPES.items() if not cls.NEEDS}
     for key, branch in objects.items():
         assert branch["description"] == STEP_TYPES[key].HELP
         assert set(branch["properties"]) == {key, *STEP_MODIFIERS}
         assert branch["additionalProperties"] is False
 
 
-def test_every_loader_key_has_a_value_schema() -> None:
-    """A key added to a loader key table needs a value schema here, else it accepts anything."""
-    for where, (keys, values) in value_schemas().items():
-        assert set(keys) == set(values), f"{where}: keys without a value schema"
+def _objects(schema: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+    return [("flow", schema)] + [
+        (name, d) for name, d in schema["$defs"].items() if d.get("type") == "object"
+    ]
+
+
+def test_every_key_has_a_value_schema() -> None:
+    """No key of any mapping accepts anything, and no mapping accepts keys it does not list."""
+    for where, mapping in _objects(json_schema()):
+        assert mapping["additionalProperties"] is False, where
+        for key, value in mapping["properties"].items():
+            assert {"type", "enum", "$ref", "anyOf", "oneOf"} & set(value), f"{where}.{key}"
+
+
+def test_required_keys_say_what_they_are_for() -> None:
+    """Every required key of the flow and its mappings has a description (the loader's hint)."""
+    for where, mapping in _objects(json_schema()):
+        for key in mapping.get("required", []):
+            if not where.endswith("Locator"):  # a locator's one key is described by its kind
+                assert mapping["properties"][key].get("description"), f"{where}.{key}"
 
 
 def test_bundled_flow_validates(bundled: dict[str, Any]) -> None:
@@ -218,3 +241,27 @@ def test_loader_rejects_what_the_schema_rejects(bundled: dict[str, Any]) -> None
     with pytest.raises(FlowErrors, match="unknown role 'swtich'"):
         load_flow_text(text)
     assert schema_errors(as_editors_read(text))
+
+
+def test_committed_reference_is_up_to_date() -> None:
+    """docs/flow-language.md is exactly the reference the flow language's models generate."""
+    assert REFERENCE.read_text(encoding="utf-8") == reference_text(), (
+        "docs/flow-language.md is stale; regenerate it with "
+        "`python -m optout_bot.flow.schema docs/flow-language.md`"
+    )
+
+
+def test_reference_lists_every_step_and_key() -> None:
+    """Every step type (with its help and example) and every top-level key is in the reference."""
+    text = reference_text()
+    for key, cls in STEP_TYPES.items():
+        assert f"| `{key}` |" in text and cls.HELP in text and cls.EXAMPLE in text
+    for key in json_schema()["properties"]:
+        assert f"| `{key}` |" in text
+
+
+def test_write_schema_writes_the_reference_for_a_markdown_path(tmp_path: Path) -> None:
+    """The regeneration command writes the reference when given a .md path."""
+    out = tmp_path / "flow-language.md"
+    write_schema(out)
+    assert out.read_text(encoding="utf-8") == reference_text()

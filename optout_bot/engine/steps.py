@@ -1,14 +1,15 @@
 """What each step type does in the page: one executor per entry of the step registry.
 
-`EXECUTORS` is keyed by the model's step classes, and a test checks that every registered
-step type has an executor, so the flow language and the engine cannot drift apart.
+`EXECUTORS` is keyed by the flow language's step classes, and a test
+(tests/test_step_registry.py) checks that every registered step type has an executor, help
+and a description, so the flow language and the engine cannot drift apart.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from optout_bot.engine import guard, locators
 from optout_bot.engine.outcome import first_line
@@ -133,15 +134,18 @@ def _reload(ctx: StepContext, step: m.Reload) -> None:
     ctx.page.reload(wait_until="domcontentloaded", timeout=ctx.timeout(step))
 
 
-EXECUTORS: dict[type[m.StepBase], Callable[[StepContext, m.Step], None]] = {
-    m.Goto: _goto,  # type: ignore[dict-item]
-    m.GotoSetting: _goto_setting,  # type: ignore[dict-item]
-    m.Click: _click,  # type: ignore[dict-item]
-    m.WaitFor: _wait_for,  # type: ignore[dict-item]
-    m.ExpectUrl: _expect_url,  # type: ignore[dict-item]
-    m.DismissIfPresent: _dismiss_if_present,  # type: ignore[dict-item]
-    m.Screenshot: _screenshot,  # type: ignore[dict-item]
-    m.Reload: _reload,  # type: ignore[dict-item]
+#: The executor of each step type: the one place a step type of the flow language
+#: (`optout_bot.flow.model.STEP_TYPES`) gets its meaning in the page. A test fails while a
+#: registered step type has none.
+EXECUTORS: dict[type[m.StepBase], Callable[[StepContext, Any], None]] = {
+    m.Goto: _goto,
+    m.GotoSetting: _goto_setting,
+    m.Click: _click,
+    m.WaitFor: _wait_for,
+    m.ExpectUrl: _expect_url,
+    m.DismissIfPresent: _dismiss_if_present,
+    m.Screenshot: _screenshot,
+    m.Reload: _reload,
 }
 
 
@@ -156,10 +160,14 @@ def describe(step: m.Step) -> str:
     if isinstance(step, m.GotoSetting):
         return "open the setting's page"
     if isinstance(step, (m.Click, m.WaitFor, m.DismissIfPresent)):
-        verb = {m.Click: "click", m.WaitFor: "wait for", m.DismissIfPresent: "dismiss if present"}
+        verb: dict[type[m.StepBase], str] = {
+            m.Click: "click",
+            m.WaitFor: "wait for",
+            m.DismissIfPresent: "dismiss if present",
+        }
         return f"{verb[type(step)]} {step.target.describe()}"
     if isinstance(step, m.ExpectUrl):
         return f"expect the URL to match /{step.pattern.pattern}/"
     if isinstance(step, m.Screenshot):
         return f"screenshot {step.name!r}"
-    return step.KEY
+    return step.KEY  # a step with no value says it all by its name (reload)

@@ -1,9 +1,9 @@
 """Error types for flow files.
 
-Every problem the loader finds becomes one `FlowError` that names the file, the 1-based line
-and column of the YAML node, a breadcrumb to it (``navigate.desktop[2].click[0].role``), what
-is wrong and, where there is one, a likely fix. The loader collects every problem in a file
-and raises them together as `FlowErrors`, so a flow author fixes a file in one round.
+Every problem the loader finds becomes one `FlowError` naming the file, the 1-based line and
+column of the YAML node, a breadcrumb to it (``navigate.desktop[2].click[0].role``), what is
+wrong and, where there is one, a likely fix. The loader raises every problem of a file
+together as `FlowErrors`, so a flow author fixes a file in one round.
 """
 
 from __future__ import annotations
@@ -14,11 +14,10 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class FlowError:
-    """One problem in a flow file, at one place.
+    """One problem in a flow file, at one place: ``file:line:col: path: message (hint)``.
 
-    ``str()`` gives ``file:line:col: path: message`` plus `` (hint)`` when there is a hint;
-    the ``path`` part is left out for problems that belong to the whole file (a YAML syntax
-    error, an unreadable file). "Did you mean" suggestions are part of the message.
+    The path is left out for problems of the whole file (a YAML syntax error, an unreadable
+    file); "did you mean" suggestions are part of the message.
     """
 
     file: str
@@ -29,13 +28,9 @@ class FlowError:
     hint: str = ""
 
     def __str__(self) -> str:
-        where = f"{self.file}:{self.line}:{self.col}: "
-        if self.path:
-            where += f"{self.path}: "
-        text = where + self.message
-        if self.hint:
-            text += f" ({self.hint})"
-        return text
+        path = f"{self.path}: " if self.path else ""
+        hint = f" ({self.hint})" if self.hint else ""
+        return f"{self.file}:{self.line}:{self.col}: {path}{self.message}{hint}"
 
 
 class FlowErrors(Exception):
@@ -44,9 +39,6 @@ class FlowErrors(Exception):
     def __init__(self, errors: Sequence[FlowError]) -> None:
         self.errors: list[FlowError] = list(errors)
         super().__init__("\n".join(str(e) for e in self.errors))
-
-    def __str__(self) -> str:
-        return "\n".join(str(e) for e in self.errors)
 
     def __iter__(self) -> Iterator[FlowError]:
         return iter(self.errors)

@@ -1,50 +1,67 @@
-"""The typed model of a flow file.
+"""The flow language, described once: typed models from which come the validation of flow
+files, their JSON Schema and the reference in the docs (`optout_bot.flow.schema`).
 
 A flow is data only: where the setting lives, how a person gets there, which switch it is and
-which state is wanted. The loader (`optout_bot.flow.loader`) turns untrusted YAML into these
-frozen objects; the runner only ever sees validated instances.
+which state is wanted. The loader validates untrusted YAML into these frozen objects. A mapping
+is a model whose fields are its keys (an alias where the engine's name differs: ``timeout`` is
+``timeout_ms``), each described by the docstring under it and read by a kind of
+`optout_bot.flow.values`. Targets reach the engine as small frozen values (`Target`, `Locator`).
 
-The step vocabulary is the registry `STEP_TYPES` below: the loader builds its validation and
-its "did you mean" suggestions from it, so a step type exists in exactly one place.
+A step type is one class below: its action key is its one own field, its docstring the help;
+defining it registers it in `STEP_TYPES`. Its executor goes in
+`optout_bot.engine.steps.EXECUTORS`; a test fails while either is missing.
 """
 
 from __future__ import annotations
 
 import datetime
+import inspect
 import re
-from dataclasses import dataclass, field
-from pathlib import Path
-from typing import ClassVar, Literal
+from dataclasses import dataclass
+from typing import Annotated, Any, ClassVar, Literal, TypeAlias, get_args
+
+from pydantic import ConfigDict, Field, TypeAdapter, ValidationError
+from pydantic_core import core_schema
+
+from optout_bot.flow import values as v
+from optout_bot.flow.safe_yaml import Mark, Scalar, YMap, show
+from optout_bot.flow.values import Found, Mapping, Schema, Seq, problem, suggest
+
+__all__ = ["Mark"]  # re-exported for the engine, with everything below
 
 #: Newest flow format this engine understands. A flow that declares a higher `format` is
 #: refused with a message to upgrade optout-bot.
 FORMAT_VERSION = 1
+MAX_TIMEOUT_MS = 120_000
 
 Platform = Literal["desktop", "mobile"]
 PLATFORMS: tuple[Platform, ...] = ("desktop", "mobile")
-
 SwitchState = Literal["on", "off", "unknown"]
 WantedState = Literal["on", "off"]
 WANTED_STATES: tuple[WantedState, ...] = ("on", "off")
-
 #: What a step's failure to find its element means: the flow broke (exit 1), or the site does
 #: not offer the setting to this account (exit 5).
 MissingMeans = Literal["broken", "not_offered"]
 MISSING_MEANS: tuple[MissingMeans, ...] = ("broken", "not_offered")
-
 LOCATOR_STRATEGIES = ("css", "test_id", "role", "label", "text")
 
+#: The roles Playwright's ``get_by_role`` accepts (WAI-ARIA 1.2 without abstract roles).
+_ROLES = """
+    alert alertdialog application article banner blockquote button caption cell checkbox code
+    columnheader combobox complementary contentinfo definition deletion dialog directory
+    document emphasis feed figure form generic grid gridcell group heading img insertion link
+    list listbox listitem log main marquee math menu menubar menuitem menuitemcheckbox
+    menuitemradio meter navigation none note option paragraph presentation progressbar radio
+    radiogroup region row rowgroup rowheader scrollbar search searchbox separator slider
+    spinbutton status strong subscript superscript switch tab table tablist tabpanel term
+    textbox time timer toolbar tooltip tree treegrid treeitem
+"""
+ARIA_ROLES = frozenset(_ROLES.split())
 
-@dataclass(frozen=True)
-class Mark:
-    """Where a node sits in its flow file (1-based line and column)."""
 
-    file: str
-    line: int
-    col: int
-
-    def __str__(self) -> str:
-        return f"{self.file}:{self.line}:{self.col}"
+# --------------------------------------------------------------------------------------------
+# Targets: what the engine gets, and the locator a flow writes.
+# --------------------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -70,9 +87,7 @@ class Locator:
         if self.strategy == "role":
             if self.pattern is not None:
                 return f"role={self.value} name~/{self.pattern.pattern}/"
-            if self.name is not None:
-                return f"role={self.value} name={self.name!r}"
-            return f"role={self.value}"
+            return f"role={self.value}" + (f" name={self.name!r}" if self.name is not None else "")
         if self.pattern is not None:
             return f"{self.strategy}~/{self.pattern.pattern}/"
         return f"{self.strategy}={self.value!r}"
@@ -93,6 +108,113 @@ class Target:
         return self.alternatives[0].describe() if self.alternatives else "(nothing)"
 
 
+def _one_strategy(schema: Schema) -> None:
+    schema["oneOf"] = [{"required": [key]} for key in STRATEGIES]
+    schema["dependentRequired"] = {"name": ["role"], "name_regex": ["role"]}
+    schema["not"] = {"required": ["name", "name_regex"]}
+
+
+class LocatorForm(Mapping):
+    """One way to find an element: exactly one strategy key; name or name_regex go with role
+    only."""
+
+    model_config = ConfigDict(json_schema_extra=_one_strategy)
+    EXPECTED = "a locator mapping such as {css: ...} or {role: ..., name: ...}"
+
+    css: Annotated[str | None, v.css] = None
+    """a CSS selector (plain CSS); prefer language-independent attributes"""
+    test_id: Annotated[str | None, v.text(200, "a test id")] = None
+    """the element's data-testid"""
+    role: Annotated[str | None, v.choice(sorted(ARIA_ROLES), "role")] = None
+    """the ARIA role"""
+    label: Annotated[str | None, v.text(500, "the label text")] = None
+    """the label, matched exactly"""
+    label_regex: Annotated[re.Pattern[str] | None, v.regex("the label")] = None
+    """the label, as a regular expression"""
+    text: Annotated[str | None, v.text(500, "the text text")] = None
+    """the visible text, matched exactly"""
+    text_regex: Annotated[re.Pattern[str] | None, v.regex("the visible text")] = None
+    """the visible text, as a regular expression"""
+    name: Annotated[str | None, v.text(500, "the accessible name")] = None
+    """the accessible name (with role), matched exactly"""
+    name_regex: Annotated[re.Pattern[str] | None, v.regex("the accessible name")] = None
+    """the accessible name (with role), as a regular expression"""
+
+    @classmethod
+    def unknown_key(cls, key: str, data: dict[str, Any]) -> tuple[str, str]:
+        if any(k in STRATEGIES for k in data):
+            return f"unknown locator key {show(key)}" + suggest(key, cls.yaml_keys()), ""
+        # Without a strategy the stray key probably *is* the strategy, misspelt.
+        return f"unknown locator strategy {show(key)}" + suggest(key, STRATEGIES), ""
+
+    @classmethod
+    def check(cls, data: dict[str, Any], context: dict[str, Any]) -> list[Found]:
+        keys = [k for k in data if k in STRATEGIES]
+        names = [k for k in data if k in ("name", "name_regex")]
+        if len(keys) > 1:  # its values are not read: which one was meant is unclear
+            hint = "to give alternatives, make the target a list with one locator per item"
+            message = f"a locator has exactly one strategy, found {keys[0]!r} and {keys[1]!r}"
+            unknown = [k for k in data if k not in cls.yaml_keys()]
+            found = [((k,), *cls.unknown_key(k, data), True) for k in unknown]
+            raise v.problems(*found, ((keys[1],), message, hint, True))
+        if not keys and set(data) <= set(cls.yaml_keys()):  # (unknown keys say more)
+            return [((), "a locator needs a strategy, one of: " + ", ".join(STRATEGIES), "", False)]
+        if keys != ["role"]:
+            hint = "to match by accessible name, write {role: ..., name: ...}"
+            return [((n,), f"{n!r} only goes with 'role'", hint, True) for n in names if keys]
+        if len(names) == 2:
+            return [((names[1],), "give either 'name' or 'name_regex', not both", "", True)]
+        return []
+
+    def locator(self) -> Locator:
+        key = next(k for k in STRATEGIES if getattr(self, k) is not None)
+        value, strategy = getattr(self, key), key.removesuffix("_regex")
+        if key == "role":
+            return Locator("role", value, self.name, self.name_regex, self.mark)
+        if isinstance(value, re.Pattern):
+            return Locator(strategy, pattern=value, mark=self.mark)  # type: ignore[arg-type]
+        return Locator(strategy, value=value, mark=self.mark)  # type: ignore[arg-type]
+
+
+#: The keys that choose a locator's strategy, in the order messages list them.
+STRATEGIES = tuple(k for k in LocatorForm.model_fields if not k.startswith("name"))
+
+
+class Alternatives:
+    """The kind of a target: one locator mapping, or a non-empty list of them (one mapping is
+    read as a list of one; the index is not in the file, so errors are placed at the mapping)."""
+
+    expected = "a target (a locator mapping or a list of them)"
+
+    def __get_pydantic_core_schema__(self, source: Any, handler: Any) -> core_schema.CoreSchema:
+        forms = core_schema.list_schema(handler.generate_schema(LocatorForm))
+        return core_schema.no_info_wrap_validator_function(self.read, forms, ref="target")
+
+    @staticmethod
+    def read(value: Any, handler: core_schema.ValidatorFunctionWrapHandler) -> Target:
+        if isinstance(value, dict):
+            forms = handler([value])
+        elif isinstance(value, list):
+            forms = handler(Seq("a list of locators", non_empty=True).check(value))
+        else:
+            hint = "e.g. {css: '#id'} or {role: button, name: Save}"
+            raise v.wrong_type(value, "a locator mapping or a list of them", hint)
+        return Target(tuple(f.locator() for f in forms), mark=getattr(value, "mark", None))
+
+    def __get_pydantic_json_schema__(self, schema: Any, handler: Any) -> Schema:
+        json = handler(schema)
+        target = handler.resolve_ref_schema(json)
+        if "items" in target:  # once per use of the kind, on the one shared definition
+            one, many = target.pop("items"), target.pop("type")
+            target["oneOf"] = [one, {"type": many, "minItems": 1, "items": one}]
+            target["description"] = "one locator, or a list of alternatives: the first wins"
+        return dict(json)
+
+
+TargetField = Annotated[Target, Alternatives()]
+Targets = Annotated[tuple[TargetField, ...], Seq("a list of targets")]
+
+
 # --------------------------------------------------------------------------------------------
 # Steps. Each step is one action key plus optional modifiers, e.g.
 #
@@ -100,101 +222,168 @@ class Target:
 #       timeout: 10000
 #       missing_means: not_offered
 #
-# `ARG` says how the value of the action key is read: a target, a URL, a regex, a file-name
-# stem, or nothing (the value must then be `true` or empty).
+# A step whose action takes no value may be written bare: `- reload`.
 # --------------------------------------------------------------------------------------------
 
-StepArg = Literal["target", "url", "regex", "name", "none"]
 
-
-@dataclass(frozen=True)
-class StepBase:
+class StepBase(Mapping):
     """Modifiers shared by every step."""
 
-    ARG: ClassVar[StepArg] = "none"
+    EXPECTED = "a step such as {click: ...}, or a bare step name"
+    #: The action key (the class's own field), its help (the class docstring), what its value
+    #: is ("" when it takes none), and an example for the docs and the tests.
     KEY: ClassVar[str] = ""
     HELP: ClassVar[str] = ""
+    NEEDS: ClassVar[str] = ""
+    EXAMPLE: ClassVar[str] = ""
 
-    mark: Mark | None = field(default=None, kw_only=True)
-    #: A step marked optional that cannot be done is skipped, not a failure.
-    optional: bool = field(default=False, kw_only=True)
-    #: Per-step timeout in milliseconds; None means the runner's default.
-    timeout_ms: int | None = field(default=None, kw_only=True)
-    missing_means: MissingMeans = field(default="broken", kw_only=True)
+    optional: Annotated[bool, v.BOOL] = False
+    """a step that cannot be done is skipped, not a failure"""
+    timeout_ms: Annotated[int | None, v.integer(1, MAX_TIMEOUT_MS)] = Field(
+        default=None, alias="timeout"
+    )
+    """how long this step may wait, in milliseconds"""
+    missing_means: Annotated[MissingMeans, v.choice(MISSING_MEANS, "missing_means value")] = (
+        "broken"
+    )
+    """when the element is missing: the flow broke (exit 1), or the site does not offer it (5)"""
 
+    @classmethod
+    def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
+        (action,) = (n for n in cls.model_fields if n not in StepBase.model_fields)
+        field = cls.model_fields[action]
+        cls.KEY, cls.HELP = field.alias or action, inspect.cleandoc(cls.__doc__ or "")
+        # An action that takes a value requires it; one that takes none defaults to nothing.
+        cls.NEEDS = field.metadata[-1].expected if field.is_required() else ""
+        STEP_TYPES[cls.KEY] = cls
 
-@dataclass(frozen=True)
-class Goto(StepBase):
-    KEY: ClassVar[str] = "goto"
-    ARG: ClassVar[StepArg] = "url"
-    HELP: ClassVar[str] = "open a URL (must be inside allowed_origins)"
-    url: str = ""
+    @classmethod
+    def unknown_key(cls, key: str, data: dict[str, Any]) -> tuple[str, str]:
+        if key in STEP_TYPES:
+            message = f"a step has exactly one action, found {cls.KEY!r} and {key!r}"
+            return message, "split them into two steps"
+        return f"unknown step modifier {show(key)}" + suggest(key, STEP_MODIFIERS), ""
 
-
-@dataclass(frozen=True)
-class GotoSetting(StepBase):
-    KEY: ClassVar[str] = "goto_setting"
-    ARG: ClassVar[StepArg] = "none"
-    HELP: ClassVar[str] = "open the setting's direct URL for the current platform"
-
-
-@dataclass(frozen=True)
-class Click(StepBase):
-    KEY: ClassVar[str] = "click"
-    ARG: ClassVar[StepArg] = "target"
-    HELP: ClassVar[str] = "click an element, as a person would"
-    target: Target = field(default_factory=lambda: Target(()))
-
-
-@dataclass(frozen=True)
-class WaitFor(StepBase):
-    KEY: ClassVar[str] = "wait_for"
-    ARG: ClassVar[StepArg] = "target"
-    HELP: ClassVar[str] = "wait until an element is visible"
-    target: Target = field(default_factory=lambda: Target(()))
-
-
-@dataclass(frozen=True)
-class ExpectUrl(StepBase):
-    KEY: ClassVar[str] = "expect_url"
-    ARG: ClassVar[StepArg] = "regex"
-    HELP: ClassVar[str] = "wait until the page URL matches a regular expression"
-    pattern: re.Pattern[str] = field(default_factory=lambda: re.compile(""))
+    @classmethod
+    def __get_pydantic_json_schema__(cls, schema: Any, handler: Any) -> Schema:
+        json = handler(schema)
+        step = handler.resolve_ref_schema(json)
+        step["required"] = [cls.KEY]
+        step["properties"][cls.KEY]["description"] = cls.HELP
+        return dict(json)
 
 
-@dataclass(frozen=True)
-class DismissIfPresent(StepBase):
-    KEY: ClassVar[str] = "dismiss_if_present"
-    ARG: ClassVar[StepArg] = "target"
-    HELP: ClassVar[str] = "click an element if it is there (a banner's close button), else go on"
-    target: Target = field(default_factory=lambda: Target(()))
-
-
-@dataclass(frozen=True)
-class Screenshot(StepBase):
-    KEY: ClassVar[str] = "screenshot"
-    ARG: ClassVar[StepArg] = "name"
-    HELP: ClassVar[str] = "save a screenshot into the evidence folder under this name"
-    name: str = ""
-
-
-@dataclass(frozen=True)
-class Reload(StepBase):
-    KEY: ClassVar[str] = "reload"
-    ARG: ClassVar[StepArg] = "none"
-    HELP: ClassVar[str] = "reload the page"
-
-
-Step = Goto | GotoSetting | Click | WaitFor | ExpectUrl | DismissIfPresent | Screenshot | Reload
-
-#: The step registry: action key -> step class. The loader's schema is built from this.
-STEP_TYPES: dict[str, type[StepBase]] = {
-    cls.KEY: cls
-    for cls in (Goto, GotoSetting, Click, WaitFor, ExpectUrl, DismissIfPresent, Screenshot, Reload)
-}
-
+#: The step registry: action key -> step class, filled as the classes below are defined.
+STEP_TYPES: dict[str, type[StepBase]] = {}
 #: Modifier keys any step may carry next to its action key.
-STEP_MODIFIERS = ("optional", "timeout", "missing_means")
+STEP_MODIFIERS = tuple(StepBase.yaml_keys())
+
+
+class Goto(StepBase):
+    """open a URL (must be inside allowed_origins)"""
+
+    EXAMPLE = "goto: https://www.example.com/settings"
+    url: Annotated[str, v.url] = Field(alias="goto")
+
+
+class GotoSetting(StepBase):
+    """open the setting's direct URL for the current platform"""
+
+    EXAMPLE = "goto_setting"
+    goto_setting: Annotated[None, v.no_value("goto_setting")] = None
+
+
+class Click(StepBase):
+    """click an element, as a person would"""
+
+    EXAMPLE = "click: {role: link, name: Data privacy}"
+    target: TargetField = Field(alias="click")
+
+
+class WaitFor(StepBase):
+    """wait until an element is visible"""
+
+    EXAMPLE = "wait_for: {role: switch}"
+    target: TargetField = Field(alias="wait_for")
+
+
+class ExpectUrl(StepBase):
+    """wait until the page URL matches a regular expression"""
+
+    EXAMPLE = "expect_url: '/settings/data-for-ai-improvement'"
+    pattern: Annotated[re.Pattern[str], v.regex()] = Field(alias="expect_url")
+
+
+class DismissIfPresent(StepBase):
+    """click an element if it is there (a banner's close button), else go on"""
+
+    EXAMPLE = "dismiss_if_present: {role: button, name: Dismiss}"
+    target: TargetField = Field(alias="dismiss_if_present")
+
+
+class Screenshot(StepBase):
+    """save a screenshot into the evidence folder under this name"""
+
+    EXAMPLE = "screenshot: before-change"
+    name: Annotated[str, v.screenshot_name] = Field(alias="screenshot")
+
+
+class Reload(StepBase):
+    """reload the page"""
+
+    EXAMPLE = "reload"
+    reload: Annotated[None, v.no_value("reload")] = None
+
+
+#: Any step; narrow with isinstance (the classes are the values of `STEP_TYPES`).
+Step: TypeAlias = StepBase
+
+
+class Steps:
+    """The kind of a step: the registered step type whose action key it has. A bare name is
+    read as ``{name: }``."""
+
+    def __get_pydantic_core_schema__(self, source: Any, handler: Any) -> core_schema.CoreSchema:
+        choices = {f"step:{k}": handler.generate_schema(c) for k, c in STEP_TYPES.items()}
+        union = core_schema.tagged_union_schema(
+            choices, discriminator=lambda d: "step:" + next(k for k in d if k in STEP_TYPES)
+        )
+        return core_schema.no_info_before_validator_function(self.read, union, ref="step")
+
+    @staticmethod
+    def read(data: Any) -> Any:
+        if isinstance(data, Scalar) and not data.is_null:
+            cls = STEP_TYPES.get(data.text)
+            if cls is None:
+                raise problem(f"unknown step {show(data.text)}" + suggest(data.text, STEP_TYPES))
+            if cls.NEEDS:
+                hint = f"write it as `{cls.KEY}: ...`"
+                raise problem(f"step {cls.KEY!r} needs {cls.NEEDS}", hint)
+            bare = YMap(data.mark)
+            bare[cls.KEY] = Scalar(data.mark, "", plain=True)
+            return bare
+        if not isinstance(data, dict):
+            raise v.wrong_type(data, StepBase.EXPECTED)
+        if any(k in STEP_TYPES for k in data):
+            return data
+        unknown = [k for k in data if k not in STEP_MODIFIERS]
+        if not unknown:
+            raise problem("a step needs an action, one of: " + ", ".join(STEP_TYPES))
+        what = "unknown step {}" + "{}"
+        found = [((k,), what.format(show(k), suggest(k, STEP_TYPES)), "", True) for k in unknown]
+        raise v.problems(*found)
+
+    def __get_pydantic_json_schema__(self, schema: Any, handler: Any) -> Schema:
+        json = handler(schema)
+        step = handler.resolve_ref_schema(json)
+        bare = [{"const": k, "description": c.HELP} for k, c in STEP_TYPES.items() if not c.NEEDS]
+        # Called once per use of the kind, on the one shared definition: add the names once.
+        step["oneOf"] = bare + [b for b in step["oneOf"] if "const" not in b]
+        step["description"] = f"one action ({', '.join(STEP_TYPES)}) plus modifiers"
+        return dict(json)
+
+
+AnyStep = Annotated[Step, Steps()]
 
 
 # --------------------------------------------------------------------------------------------
@@ -202,57 +391,193 @@ STEP_MODIFIERS = ("optional", "timeout", "missing_means")
 # --------------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class LoginSpec:
+class PerPlatform:
+    """The kind of a mapping platform -> value for each platform the flow declares (which the
+    validation's context holds); the engine gets a dict."""
+
+    def __init__(self, what: str, key: str) -> None:
+        self.what, self.key = what, key
+
+    def __get_pydantic_core_schema__(self, source: Any, handler: Any) -> core_schema.CoreSchema:
+        value = handler.generate_schema(get_args(source)[1])
+        fields: dict[str, Any] = {
+            p: core_schema.typed_dict_field(value, required=False) for p in PLATFORMS
+        }
+        each = core_schema.typed_dict_schema(fields, extra_behavior="forbid")
+        return core_schema.with_info_wrap_validator_function(self.read, each)
+
+    def read(self, data: Any, handler: Any, info: core_schema.ValidationInfo) -> Any:
+        if not isinstance(data, dict):
+            raise v.wrong_type(data, f"a mapping from platform to {self.what}")
+        if isinstance(data, YMap):
+            data.reader = self
+        declared = (info.context or {}).get("platforms")
+        if declared is None:  # platforms itself is broken, and reported
+            return handler(data)
+        found: list[Found] = []
+        for p in PLATFORMS:
+            if p in data and p not in declared:
+                message = f"platform {p!r} is not in platforms ({', '.join(declared)})"
+                fix = f"add it to platforms or remove it from {self.key}"
+                found.append(((p,), message, fix, True))
+            elif p in declared and p not in data:
+                message = f"missing {self.what} for platform {p!r}, which platforms lists"
+                found.append(((p,), message, f"add `{p}:` under {self.key}", False))
+        if not found:
+            return handler(data)
+        try:
+            handler(data)
+        except ValidationError as exc:
+            found += [f for error in exc.errors() for f in v.explain(error, data)]
+        raise v.problems(*found)
+
+    def unknown_key(self, key: str, data: dict[str, Any]) -> tuple[str, str]:
+        return f"unknown platform {show(key)}" + suggest(key, PLATFORMS), ""
+
+    def __get_pydantic_json_schema__(self, schema: Any, handler: Any) -> Schema:
+        return {**handler(schema), "additionalProperties": False, "minProperties": 1}
+
+
+_Regexes = Annotated[
+    tuple[Annotated[re.Pattern[str], v.regex()], ...], Seq("a list of regular expressions")
+]
+
+
+class LoginSpec(Mapping):
     """How to tell a signed-in page from a logged-out or security-check one."""
 
-    url: str
-    logged_out_urls: tuple[re.Pattern[str], ...]
-    security_check_urls: tuple[re.Pattern[str], ...]
-    #: An element that only a signed-in page shows (the top bar with the Me menu).
-    signed_in: Target
+    EXPECTED = "a mapping with url, logged_out_urls, security_check_urls and signed_in"
+    url: Annotated[str, v.url]
+    """the sign-in page, an https URL inside allowed_origins"""
+    logged_out_urls: _Regexes
+    """regular expressions for URLs of logged-out pages"""
+    security_check_urls: _Regexes
+    """regular expressions for URLs of security-check pages"""
+    signed_in: TargetField
+    """an element only a signed-in page shows"""
 
 
-@dataclass(frozen=True)
-class SwitchSpec:
+class SwitchSpec(Mapping):
     """The switch the flow is about and the state the member wants."""
 
-    label: str
-    target: Target
-    wanted: WantedState
+    EXPECTED = "a mapping with label, target and wanted"
+    label: Annotated[str, v.text(500, strip=True)]
+    """the switch's label as the site shows it"""
+    target: TargetField
+    """how to find the switch"""
+    # Read from the raw text: an unquoted `off` is YAML 1.1's False but means "off" here.
+    wanted: Annotated[WantedState, v.choice(WANTED_STATES, "state")]
+    """the state wanted: on or off"""
 
 
-@dataclass(frozen=True)
-class Overlay:
+class Overlay(Mapping):
     """Something that can pop up over any page (a promo dialog) and how to close it."""
 
-    appears: Target
-    dismiss: Target
+    EXPECTED = "a mapping with appears and dismiss"
+    appears: TargetField
+    """how to recognise the pop-up"""
+    dismiss: TargetField
+    """what to click to close it"""
 
 
-@dataclass(frozen=True)
-class Flow:
-    format: int
-    id: str
-    site: str
-    setting: str
-    description: str
-    version: str
-    last_verified: datetime.date
-    platforms: tuple[Platform, ...]
-    allowed_origins: tuple[str, ...]
-    setting_url: dict[Platform, str]
+_Platforms = Annotated[
+    tuple[Annotated[Platform, v.choice(PLATFORMS, "platform")], ...],
+    Seq("a list of platforms, e.g. [desktop, mobile]", non_empty=True, unique="platform"),
+]
+_Origins = Annotated[
+    tuple[Annotated[str, v.origin], ...],
+    Seq("a list of origins, e.g. [https://www.example.com]", non_empty=True, unique="origin"),
+]
+_Route = Annotated[tuple[AnyStep, ...], Seq("a list of steps", non_empty=True)]
+_Url = Annotated[str, v.url]
+
+
+class Flow(Mapping):
+    """An optout-bot flow: where a setting lives, how a person gets there, which switch it is
+    and the state wanted."""
+
+    EXPECTED = "a mapping of flow keys (format, id, site, ...)"
+
+    format: Annotated[int, v.integer(1, 10**6, FORMAT_VERSION)] = Field(
+        description=f"the flow format; write {FORMAT_VERSION}"
+    )
+    id: Annotated[str, v.flow_id]
+    """a short slug naming the flow, e.g. linkedin-ai-training"""
+    site: Annotated[str, v.text(2000, strip=True)]
+    """the site's name, e.g. LinkedIn"""
+    setting: Annotated[str, v.text(2000, strip=True)]
+    """the setting's name as the site shows it"""
+    description: Annotated[str, v.text(5000, strip=True)]
+    """what the setting does, in a sentence or two"""
+    version: Annotated[str, v.VERSION]
+    """the flow's own version, e.g. 1.0.0"""
+    last_verified: Annotated[datetime.date, v.DATE]
+    """the date the flow last worked against the site, e.g. 2026-11-22"""
+    ui_variant: Annotated[str, v.text(500, strip=True, allow_empty=True)] = ""
+    """which UI variant the flow was written for"""
+    platforms: _Platforms
+    """the platforms the flow covers, e.g. [desktop, mobile]"""
+    allowed_origins: _Origins
+    """the https origins the flow may open, e.g. [https://www.linkedin.com]"""
+    setting_url: Annotated[dict[Platform, _Url], PerPlatform("a URL", "setting_url")]
+    """the setting's direct URL for each platform"""
     login: LoginSpec
+    """how to tell a signed-in page from a logged-out one"""
     switch: SwitchSpec
-    navigate: dict[Platform, tuple[Step, ...]]
-    #: Steps run after the runner's own reload and before it re-reads the switch.
-    verify: tuple[Step, ...] = ()
-    #: Signals on a page that the setting is not offered to this account.
-    not_offered: tuple[Target, ...] = ()
-    overlays: tuple[Overlay, ...] = ()
-    #: Elements painted over in screenshots (the member's name and photo), unless --no-mask.
-    mask: tuple[Target, ...] = ()
-    #: Free text: which UI variant the flow was written for.
-    ui_variant: str = ""
-    source: Path | None = None
-    sha256: str = ""
+    """the switch to read and set, and the state wanted"""
+    navigate: Annotated[dict[Platform, _Route], PerPlatform("steps", "navigate")]
+    """the steps that lead to the setting, for each platform"""
+    verify: Annotated[tuple[AnyStep, ...], Seq("a list of steps")] = ()
+    """steps run after the runner's reload, before it reads the switch again"""
+    not_offered: Targets = ()
+    """targets that show the setting is not offered to this account"""
+    overlays: Annotated[tuple[Overlay, ...], Seq("a list of overlays")] = ()
+    """pop-ups that can cover any page and how to close them"""
+    mask: Targets = ()
+    """elements hidden in screenshots (the member's name and photo), unless --no-mask"""
+    json_schema_url: Annotated[str | None, v.text(2000)] = Field(default=None, alias="$schema")
+    """a JSON Schema URL for editors (the loader ignores it)"""
+
+    _source: Any = None
+    _sha256: str = ""
+
+    @property
+    def source(self) -> Any:
+        """The resolved path of the flow file (None for a flow given as text)."""
+        return self._source
+
+    @property
+    def sha256(self) -> str:
+        """The SHA-256 of the file's bytes (of the UTF-8 text, for a flow given as text)."""
+        return self._sha256
+
+    @classmethod
+    def check(cls, data: dict[str, Any], context: dict[str, Any]) -> list[Found]:
+        # The format comes first: a flow for a newer engine may use keys and steps this one
+        # does not know, so the only useful message is "upgrade".
+        fmt = _peek(_FORMAT, data.get("format"))
+        if fmt is not None and fmt > FORMAT_VERSION:
+            raise problem(
+                f"this flow needs a newer optout-bot (flow format {fmt}, this engine "
+                f"understands up to {FORMAT_VERSION}); upgrade with `pip install -U optout-bot`",
+                sub=("format",),
+            )
+        # URLs are checked against allowed_origins, per-platform values against platforms:
+        # read those first (None when broken; they are reported as keys of the flow).
+        origins = _peek(_ORIGINS, data.get("allowed_origins"))
+        context["origins"] = None if origins is None else frozenset(origins)
+        context["platforms"] = _peek(_PLATFORMS, data.get("platforms"))
+        return []
+
+
+_FORMAT: TypeAdapter[int] = TypeAdapter(Annotated[int, v.integer(1, 10**6)])
+_ORIGINS: TypeAdapter[tuple[str, ...]] = TypeAdapter(_Origins)
+_PLATFORMS: TypeAdapter[tuple[Platform, ...]] = TypeAdapter(_Platforms)
+
+
+def _peek(adapter: TypeAdapter[Any], node: object) -> Any:
+    """The value of a node if it is valid, else None (its problems are reported elsewhere)."""
+    try:
+        return None if node is None else adapter.validate_python(node, context={})
+    except ValidationError:
+        return None

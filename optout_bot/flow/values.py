@@ -1,0 +1,482 @@
+"""The value kinds of the flow language: how each is read from YAML, and its JSON Schema.
+
+A kind sits in a type annotation (``Annotated[str, text(500)]``); pydantic asks it for its
+validation (read from a `Scalar`'s raw text, so ``off`` stays "off") and for its JSON Schema,
+so both come from one declaration. `Seq` makes a tuple a YAML list; `Mapping` is the base of
+the language's mappings.
+
+A problem is a pydantic error of type ``flow`` carrying our own words, as `Found` entries whose
+sub-path leads from where pydantic reports the error to the node it is about. `explain` puts
+pydantic's own errors (a missing or unknown key) in the same form; the loader places each at
+its node's mark. A node the YAML layer reported raises ``reported`` and is not judged again.
+"""
+
+from __future__ import annotations
+
+import datetime
+import difflib
+import re
+import warnings
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any, ClassVar
+from urllib.parse import urlsplit
+
+from pydantic import BaseModel, ConfigDict, PrivateAttr, ValidationError, model_validator
+from pydantic_core import ErrorDetails, PydanticCustomError, core_schema
+
+from optout_bot.base.names import FLOW_ID_PATTERN, is_flow_id
+from optout_bot.flow.safe_yaml import Mark, Reported, Scalar, YMap, YSeq, describe, node_at, show
+
+Schema = dict[str, Any]
+#: A problem: the path from where pydantic reports it to its node (union tags included),
+#: the message, the hint, and whether it is about the key rather than the key's value.
+Found = tuple[tuple[str | int, ...], str, str, bool]
+
+MAX_REGEX_CHARS = 500
+MAX_CSS_CHARS = 1000
+#: Control characters (other than tab and newline) and bidirectional overrides: a flow's
+#: strings end up in terminal output and reports, where these could hide or forge text.
+FORBIDDEN_CHARS_RE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_HOST = r"[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*"
+_HTTPS = f"^https://(?:{_HOST.replace('a-z', 'A-Za-z')})(?::[0-9]+)?"  # hosts are lowercased
+_DATE = r"[0-9]{4}-[0-9]{2}-[0-9]{2}"
+_VERSION = r"[0-9A-Za-z][0-9A-Za-z.+_-]{0,31}"
+_SCREENSHOT_NAME = r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}"
+#: Playwright's selector syntax: an engine prefix such as ``xpath=``, ``internal:role=`` or
+#: ``_react=`` (plain CSS has no ``=`` right after a leading identifier: attribute selectors put
+#: theirs inside ``[...]``), a leading ``//`` or ``..`` (XPath) or quote (text), or ``>>``.
+_SELECTOR_SYNTAX = r"^(?:\s*[A-Za-z_][\w:-]*\s*=|\s*(?://|\.\.|[\"']))|>>"
+
+
+def problems(*found: Found) -> PydanticCustomError:
+    return PydanticCustomError("flow", "{message}", {"message": found[0][1], "problems": found})
+
+
+def problem(message: str, hint: str = "", sub: tuple[str | int, ...] = ()) -> PydanticCustomError:
+    """One problem, at this node or at the value of `sub` below it."""
+    return problems((sub, message, hint, False))
+
+
+def wrong_type(node: object, expected: str, hint: str = "") -> PydanticCustomError:
+    if isinstance(node, Reported):
+        return PydanticCustomError("reported", "already reported")
+    return problem(f"expected {expected}, got {describe(node)}", hint)
+
+
+def suggest(word: str, choices: Iterable[str]) -> str:
+    """``; did you mean 'click'?`` for a close match, else ``; expected one of: ...``."""
+    options = list(choices)
+    close = difflib.get_close_matches(word, options, n=1)
+    return f"; did you mean {close[0]!r}?" if close else "; expected one of: " + ", ".join(options)
+
+
+def whole(pattern: str) -> str:
+    """A Python `fullmatch` pattern as a JSON Schema pattern (which searches, unanchored)."""
+    return f"^(?:{pattern})$"
+
+
+# --------------------------------------------------------------------------------------------
+# Scalars
+# --------------------------------------------------------------------------------------------
+
+
+class Kind:
+    """A kind of scalar: what a reader expects, how it is read, and its JSON Schema. Only a
+    kind that says so (`nullable`) takes an empty value."""
+
+    def __init__(
+        self, expected: str, read: Callable[[Scalar, dict[str, Any]], Any], schema: Schema
+    ) -> None:
+        self.expected, self.read, self.schema, self.nullable = expected, read, schema, False
+
+    def __get_pydantic_core_schema__(self, source: Any, handler: Any) -> core_schema.CoreSchema:
+        def validate(value: object, info: core_schema.ValidationInfo) -> Any:
+            if not isinstance(value, Scalar) or (value.is_null and not self.nullable):
+                raise wrong_type(value, self.expected)
+            return self.read(value, info.context if info.context is not None else {})
+
+        return core_schema.with_info_plain_validator_function(validate)
+
+    def __get_pydantic_json_schema__(self, schema: Any, handler: Any) -> Schema:
+        return dict(self.schema)
+
+
+def text(
+    max_len: int,
+    expected: str = "a string",
+    *,
+    strip: bool = False,
+    allow_empty: bool = False,
+    check: Callable[[str, dict[str, Any]], Any] | None = None,
+    schema: Schema | None = None,
+) -> Kind:
+    """A string, as written, with no control characters; `check` adds rules (and may give
+    another value, e.g. a compiled pattern)."""
+
+    def read(node: Scalar, context: dict[str, Any]) -> Any:
+        value = "" if node.is_null else node.text.strip() if strip else node.text
+        bad = FORBIDDEN_CHARS_RE.search(value)
+        if bad:
+            raise problem(f"control character U+{ord(bad.group()):04X} is not allowed here")
+        if not value and not allow_empty:
+            raise problem(f"expected {expected}, got an empty string")
+        if len(value) > max_len:
+            raise problem(f"too long ({len(value)} characters; at most {max_len})")
+        return check(value, context) if check else value
+
+    plain: Schema = {"type": "string", "maxLength": max_len}
+    plain["pattern"] = f"^[^{FORBIDDEN_CHARS_RE.pattern[1:-1]}]*$"
+    # An empty value is null to an editor.
+    default = {"anyOf": [plain, {"type": "null"}]} if allow_empty else {**plain, "minLength": 1}
+    kind = Kind(expected, read, schema or default)
+    kind.nullable = allow_empty
+    return kind
+
+
+def choice(choices: Sequence[str], what: str) -> Kind:
+    """One of a few words, with "did you mean" for near misses."""
+
+    def read(node: Scalar, context: dict[str, Any]) -> str:
+        if node.text not in choices:
+            raise problem(f"unknown {what} {show(node.text)}" + suggest(node.text, choices))
+        return node.text
+
+    return Kind(f"{what}, one of: " + ", ".join(choices), read, {"enum": list(choices)})
+
+
+def integer(low: int, high: int, schema_high: int | None = None) -> Kind:
+    def read(node: Scalar, context: dict[str, Any]) -> int:
+        if not (node.plain and re.fullmatch(r"[-+]?[0-9]+", node.text)):
+            raise wrong_type(node, "a whole number")
+        # Cap the digits before int(): Python refuses very long numbers with a ValueError.
+        value = (
+            int(node.text) if len(node.text) < 14 else (-1 if node.text[0] == "-" else 1) * 10**14
+        )
+        if not low <= value <= high:
+            raise problem(f"must be between {low} and {high}, got {show(node.text)}")
+        return value
+
+    return Kind(
+        "a whole number", read, {"type": "integer", "minimum": low, "maximum": schema_high or high}
+    )
+
+
+def _bool(node: Scalar, context: dict[str, Any]) -> bool:
+    # Only true/false: yes/no/on/off are booleans in YAML 1.1 but strings in 1.2, and a flow
+    # should mean the same thing to every reader.
+    if node.plain and node.text.lower() in ("true", "false"):
+        return node.text.lower() == "true"
+    raise wrong_type(node, "true or false")
+
+
+def _date(node: Scalar, context: dict[str, Any]) -> datetime.date:
+    if not re.fullmatch(_DATE, node.text):
+        raise wrong_type(node, "a date like 2026-11-22")
+    try:
+        return datetime.date.fromisoformat(node.text)
+    except ValueError as exc:
+        raise problem(f"not a valid date: {exc}") from None
+
+
+def _version(node: Scalar, context: dict[str, Any]) -> str:
+    # `1.0.0`, "1.0.0" and `2` all come out as the text written.
+    if not re.fullmatch(_VERSION, node.text):
+        raise wrong_type(node, "a version like 1.0.0")
+    return node.text
+
+
+BOOL = Kind("true or false", _bool, {"type": "boolean"})
+DATE = Kind(
+    "a date like 2026-11-22", _date, {"type": "string", "format": "date", "pattern": whole(_DATE)}
+)
+# YAML 1.2 (an editor) reads `version: 1.10` as a number.
+_VERSION_SCHEMA = {"anyOf": [{"type": "string", "pattern": whole(_VERSION)}, {"type": "number"}]}
+VERSION = Kind("a version like 1.0.0", _version, _VERSION_SCHEMA)
+
+
+def no_value(key: str) -> Kind:
+    """The value of an action that takes none: nothing, or ``true``."""
+
+    def read(node: Scalar, context: dict[str, Any]) -> None:
+        if not (node.is_null or (node.plain and node.text.lower() == "true")):
+            raise wrong_type(node, "nothing or true", f"{key!r} takes no value; write `- {key}`")
+
+    kind = Kind("nothing or true", read, {"enum": [None, True]})
+    kind.nullable = True
+    return kind
+
+
+def _string(pattern: str, description: str, max_len: int = 2000) -> Schema:
+    return dict(type="string", maxLength=max_len, pattern=pattern, description=description)
+
+
+def checked(max_len: int, expected: str, schema: Schema) -> Callable[[Any], Kind]:
+    """Makes a check of a string (given the validation's context) a kind of text."""
+    return lambda check: text(max_len, expected, check=check, schema=schema)
+
+
+@checked(10_000, "a flow id", {"type": "string", "pattern": whole(FLOW_ID_PATTERN)})
+def flow_id(value: str, context: dict[str, Any]) -> str:
+    if not is_flow_id(value):
+        raise problem(
+            f"flow id {show(value)} is not a slug",
+            "use 2-64 lowercase letters, digits and '-', starting with a letter or digit, "
+            "e.g. linkedin-ai-training",
+        )
+    return value
+
+
+_NAME_HELP = "up to 64 letters, digits, '-' and '_': it becomes a file name"
+
+
+@checked(10_000, "a screenshot name", _string(whole(_SCREENSHOT_NAME), _NAME_HELP, 64))
+def screenshot_name(value: str, context: dict[str, Any]) -> str:
+    if not re.fullmatch(_SCREENSHOT_NAME, value):
+        raise problem(
+            f"screenshot name {show(value)} is not allowed",
+            "use up to 64 letters, digits, '-' and '_', no dots or slashes: it becomes a file name",
+        )
+    return value
+
+
+def _https_origin(url: str) -> tuple[str, str]:
+    """The origin of an https URL and the rest of it; raises the problem if it is not one."""
+    if re.search(r"\s|\\", url):
+        raise problem("URLs must not contain spaces or backslashes")
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError as exc:
+        raise problem(f"not a valid URL: {exc}") from None
+    if parts.scheme == "http":
+        hint = "write https:// instead of http://"
+        raise problem(f"only https:// URLs are allowed, got {show(url)}", hint)
+    if parts.scheme != "https":
+        raise problem(f"expected an https:// URL, got {show(url)}")
+    if "@" in parts.netloc:
+        raise problem("URLs must not carry a user name or password", "remove the part before '@'")
+    host = parts.hostname or ""
+    if len(host) > 253 or not re.fullmatch(_HOST, host):
+        hint = "internationalised names must be written in punycode (xn--...)"
+        raise problem(f"not a valid host name: {show(host)}", hint)
+    origin = f"https://{host}" if port in (None, 443) else f"https://{host}:{port}"
+    return origin, url[len(parts.scheme) + 3 + len(parts.netloc) :]
+
+
+_ORIGIN_HELP = "an https origin, with no path: https://www.example.com"
+
+
+@checked(2000, "an origin like https://www.example.com", _string(_HTTPS + "/?$", _ORIGIN_HELP))
+def origin(value: str, context: dict[str, Any]) -> str:
+    origin, rest = _https_origin(value)
+    if rest not in ("", "/"):
+        raise problem(f"an origin has no path or query, got {show(value)}", f"write just {origin}")
+    return origin
+
+
+_URL_HELP = "an https URL whose origin is in allowed_origins"
+
+
+@checked(2000, "an https URL", _string(_HTTPS + r"(?:[/?#][^\s\\]*)?$", _URL_HELP))
+def url(value: str, context: dict[str, Any]) -> str:
+    """An https URL whose origin is in the flow's allowed_origins (given in the context)."""
+    origin = _https_origin(value)[0]
+    # No origins when allowed_origins itself is broken: no cascade of follow-on errors.
+    origins = context.get("origins")
+    if origins is not None and origin not in origins:
+        raise problem(
+            f"URL {show(value)} is outside allowed_origins ({', '.join(sorted(origins))})",
+            f"add {origin} to allowed_origins if the flow really needs it",
+        )
+    return value
+
+
+_CSS_HELP = "a CSS selector (plain CSS, not Playwright's selector syntax)"
+
+
+@checked(MAX_CSS_CHARS, "a CSS selector", _string(r"\S", _CSS_HELP, MAX_CSS_CHARS))
+def css(value: str, context: dict[str, Any]) -> str:
+    if not value.strip():
+        raise problem("expected a CSS selector, got only spaces")
+    # Flows get plain CSS only, so they can be read and reviewed as such.
+    if re.search(_SELECTOR_SYNTAX, value):
+        raise problem(
+            f"only plain CSS is allowed, not Playwright selector syntax: {show(value)}",
+            "use role, text, label or test_id locators, or list alternatives",
+        )
+    return value
+
+
+css.schema["not"] = {"pattern": _SELECTOR_SYNTAX}
+
+
+def _regex(value: str, context: dict[str, Any]) -> re.Pattern[str]:
+    try:
+        # Python warns about constructs a future version may read differently ("Possible
+        # nested set"); a shared flow must not print warnings on the member's terminal.
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            pattern = re.compile(value)
+    except re.error as exc:
+        where = f" at position {exc.pos}" if exc.pos is not None else ""
+        raise problem(f"invalid regular expression: {exc.msg}{where}") from None
+    incompatible = js_incompatibility(value)
+    if incompatible is not None:
+        raise problem(*incompatible)
+    return pattern
+
+
+def regex(what: str = "a regular expression") -> Kind:
+    """A regular expression that means the same in Python and in the browser."""
+    schema = {"type": "string", "minLength": 1, "maxLength": MAX_REGEX_CHARS, "format": "regex"}
+    schema["description"] = f"{what}, searched (add ^ and $); no (?i), (?P<name>...), \\A, \\Z"
+    return text(MAX_REGEX_CHARS, "a regular expression", check=_regex, schema=schema)
+
+
+#: The parts of a regular expression that matter to `js_incompatibility`: an escape, a
+#: character class (a ']' straight after '[' or '[^' is a literal in Python), a group opening
+#: with its first letters, any other character.
+_REGEX_PARTS = re.compile(r"\\.|\[\^?\]?(?:\\.|[^\]])*\]?|\(\?(?:<[=!]|.?)|.", re.DOTALL)
+
+
+def js_incompatibility(source: str) -> tuple[str, str] | None:
+    """Why a Python regex would not mean the same in the browser, or None.
+
+    Playwright hands a pattern's source text to JavaScript's RegExp. Python-only syntax either
+    fails there or silently means something else, so the usual suspects are refused: inline
+    flags ``(?i)``, named groups ``(?P<n>...)``, other ``(?...)`` extensions, and the anchors
+    ``\\A`` / ``\\Z``. Lookarounds and ``(?:...)`` work in JavaScript too.
+    """
+    where = "does not work in browser regular expressions"
+    for part in _REGEX_PARTS.findall(source):
+        if part in ("\\A", "\\Z"):
+            return f"'{part}' {where}", "use ^ and $ instead"
+        if not part.startswith("(?") or part in ("(?:", "(?=", "(?!", "(?<=", "(?<!"):
+            continue
+        if part == "(?P":
+            return "named groups (?P<name>...) do not work in browser regular expressions", (
+                "use a plain group (...)"
+            )
+        if part[2:] and part[2] in "aiLmsux-":
+            hint = "spell out the cases instead, e.g. [Dd]ata for Data or data"
+            return "inline flags such as (?i) do not work in browser regular expressions", hint
+        return (
+            f"'{part}' does not work in browser regular expressions",
+            "use plain groups (...) or (?:...)",
+        )
+    return None
+
+
+# --------------------------------------------------------------------------------------------
+# Lists and mappings
+# --------------------------------------------------------------------------------------------
+
+
+class Seq:
+    """Makes a tuple a YAML list: what the list is, whether it may be empty, and whether an
+    item may be listed twice (`unique` names the item, e.g. "platform")."""
+
+    def __init__(self, expected: str, *, non_empty: bool = False, unique: str = "") -> None:
+        self.expected, self.non_empty, self.unique = expected, non_empty, unique
+
+    def check(self, value: object) -> object:
+        if not isinstance(value, YSeq):
+            hint = "write a YAML list, one '- item' per line" if isinstance(value, Scalar) else ""
+            raise wrong_type(value, self.expected, hint)
+        if self.non_empty and not value:
+            raise problem(f"expected {self.expected}, got an empty list")
+        return value
+
+    def once(self, items: tuple[Any, ...]) -> tuple[Any, ...]:
+        twice = [
+            ((i,), f"{self.unique} {x!r} is listed twice", "", False)
+            for i, x in enumerate(items)
+            if x in items[:i]
+        ]
+        if twice:
+            raise problems(*twice)
+        return items
+
+    def __get_pydantic_core_schema__(self, source: Any, handler: Any) -> core_schema.CoreSchema:
+        schema = core_schema.no_info_before_validator_function(self.check, handler(source))
+        if not self.unique:
+            return schema
+        return core_schema.no_info_after_validator_function(self.once, schema)
+
+    def __get_pydantic_json_schema__(self, schema: Any, handler: Any) -> Schema:
+        more = {"minItems": 1} if self.non_empty else {}
+        return {**handler(schema), **more, **({"uniqueItems": True} if self.unique else {})}
+
+
+class Mapping(BaseModel):
+    """A mapping of the flow language: its fields are its keys (YAML keys are the aliases),
+    each described by the docstring under it.
+
+    It remembers its mark, refuses unknown keys ("did you mean"), and reports a missing key
+    at itself with the key's description as the hint.
+    """
+
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, arbitrary_types_allowed=True, use_attribute_docstrings=True
+    )
+    #: What a reader expects here, for "expected ..., got a list".
+    EXPECTED: ClassVar[str] = "a mapping"
+    _mark: Mark | None = PrivateAttr(None)
+
+    @property
+    def mark(self) -> Mark | None:
+        """Where the mapping is in its flow file (None for one made in code)."""
+        return self._mark
+
+    @classmethod
+    def yaml_keys(cls) -> dict[str, str]:
+        """Each key as a flow writes it, and what it is for."""
+        return {f.alias or n: f.description or "" for n, f in cls.model_fields.items()}
+
+    @classmethod
+    def unknown_key(cls, key: str, data: dict[str, Any]) -> tuple[str, str]:
+        """The message and hint for a key this mapping does not have."""
+        shown = [k for k in cls.yaml_keys() if not k.startswith("$")]
+        return f"unknown key {show(key)}" + suggest(key, shown), ""
+
+    @classmethod
+    def check(cls, data: dict[str, Any], context: dict[str, Any]) -> list[Found]:
+        """Problems of the mapping as a whole, found before its keys are read (a hook)."""
+        return []
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _read(cls, data: Any, handler: Any, info: core_schema.ValidationInfo) -> Any:
+        if not isinstance(data, dict):
+            raise wrong_type(data, cls.EXPECTED)
+        if isinstance(data, YMap):
+            data.reader = cls
+        found = cls.check(data, info.context if info.context is not None else {})
+        if not found:
+            made = handler(data)
+            made._mark = getattr(data, "mark", None)
+            return made
+        # Report the mapping's own problems together with those of its keys: one pass.
+        try:
+            handler(data)
+        except ValidationError as exc:
+            found += [f for error in exc.errors() for f in explain(error, data)]
+        raise problems(*found)
+
+
+def explain(error: ErrorDetails, root: Any) -> list[Found]:
+    """A pydantic error about the tree under `root`, in the flow language's words."""
+    loc, kind = tuple(error["loc"]), error["type"]
+    if kind == "flow":
+        return [(loc + tuple(sub), *rest) for sub, *rest in error["ctx"]["problems"]]
+    key = str(loc[-1]) if loc else ""
+    if kind == "missing":
+        hint = (getattr(error["input"], "reader", None) or Mapping).yaml_keys().get(key, "")
+        return [(loc, f"missing required key {key!r}", hint, False)]
+    if kind == "extra_forbidden":
+        parent: Any = node_at(root, loc[:-1])
+        reader = getattr(parent, "reader", None) or Mapping
+        return [(loc, *reader.unknown_key(key, parent), True)]
+    # Every check of the language raises its own words (or "reported", which was); this
+    # safety net still gives a located error rather than a crash.
+    return [] if kind == "reported" else [(loc, error["msg"], "", False)]

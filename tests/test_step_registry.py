@@ -1,0 +1,65 @@
+"""The step registry: every step type of the flow language has help, an example that loads,
+an executor in the engine and a description a person can read."""
+
+from __future__ import annotations
+
+import pytest
+
+from optout_bot.engine import steps
+from optout_bot.flow import load_flow_text
+from optout_bot.flow.model import STEP_MODIFIERS, STEP_TYPES, StepBase
+from tests.test_flow_loader import BASE, changed
+
+
+@pytest.mark.parametrize("key", list(STEP_TYPES))
+def test_every_step_type_has_help_an_executor_and_a_description(key: str) -> None:
+    """A registered step type without help, an executor or a readable description fails here."""
+    cls = STEP_TYPES[key]
+    assert key == cls.KEY and cls.HELP, f"{key}: no docstring to serve as its help"
+    assert cls in steps.EXECUTORS, f"{key}: no executor in optout_bot.engine.steps.EXECUTORS"
+    flow = load_flow_text(changed("    - reload\n", f"    - {cls.EXAMPLE}\n", BASE))
+    step = flow.navigate["desktop"][2]
+    assert type(step) is cls, f"{key}: its EXAMPLE does not load into it"
+    assert steps.describe(step).strip()
+
+
+def test_executors_run_only_registered_step_types() -> None:
+    """No executor is left behind for a step type the language no longer has."""
+    assert set(steps.EXECUTORS) == set(STEP_TYPES.values())
+
+
+def test_registry_and_modifiers_come_from_the_classes() -> None:
+    """The registry holds each step class under its action key, in definition order, and the
+    modifiers are the base class's keys (a step class adds exactly one key, its action)."""
+    assert list(STEP_TYPES) == [
+        "goto",
+        "goto_setting",
+        "click",
+        "wait_for",
+        "expect_url",
+        "dismiss_if_present",
+        "screenshot",
+        "reload",
+    ]
+    assert STEP_MODIFIERS == ("optional", "timeout", "missing_means")
+    for cls in STEP_TYPES.values():
+        assert set(cls.yaml_keys()) - set(StepBase.yaml_keys()) == {cls.KEY}
+
+
+def test_a_new_step_class_registers_itself() -> None:
+    """Defining a step class is what registers it (the registry is not a second list)."""
+    from typing import Annotated
+
+    from optout_bot.flow import values as v
+
+    try:
+
+        class Hover(StepBase):
+            """move the pointer over an element"""
+
+            EXAMPLE = "hover: {css: '#x'}"
+            hover: Annotated[str, v.css]
+
+        assert STEP_TYPES["hover"] is Hover and Hover.NEEDS == "a CSS selector"
+    finally:
+        STEP_TYPES.pop("hover", None)
