@@ -40,8 +40,9 @@ from optout_bot.authoring.skeleton import (
 from optout_bot.engine import pagejs, switch
 from optout_bot.engine.locators import to_playwright
 from optout_bot.flow.errors import FlowErrors
-from optout_bot.flow.loader import _FORBIDDEN_CHARS_RE, ARIA_ROLES, MAX_CSS_CHARS, load_flow_text
-from optout_bot.flow.model import Locator, Platform, SwitchState
+from optout_bot.flow.loader import load_flow_text
+from optout_bot.flow.model import ARIA_ROLES, Locator, Platform, SwitchState
+from optout_bot.flow.values import FORBIDDEN_CHARS_RE, MAX_CSS_CHARS
 
 if TYPE_CHECKING:
     from playwright.sync_api import ElementHandle, Frame, JSHandle, Page
@@ -470,7 +471,7 @@ def _to_model(suggestion: dict[str, str]) -> Locator:
 def _acceptable(suggestion: dict[str, str]) -> bool:
     """Would the flow loader take it? (Length limits, no control characters.)"""
     for key, value in suggestion.items():
-        if _FORBIDDEN_CHARS_RE.search(value):
+        if FORBIDDEN_CHARS_RE.search(value):
             return False
         if len(value) > (MAX_CSS_CHARS if key == "css" else 500):
             return False

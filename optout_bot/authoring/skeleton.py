@@ -18,8 +18,8 @@ from urllib.parse import urlsplit
 import jinja2
 import yaml
 
-from optout_bot.flow.loader import _FORBIDDEN_CHARS_RE
 from optout_bot.flow.model import FORMAT_VERSION, Platform
+from optout_bot.flow.values import FORBIDDEN_CHARS_RE
 
 if TYPE_CHECKING:
     from optout_bot.authoring.inspect import Control
@@ -175,7 +175,7 @@ def skeleton(
 
 def scrub(text: str) -> str:
     """Text the loader takes: no control or bidirectional-override characters."""
-    return _FORBIDDEN_CHARS_RE.sub("", text).strip()
+    return FORBIDDEN_CHARS_RE.sub("", text).strip()
 
 
 def shorten(text: str, limit: int) -> str:

@@ -23,7 +23,7 @@ def bundled_dir() -> Path:
 
 
 def user_dir() -> Path:
-    from optout_bot.app.config import config_path
+    from optout_bot.base.paths import config_path
 
     return config_path().parent / "flows"
 

@@ -17,16 +17,13 @@ import yaml
 from pydantic import ValidationError
 
 from optout_bot.flow.errors import FlowError, FlowErrors
-from optout_bot.flow.model import ARIA_ROLES, Flow
+from optout_bot.flow.model import Flow
 from optout_bot.flow.safe_yaml import Mark, compose, locate
-from optout_bot.flow.values import FORBIDDEN_CHARS_RE, MAX_CSS_CHARS, explain
+from optout_bot.flow.values import explain
 
-__all__ = ["ARIA_ROLES", "MAX_CSS_CHARS", "load_flow", "load_flow_text", "validate_paths"]
+__all__ = ["load_flow", "load_flow_text", "validate_paths"]
 
 MAX_FILE_BYTES = 256 * 1024
-# The flow inspector (authoring/inspect.py) suggests locators this loader must accept, and
-# reads the rules from here under this name.
-_FORBIDDEN_CHARS_RE = FORBIDDEN_CHARS_RE
 
 
 def _fail(file: str, message: str, line: int = 1, col: int = 1, hint: str = "") -> FlowErrors:
