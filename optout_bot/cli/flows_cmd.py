@@ -122,9 +122,9 @@ def cmd_show(args: argparse.Namespace) -> int:
 
 
 def cmd_schema(args: argparse.Namespace) -> int:
-    from optout_bot.flow.schema import json_schema
+    from optout_bot.flow.schema import schema_text
 
-    text = json.dumps(json_schema(), indent=2, sort_keys=True) + "\n"
+    text = schema_text()
     if args.out:
         args.out.write_text(text)
         print(f"wrote {args.out}")
