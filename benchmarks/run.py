@@ -11,6 +11,10 @@ What it measures (each pair alternated, A B B A ..., so machine noise hits both 
    extra time over the hand-written script should stay flat (waits are on conditions).
 4. Peak memory (max RSS) of the optout-bot process itself; the browser and Playwright's driver
    are separate processes and not counted.
+6. What each of the engine's speed paths buys against the plain Playwright way it replaces
+   (benchmarks/paths.py, which also runs on its own and then rewrites only that section).
+
+Section 5 (benchmarks/soak.py, a longer run) is kept from the file as it was.
 """
 
 from __future__ import annotations
@@ -30,6 +34,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+from benchmarks import paths  # noqa: E402
 from optout_bot.engine.browsers import find_browser  # noqa: E402
 from optout_bot.engine.session import QUIET_ARGS  # noqa: E402
 from optout_bot.replicas import Replica  # noqa: E402
@@ -170,12 +175,18 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rounds", type=int, default=10)
     parser.add_argument("--out", type=Path, default=REPO / "BENCHMARKS.md")
+    parser.add_argument(
+        "--path-rounds", type=int, default=40, help="rounds of section 6 (benchmarks/paths.py)"
+    )
     args = parser.parse_args()
     # As pip installs it: with bytecode (an editable install under PYTHONDONTWRITEBYTECODE=1
     # would compile optout-bot's modules from source on every start).
     subprocess.run([PY, "-m", "compileall", "-q", str(REPO / "optout_bot")], check=True)
     previous = args.out.read_text() if args.out.exists() else ""
-    soak = previous[previous.index("## 5.") :] if "## 5." in previous else ""
+    soak = ""
+    if "## 5." in previous:
+        soak = previous[previous.index("## 5.") :]
+        soak = soak[: soak.index(paths.HEADING[:6])] if paths.HEADING[:6] in soak else soak
     bench = Bench(args.rounds)
     lines: list[str] = []
     try:
@@ -217,6 +228,13 @@ def main() -> int:
             rss.append((mode, int(found.group(1)) / 1024 if found else float("nan")))
     finally:
         bench.close()
+
+    print("speed paths", file=sys.stderr)
+    before = paths.load_now()
+    path_rows = paths.measure(args.path_rounds)
+    path_lines = paths.section(
+        path_rows, args.path_rounds, f"{before} before, {paths.load_now()} after"
+    )
 
     lines += [
         "# Benchmarks",
@@ -288,8 +306,9 @@ def main() -> int:
         "",
     ]
     # Section 5 comes from benchmarks/soak.py (a longer run); it is kept as it was.
-    args.out.write_text("\n".join(lines) + ("\n" + soak if soak else ""))
-    print("\n".join(lines))
+    text = "\n".join(lines) + ("\n" + soak.rstrip("\n") + "\n" if soak else "")
+    args.out.write_text(text + "\n" + "\n".join(path_lines))
+    print("\n".join(lines + path_lines))
     return 0
 
 

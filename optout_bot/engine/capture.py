@@ -14,15 +14,14 @@ and let finite CSS animations finish first so a switch is not caught half-way ac
 tests/test_capture.py checks that both ways give the same picture. The page-side halves are
 in `engine/js/capture-*.js`.
 
-Why the fast way exists (speed): a run takes two (verify) or three (run) screenshots, and
-everything else it does costs a few round trips each. The recorder sees one interface,
-`Camera.png(mask)`, whichever way answers. BENCHMARKS.md measured it only as part of one
-change (with `switch.Probe`, the click guard's isolated-world reads and Playwright's driver
-starting while the flow loads), which took `verify` from 2.04 s to 1.72 s and `run` from
-2.37 s to 1.86 s. Its hand-written script, given the same screenshots, paid 0.22 s (verify)
-and 0.18 s (run) for them with `page.screenshot`, and 0.01 s and 0.07 s with this DevTools
-capture -- though the latest table shows 0.23 s and 0.02 s with the DevTools capture, so
-the difference is within that benchmark's noise. `benchmarks/run.py` re-measures.
+Why the fast way exists (speed): it halves the time of every evidence screenshot, and a run
+takes two (verify) or three (run). Measured on its own, against `page.screenshot(mask=...)`
+with the same masks (the LinkedIn flow's), on the replica's setting page, a fresh page each
+time, 40 rounds alternated (`python benchmarks/paths.py`, section 6 of BENCHMARKS.md; 2 cores
+under a load average of 6-10): the first shot on a page took 60 ms against 113 ms (saved
+50 ms, 95% CI 45-59), a later one 51 ms against 103 ms (saved 53 ms, 46-57) -- about 0.1 s
+per verify and 0.15 s per run. The recorder sees one interface, `Camera.png(mask)` (and
+`clear()`), whichever way answers.
 """
 
 from __future__ import annotations

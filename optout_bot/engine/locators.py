@@ -13,7 +13,8 @@ the one `page.evaluate` they make anyway, with `nativeQueryAll` (`engine/js/nati
 `querySelectorAll`, but only where that provably finds what Playwright's CSS engine finds
 (standard CSS, no open shadow root in the document); else it answers null and the caller
 asks Playwright. One page-side function, included by both scripts, so the two cannot
-disagree. Its gain is part of the speed work measured in BENCHMARKS.md (see `switch.py`).
+disagree. What it buys is measured with them (section 6 of BENCHMARKS.md; see `switch.py`
+and `capture.py`).
 """
 
 from __future__ import annotations

@@ -30,11 +30,12 @@ new page, twice per run (before and after the reload). The runner reads, describ
 shows the switch it found through `Probe`, whose only interface is `read()`, `describe()`
 and `show()`: one `page.evaluate` when the flow's CSS provably finds the same element
 (`locators.plain_css`, `js/native-css.js`), else an element handle taken once, else the
-locator -- the same answers, fewer round trips. Measured as part of one change, with the
-DevTools capture (`capture.Camera`), the click guard's isolated-world reads (`guard`) and
-Playwright's driver starting while the flow loads: BENCHMARKS.md went from `verify` 2.04 s
-and `run` 2.37 s (1.48 and 1.63 times the hand-written script) to 1.72 s and 1.86 s (1.28
-and 1.36); it does not split that gain between the four. `benchmarks/run.py` re-measures.
+locator -- the same answers, fewer round trips. Measured on its own, against `read_state` +
+`describe` on the locator, on the replica's setting page, a fresh page each time, 40 rounds
+alternated (`python benchmarks/paths.py`, section 6 of BENCHMARKS.md; 2 cores under a load
+average of 6-10): reading and describing the switch took 10 ms against 50 ms (saved 44 ms,
+95% CI 37-50), on both pages of a verify; in a run, clicking the switch installs the script
+on the first page anyway, so it saves that on the reloaded page only.
 """
 
 from __future__ import annotations
