@@ -14,11 +14,11 @@ from __future__ import annotations
 
 import difflib
 import json
-import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from optout_bot.base.files import write_private
 from optout_bot.base.paths import private_dir
 from optout_bot.engine import pagejs
 from optout_bot.flow.model import Target
@@ -94,6 +94,5 @@ def diagnose(page: Page, run_dir: Path, failure: Failure) -> Path:
 
 
 def _write(path: Path, text: str) -> None:
-    path.write_text(text, encoding="utf-8")
-    if os.name == "posix":
-        path.chmod(0o600)
+    # A diagnosis shows the signed-in page's text: private, like the rest of the evidence.
+    write_private(path, text.encode("utf-8"), replace=True)
