@@ -15,6 +15,7 @@ defining it registers it in `STEP_TYPES`. Its executor goes in
 from __future__ import annotations
 
 import datetime
+import functools
 import inspect
 import re
 from dataclasses import dataclass
@@ -404,16 +405,15 @@ class PerPlatform:
             p: core_schema.typed_dict_field(value, required=False) for p in PLATFORMS
         }
         each = core_schema.typed_dict_schema(fields, extra_behavior="forbid")
-        return core_schema.with_info_wrap_validator_function(self.read, each)
+        expected = f"a mapping from platform to {self.what}"
+        return core_schema.with_info_wrap_validator_function(
+            lambda data, handler, info: v.read_mapping(self, expected, data, handler, info), each
+        )
 
-    def read(self, data: Any, handler: Any, info: core_schema.ValidationInfo) -> Any:
-        if not isinstance(data, dict):
-            raise v.wrong_type(data, f"a mapping from platform to {self.what}")
-        if isinstance(data, YMap):
-            data.reader = self
-        declared = (info.context or {}).get("platforms")
+    def check(self, data: dict[str, Any], context: dict[str, Any]) -> list[Found]:
+        declared = context.get("platforms")
         if declared is None:  # platforms itself is broken, and reported
-            return handler(data)
+            return []
         found: list[Found] = []
         for p in PLATFORMS:
             if p in data and p not in declared:
@@ -423,13 +423,7 @@ class PerPlatform:
             elif p in declared and p not in data:
                 message = f"missing {self.what} for platform {p!r}, which platforms lists"
                 found.append(((p,), message, f"add `{p}:` under {self.key}", False))
-        if not found:
-            return handler(data)
-        try:
-            handler(data)
-        except ValidationError as exc:
-            found += [f for error in exc.errors() for f in v.explain(error, data)]
-        raise v.problems(*found)
+        return found
 
     def unknown_key(self, key: str, data: dict[str, Any]) -> tuple[str, str]:
         return f"unknown platform {show(key)}" + suggest(key, PLATFORMS), ""
@@ -480,14 +474,6 @@ class Overlay(Mapping):
     """what to click to close it"""
 
 
-_Platforms = Annotated[
-    tuple[Annotated[Platform, v.choice(PLATFORMS, "platform")], ...],
-    Seq("a list of platforms, e.g. [desktop, mobile]", non_empty=True, unique="platform"),
-]
-_Origins = Annotated[
-    tuple[Annotated[str, v.origin], ...],
-    Seq("a list of origins, e.g. [https://www.example.com]", non_empty=True, unique="origin"),
-]
 _Route = Annotated[tuple[AnyStep, ...], Seq("a list of steps", non_empty=True)]
 _Url = Annotated[str, v.url]
 
@@ -515,9 +501,15 @@ class Flow(Mapping):
     """the date the flow last worked against the site, e.g. 2026-11-22"""
     ui_variant: Annotated[str, v.text(500, strip=True, allow_empty=True)] = ""
     """which UI variant the flow was written for"""
-    platforms: _Platforms
+    platforms: Annotated[
+        tuple[Annotated[Platform, v.choice(PLATFORMS, "platform")], ...],
+        Seq("a list of platforms, e.g. [desktop, mobile]", non_empty=True, unique="platform"),
+    ]
     """the platforms the flow covers, e.g. [desktop, mobile]"""
-    allowed_origins: _Origins
+    allowed_origins: Annotated[
+        tuple[Annotated[str, v.origin], ...],
+        Seq("a list of origins, e.g. [https://www.example.com]", non_empty=True, unique="origin"),
+    ]
     """the https origins the flow may open, e.g. [https://www.linkedin.com]"""
     setting_url: Annotated[dict[Platform, _Url], PerPlatform("a URL", "setting_url")]
     """the setting's direct URL for each platform"""
@@ -555,7 +547,7 @@ class Flow(Mapping):
     def check(cls, data: dict[str, Any], context: dict[str, Any]) -> list[Found]:
         # The format comes first: a flow for a newer engine may use keys and steps this one
         # does not know, so the only useful message is "upgrade".
-        fmt = _peek(_FORMAT, data.get("format"))
+        fmt = _peek("format", data)
         if fmt is not None and fmt > FORMAT_VERSION:
             raise problem(
                 f"this flow needs a newer optout-bot (flow format {fmt}, this engine "
@@ -564,20 +556,21 @@ class Flow(Mapping):
             )
         # URLs are checked against allowed_origins, per-platform values against platforms:
         # read those first (None when broken; they are reported as keys of the flow).
-        origins = _peek(_ORIGINS, data.get("allowed_origins"))
+        origins = _peek("allowed_origins", data)
         context["origins"] = None if origins is None else frozenset(origins)
-        context["platforms"] = _peek(_PLATFORMS, data.get("platforms"))
+        context["platforms"] = _peek("platforms", data)
         return []
 
 
-_FORMAT: TypeAdapter[int] = TypeAdapter(Annotated[int, v.integer(1, 10**6)])
-_ORIGINS: TypeAdapter[tuple[str, ...]] = TypeAdapter(_Origins)
-_PLATFORMS: TypeAdapter[tuple[Platform, ...]] = TypeAdapter(_Platforms)
+@functools.cache
+def _reader(key: str) -> TypeAdapter[Any]:
+    return TypeAdapter(Flow.model_fields[key].rebuild_annotation())
 
 
-def _peek(adapter: TypeAdapter[Any], node: object) -> Any:
-    """The value of a node if it is valid, else None (its problems are reported elsewhere)."""
+def _peek(key: str, data: dict[str, Any]) -> Any:
+    """The value of a key of the flow if it is valid, else None (its problems are reported
+    as the key's)."""
     try:
-        return None if node is None else adapter.validate_python(node, context={})
+        return _reader(key).validate_python(data[key], context={}) if key in data else None
     except ValidationError:
         return None
