@@ -25,7 +25,7 @@ from pydantic import BaseModel, ConfigDict, PrivateAttr, ValidationError, model_
 from pydantic_core import ErrorDetails, PydanticCustomError, core_schema
 
 from optout_bot.base.names import FLOW_ID_PATTERN
-from optout_bot.flow.safe_yaml import Mark, Reported, Scalar, YMap, YSeq, describe, node_at, show
+from optout_bot.flow.safe_yaml import Mark, Reported, Scalar, YMap, YSeq, describe, locate, show
 
 Schema = dict[str, Any]
 #: A problem: the path from where pydantic reports it to its node (union tags included),
@@ -475,7 +475,7 @@ def explain(error: ErrorDetails, root: Any) -> list[Found]:
         hint = (getattr(error["input"], "reader", None) or Mapping).yaml_keys().get(key, "")
         return [(loc, f"missing required key {key!r}", hint, False)]
     if kind == "extra_forbidden":
-        parent: Any = node_at(root, loc[:-1])
+        parent: Any = locate(root, loc[:-1])[0]
         reader = getattr(parent, "reader", None) or Mapping
         return [(loc, *reader.unknown_key(key, parent), True)]
     # Every check of the language raises its own words (or "reported", which was); this
