@@ -188,8 +188,14 @@ class Alternatives:
     expected = "a target (a locator mapping or a list of them)"
 
     def __get_pydantic_core_schema__(self, source: Any, handler: Any) -> core_schema.CoreSchema:
-        forms = core_schema.list_schema(handler.generate_schema(LocatorForm))
-        return core_schema.no_info_wrap_validator_function(self.read, forms, ref="target")
+        one = handler.generate_schema(LocatorForm)
+        return core_schema.no_info_wrap_validator_function(
+            self.read,
+            core_schema.list_schema(one),
+            ref="target",
+            json_schema_input_schema=v.one_of(one, core_schema.list_schema(one, min_length=1)),
+            metadata=v.shown(description="one locator, or a list of alternatives: the first wins"),
+        )
 
     @staticmethod
     def read(value: Any, handler: core_schema.ValidatorFunctionWrapHandler) -> Target:
@@ -201,15 +207,6 @@ class Alternatives:
             hint = "e.g. {css: '#id'} or {role: button, name: Save}"
             raise v.wrong_type(value, "a locator mapping or a list of them", hint)
         return Target(tuple(f.locator() for f in forms), mark=getattr(value, "mark", None))
-
-    def __get_pydantic_json_schema__(self, schema: Any, handler: Any) -> Schema:
-        json = handler(schema)
-        target = handler.resolve_ref_schema(json)
-        if "items" in target:  # once per use of the kind, on the one shared definition
-            one, many = target.pop("items"), target.pop("type")
-            target["oneOf"] = [one, {"type": many, "minItems": 1, "items": one}]
-            target["description"] = "one locator, or a list of alternatives: the first wins"
-        return dict(json)
 
 
 TargetField = Annotated[Target, Alternatives()]
@@ -349,7 +346,19 @@ class Steps:
         union = core_schema.tagged_union_schema(
             choices, discriminator=lambda d: "step:" + next(k for k in d if k in STEP_TYPES)
         )
-        return core_schema.no_info_before_validator_function(self.read, union, ref="step")
+        # For editors, the bare names too.
+        bare = [
+            core_schema.literal_schema([k], metadata=v.shown(description=c.HELP))
+            for k, c in STEP_TYPES.items()
+            if not c.NEEDS
+        ]
+        return core_schema.no_info_before_validator_function(
+            self.read,
+            union,
+            ref="step",
+            json_schema_input_schema=v.one_of(*bare, *choices.values()),
+            metadata=v.shown(description=f"one action ({', '.join(STEP_TYPES)}) plus modifiers"),
+        )
 
     @staticmethod
     def read(data: Any) -> Any:
@@ -374,15 +383,6 @@ class Steps:
         found = [((k,), what.format(show(k), suggest(k, STEP_TYPES)), "", True) for k in unknown]
         raise v.problems(*found)
 
-    def __get_pydantic_json_schema__(self, schema: Any, handler: Any) -> Schema:
-        json = handler(schema)
-        step = handler.resolve_ref_schema(json)
-        bare = [{"const": k, "description": c.HELP} for k, c in STEP_TYPES.items() if not c.NEEDS]
-        # Called once per use of the kind, on the one shared definition: add the names once.
-        step["oneOf"] = bare + [b for b in step["oneOf"] if "const" not in b]
-        step["description"] = f"one action ({', '.join(STEP_TYPES)}) plus modifiers"
-        return dict(json)
-
 
 AnyStep = Annotated[Step, Steps()]
 
@@ -404,7 +404,9 @@ class PerPlatform:
         fields: dict[str, Any] = {
             p: core_schema.typed_dict_field(value, required=False) for p in PLATFORMS
         }
-        each = core_schema.typed_dict_schema(fields, extra_behavior="forbid")
+        each = core_schema.typed_dict_schema(
+            fields, extra_behavior="forbid", metadata=v.shown(minProperties=1)
+        )
         expected = f"a mapping from platform to {self.what}"
         return core_schema.with_info_wrap_validator_function(
             lambda data, handler, info: v.read_mapping(self, expected, data, handler, info), each
@@ -427,9 +429,6 @@ class PerPlatform:
 
     def unknown_key(self, key: str, data: dict[str, Any]) -> tuple[str, str]:
         return f"unknown platform {show(key)}" + suggest(key, PLATFORMS), ""
-
-    def __get_pydantic_json_schema__(self, schema: Any, handler: Any) -> Schema:
-        return {**handler(schema), "additionalProperties": False, "minProperties": 1}
 
 
 _Regexes = Annotated[

@@ -72,6 +72,16 @@ def suggest(word: str, choices: Iterable[str]) -> str:
     return f"; did you mean {close[0]!r}?" if close else "; expected one of: " + ", ".join(options)
 
 
+def shown(**json: Any) -> dict[str, Any]:
+    """Core schema metadata that adds `json` to what the JSON Schema shows of it."""
+    return {"pydantic_js_updates": json}
+
+
+def one_of(*choices: core_schema.CoreSchema) -> core_schema.CoreSchema:
+    """A union only shown (as JSON Schema ``oneOf``), for what a reader turns into one type."""
+    return core_schema.tagged_union_schema(dict(enumerate(choices)), discriminator=lambda _: None)
+
+
 def whole(pattern: str) -> str:
     """A Python `fullmatch` pattern as a JSON Schema pattern (which searches, unanchored)."""
     return f"^(?:{pattern})$"
@@ -382,25 +392,21 @@ class Seq:
             raise problem(f"expected {self.expected}, got an empty list")
         return value
 
-    def once(self, items: tuple[Any, ...]) -> tuple[Any, ...]:
-        twice = [
-            ((i,), f"{self.unique} {x!r} is listed twice", "", False)
-            for i, x in enumerate(items)
-            if x in items[:i]
-        ]
+    def read(self, value: object, handler: Any) -> tuple[Any, ...]:
+        items = handler(self.check(value))
+        twice = [(i, x) for i, x in enumerate(items) if self.unique and x in items[:i]]
         if twice:
-            raise problems(*twice)
+            raise problems(
+                *[((i,), f"{self.unique} {x!r} is listed twice", "", False) for i, x in twice]
+            )
         return items
 
     def __get_pydantic_core_schema__(self, source: Any, handler: Any) -> core_schema.CoreSchema:
-        schema = core_schema.no_info_before_validator_function(self.check, handler(source))
-        if not self.unique:
-            return schema
-        return core_schema.no_info_after_validator_function(self.once, schema)
-
-    def __get_pydantic_json_schema__(self, schema: Any, handler: Any) -> Schema:
-        more = {"minItems": 1} if self.non_empty else {}
-        return {**handler(schema), **more, **({"uniqueItems": True} if self.unique else {})}
+        json = {"minItems": 1} if self.non_empty else {}
+        json |= {"uniqueItems": True} if self.unique else {}
+        return core_schema.no_info_wrap_validator_function(
+            self.read, handler(source), metadata=shown(**json)
+        )
 
 
 class Mapping(BaseModel):
