@@ -63,7 +63,7 @@ def _parse(text: str, filename: str) -> Flow:
     except ValidationError as exc:
         for error in exc.errors(include_url=False):
             for loc, message, hint, at_key in explain(error, root):
-                mark, path = locate(root, loc, at_key)
+                _, mark, path = locate(root, loc, at_key)
                 report(mark, path, message, hint)
         if not errors:  # every refusal is explained or was reported; this is a safety net
             errors.append(FlowError(filename, 1, 1, "", "the flow is not valid"))
@@ -118,17 +118,13 @@ def load_flow(path: str | os.PathLike[str]) -> Flow:
 
 
 def validate_paths(paths: Iterable[str | os.PathLike[str]]) -> dict[str, list[FlowError]]:
-    """Every problem of every file, by path as given (an empty list means the file is valid).
-
-    For ``optout-bot validate FILE...``, which reports all files rather than stopping at the
-    first bad one.
-    """
+    """Every problem of every file, by path as given (an empty list means the file is valid),
+    for ``optout-bot validate FILE...``, which reports all files, not just the first bad one."""
     results: dict[str, list[FlowError]] = {}
     for path in paths:
         try:
             load_flow(path)
+            results[os.fspath(path)] = []
         except FlowErrors as exc:
             results[os.fspath(path)] = exc.errors
-        else:
-            results[os.fspath(path)] = []
     return results

@@ -15,6 +15,7 @@ defining it registers it in `STEP_TYPES`. Its executor goes in
 from __future__ import annotations
 
 import datetime
+import functools
 import inspect
 import re
 from dataclasses import dataclass
@@ -187,8 +188,14 @@ class Alternatives:
     expected = "a target (a locator mapping or a list of them)"
 
     def __get_pydantic_core_schema__(self, source: Any, handler: Any) -> core_schema.CoreSchema:
-        forms = core_schema.list_schema(handler.generate_schema(LocatorForm))
-        return core_schema.no_info_wrap_validator_function(self.read, forms, ref="target")
+        one = handler.generate_schema(LocatorForm)
+        return core_schema.no_info_wrap_validator_function(
+            self.read,
+            core_schema.list_schema(one),
+            ref="target",
+            json_schema_input_schema=v.one_of(one, core_schema.list_schema(one, min_length=1)),
+            metadata=v.shown(description="one locator, or a list of alternatives: the first wins"),
+        )
 
     @staticmethod
     def read(value: Any, handler: core_schema.ValidatorFunctionWrapHandler) -> Target:
@@ -200,15 +207,6 @@ class Alternatives:
             hint = "e.g. {css: '#id'} or {role: button, name: Save}"
             raise v.wrong_type(value, "a locator mapping or a list of them", hint)
         return Target(tuple(f.locator() for f in forms), mark=getattr(value, "mark", None))
-
-    def __get_pydantic_json_schema__(self, schema: Any, handler: Any) -> Schema:
-        json = handler(schema)
-        target = handler.resolve_ref_schema(json)
-        if "items" in target:  # once per use of the kind, on the one shared definition
-            one, many = target.pop("items"), target.pop("type")
-            target["oneOf"] = [one, {"type": many, "minItems": 1, "items": one}]
-            target["description"] = "one locator, or a list of alternatives: the first wins"
-        return dict(json)
 
 
 TargetField = Annotated[Target, Alternatives()]
@@ -348,7 +346,19 @@ class Steps:
         union = core_schema.tagged_union_schema(
             choices, discriminator=lambda d: "step:" + next(k for k in d if k in STEP_TYPES)
         )
-        return core_schema.no_info_before_validator_function(self.read, union, ref="step")
+        # For editors, the bare names too.
+        bare = [
+            core_schema.literal_schema([k], metadata=v.shown(description=c.HELP))
+            for k, c in STEP_TYPES.items()
+            if not c.NEEDS
+        ]
+        return core_schema.no_info_before_validator_function(
+            self.read,
+            union,
+            ref="step",
+            json_schema_input_schema=v.one_of(*bare, *choices.values()),
+            metadata=v.shown(description=f"one action ({', '.join(STEP_TYPES)}) plus modifiers"),
+        )
 
     @staticmethod
     def read(data: Any) -> Any:
@@ -373,15 +383,6 @@ class Steps:
         found = [((k,), what.format(show(k), suggest(k, STEP_TYPES)), "", True) for k in unknown]
         raise v.problems(*found)
 
-    def __get_pydantic_json_schema__(self, schema: Any, handler: Any) -> Schema:
-        json = handler(schema)
-        step = handler.resolve_ref_schema(json)
-        bare = [{"const": k, "description": c.HELP} for k, c in STEP_TYPES.items() if not c.NEEDS]
-        # Called once per use of the kind, on the one shared definition: add the names once.
-        step["oneOf"] = bare + [b for b in step["oneOf"] if "const" not in b]
-        step["description"] = f"one action ({', '.join(STEP_TYPES)}) plus modifiers"
-        return dict(json)
-
 
 AnyStep = Annotated[Step, Steps()]
 
@@ -403,17 +404,18 @@ class PerPlatform:
         fields: dict[str, Any] = {
             p: core_schema.typed_dict_field(value, required=False) for p in PLATFORMS
         }
-        each = core_schema.typed_dict_schema(fields, extra_behavior="forbid")
-        return core_schema.with_info_wrap_validator_function(self.read, each)
+        each = core_schema.typed_dict_schema(
+            fields, extra_behavior="forbid", metadata=v.shown(minProperties=1)
+        )
+        expected = f"a mapping from platform to {self.what}"
+        return core_schema.with_info_wrap_validator_function(
+            lambda data, handler, info: v.read_mapping(self, expected, data, handler, info), each
+        )
 
-    def read(self, data: Any, handler: Any, info: core_schema.ValidationInfo) -> Any:
-        if not isinstance(data, dict):
-            raise v.wrong_type(data, f"a mapping from platform to {self.what}")
-        if isinstance(data, YMap):
-            data.reader = self
-        declared = (info.context or {}).get("platforms")
+    def check(self, data: dict[str, Any], context: dict[str, Any]) -> list[Found]:
+        declared = context.get("platforms")
         if declared is None:  # platforms itself is broken, and reported
-            return handler(data)
+            return []
         found: list[Found] = []
         for p in PLATFORMS:
             if p in data and p not in declared:
@@ -423,19 +425,10 @@ class PerPlatform:
             elif p in declared and p not in data:
                 message = f"missing {self.what} for platform {p!r}, which platforms lists"
                 found.append(((p,), message, f"add `{p}:` under {self.key}", False))
-        if not found:
-            return handler(data)
-        try:
-            handler(data)
-        except ValidationError as exc:
-            found += [f for error in exc.errors() for f in v.explain(error, data)]
-        raise v.problems(*found)
+        return found
 
     def unknown_key(self, key: str, data: dict[str, Any]) -> tuple[str, str]:
         return f"unknown platform {show(key)}" + suggest(key, PLATFORMS), ""
-
-    def __get_pydantic_json_schema__(self, schema: Any, handler: Any) -> Schema:
-        return {**handler(schema), "additionalProperties": False, "minProperties": 1}
 
 
 _Regexes = Annotated[
@@ -480,14 +473,6 @@ class Overlay(Mapping):
     """what to click to close it"""
 
 
-_Platforms = Annotated[
-    tuple[Annotated[Platform, v.choice(PLATFORMS, "platform")], ...],
-    Seq("a list of platforms, e.g. [desktop, mobile]", non_empty=True, unique="platform"),
-]
-_Origins = Annotated[
-    tuple[Annotated[str, v.origin], ...],
-    Seq("a list of origins, e.g. [https://www.example.com]", non_empty=True, unique="origin"),
-]
 _Route = Annotated[tuple[AnyStep, ...], Seq("a list of steps", non_empty=True)]
 _Url = Annotated[str, v.url]
 
@@ -515,9 +500,15 @@ class Flow(Mapping):
     """the date the flow last worked against the site, e.g. 2026-11-22"""
     ui_variant: Annotated[str, v.text(500, strip=True, allow_empty=True)] = ""
     """which UI variant the flow was written for"""
-    platforms: _Platforms
+    platforms: Annotated[
+        tuple[Annotated[Platform, v.choice(PLATFORMS, "platform")], ...],
+        Seq("a list of platforms, e.g. [desktop, mobile]", non_empty=True, unique="platform"),
+    ]
     """the platforms the flow covers, e.g. [desktop, mobile]"""
-    allowed_origins: _Origins
+    allowed_origins: Annotated[
+        tuple[Annotated[str, v.origin], ...],
+        Seq("a list of origins, e.g. [https://www.example.com]", non_empty=True, unique="origin"),
+    ]
     """the https origins the flow may open, e.g. [https://www.linkedin.com]"""
     setting_url: Annotated[dict[Platform, _Url], PerPlatform("a URL", "setting_url")]
     """the setting's direct URL for each platform"""
@@ -555,7 +546,7 @@ class Flow(Mapping):
     def check(cls, data: dict[str, Any], context: dict[str, Any]) -> list[Found]:
         # The format comes first: a flow for a newer engine may use keys and steps this one
         # does not know, so the only useful message is "upgrade".
-        fmt = _peek(_FORMAT, data.get("format"))
+        fmt = _peek("format", data)
         if fmt is not None and fmt > FORMAT_VERSION:
             raise problem(
                 f"this flow needs a newer optout-bot (flow format {fmt}, this engine "
@@ -564,20 +555,21 @@ class Flow(Mapping):
             )
         # URLs are checked against allowed_origins, per-platform values against platforms:
         # read those first (None when broken; they are reported as keys of the flow).
-        origins = _peek(_ORIGINS, data.get("allowed_origins"))
+        origins = _peek("allowed_origins", data)
         context["origins"] = None if origins is None else frozenset(origins)
-        context["platforms"] = _peek(_PLATFORMS, data.get("platforms"))
+        context["platforms"] = _peek("platforms", data)
         return []
 
 
-_FORMAT: TypeAdapter[int] = TypeAdapter(Annotated[int, v.integer(1, 10**6)])
-_ORIGINS: TypeAdapter[tuple[str, ...]] = TypeAdapter(_Origins)
-_PLATFORMS: TypeAdapter[tuple[Platform, ...]] = TypeAdapter(_Platforms)
+@functools.cache
+def _reader(key: str) -> TypeAdapter[Any]:
+    return TypeAdapter(Flow.model_fields[key].rebuild_annotation())
 
 
-def _peek(adapter: TypeAdapter[Any], node: object) -> Any:
-    """The value of a node if it is valid, else None (its problems are reported elsewhere)."""
+def _peek(key: str, data: dict[str, Any]) -> Any:
+    """The value of a key of the flow if it is valid, else None (its problems are reported
+    as the key's)."""
     try:
-        return None if node is None else adapter.validate_python(node, context={})
+        return _reader(key).validate_python(data[key], context={}) if key in data else None
     except ValidationError:
         return None

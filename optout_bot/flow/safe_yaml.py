@@ -66,14 +66,6 @@ class Scalar:
             return True
         return self.plain and self.tag is None and self.text in ("", "~", "null", "Null", "NULL")
 
-    def kind(self) -> str:
-        """What YAML would have made of it: str, int, float, bool, null or timestamp."""
-        if self.tag is not None:
-            return self.tag[len(YAML_TAG) :]
-        if not self.plain:
-            return "str"
-        return _implicit_tag(yaml.ScalarNode, self.text, (True, False))[len(YAML_TAG) :]
-
 
 class YMap(dict[str, Any]):
     """A mapping node: keys as written to nodes, with the marks of its keys, and the `reader`
@@ -127,16 +119,17 @@ def describe(node: object) -> str:
         return "an alias"
     if not isinstance(node, Scalar):
         return show(repr(node))
-    kind = node.kind()
-    if kind == "null":
+    if node.is_null:
         return "nothing (null)"
-    # Other plain scalars (yes, 1.0, 2026-11-22) are shown as written, not under the type
-    # YAML 1.1 would give them: the flow language reads them from their text.
-    return f"the string {show(node.text)}" if kind == "str" else show(node.text)
+    # Other scalars YAML 1.1 would not make strings (yes, 1.0, 2026-11-22, !!int 5) are shown
+    # as written, not under that type: the flow language reads them from their text.
+    implicit = node.plain and _implicit_tag(yaml.ScalarNode, node.text, (True, False))
+    is_str = node.tag is None and implicit in (False, YAML_TAG + "str")
+    return f"the string {show(node.text)}" if is_str else show(node.text)
 
 
-def locate(root: Node, loc: Iterable[str | int], at_key: bool = False) -> tuple[Mark, str]:
-    """The mark and breadcrumb (``navigate.desktop[2].click``) of a place in the tree.
+def locate(root: Node, loc: Iterable[str | int], at_key: bool = False) -> tuple[Node, Mark, str]:
+    """The node, mark and breadcrumb (``navigate.desktop[2].click``) of a place in the tree.
 
     `loc` is a pydantic error location: keys and indices, with union tags among them (which
     are not in the file, and contain a ':'). A key that is not there (a missing one) joins
@@ -155,18 +148,7 @@ def locate(root: Node, loc: Iterable[str | int], at_key: bool = False) -> tuple[
             mark = node.mark
         elif isinstance(part, str) and ":" not in part:
             path = key_path(path, part)
-    return mark, path
-
-
-def node_at(root: object, loc: Iterable[str | int]) -> object:
-    """The node at a pydantic error location (union tags skipped)."""
-    node = root
-    for part in loc:
-        try:
-            node = node[part] if isinstance(node, (dict, list)) else node  # type: ignore[index]
-        except (KeyError, IndexError, TypeError):
-            pass  # a union's tag, or a key that is not there
-    return node
+    return node, mark, path
 
 
 class _TooDeep(Exception):

@@ -17,17 +17,7 @@ import os
 import sys
 from typing import Any
 
-from optout_bot.flow.model import (
-    FORMAT_VERSION,
-    STEP_TYPES,
-    STRATEGIES,
-    Flow,
-    LocatorForm,
-    LoginSpec,
-    Overlay,
-    StepBase,
-    SwitchSpec,
-)
+from optout_bot.flow import model as m
 from optout_bot.flow.values import Mapping
 
 __all__ = ["DRAFT", "json_schema", "reference_text", "schema_text", "write_schema"]
@@ -45,8 +35,8 @@ def _tidy(schema: Any) -> Any:
 
 def json_schema() -> dict[str, Any]:
     """The JSON Schema (draft 2020-12) of a flow file, as a JSON-ready dict."""
-    schema = _tidy(Flow.model_json_schema(by_alias=True))
-    return {"$schema": DRAFT, "title": f"optout-bot flow (format {FORMAT_VERSION})", **schema}
+    schema = _tidy(m.Flow.model_json_schema(by_alias=True))
+    return {"$schema": DRAFT, "title": f"optout-bot flow (format {m.FORMAT_VERSION})", **schema}
 
 
 def schema_text() -> str:
@@ -68,7 +58,7 @@ _FLOW = "where a setting lives, how a person gets there, which switch it is and 
 def reference_text() -> str:
     """The flow language's reference, in Markdown: its keys, steps and locators."""
     steps = ["| step | its value | what it does | example |", "| --- | --- | --- | --- |"]
-    for key, cls in STEP_TYPES.items():
+    for key, cls in m.STEP_TYPES.items():
         value = cls.NEEDS or "none (write the bare name)"
         steps.append(f"| `{key}` | {value} | {cls.HELP} | `- {cls.EXAMPLE}` |")
     lines = [
@@ -77,14 +67,14 @@ def reference_text() -> str:
         "<!-- Generated from optout_bot/flow/model.py by "
         "`python -m optout_bot.flow.schema docs/flow-language.md`; do not edit. -->",
         "",
-        f"A flow file (format {FORMAT_VERSION}) is a YAML mapping: {_FLOW}. Check one with",
+        f"A flow file (format {m.FORMAT_VERSION}) is a YAML mapping: {_FLOW}. Check one with",
         "`optout-bot validate FILE` (the authority); editors can use `flows/flow.schema.json`.",
         "",
         "## Keys",
         "",
-        *_keys(Flow),
-        *["### `login`", "", *_keys(LoginSpec), "### `switch`", "", *_keys(SwitchSpec)],
-        *["### Each of `overlays`", "", *_keys(Overlay)],
+        *_keys(m.Flow),
+        *["### `login`", "", *_keys(m.LoginSpec), "### `switch`", "", *_keys(m.SwitchSpec)],
+        *["### Each of `overlays`", "", *_keys(m.Overlay)],
         "## Steps",
         "",
         "`navigate` and `verify` are lists of steps. Each step is one action and optional "
@@ -94,14 +84,14 @@ def reference_text() -> str:
         "",
         "### Modifiers",
         "",
-        *_keys(StepBase),
+        *_keys(m.StepBase),
         "## Targets and locators",
         "",
         "A target is one locator, or a list of them: the first that matches wins. Put a "
         "language-independent one first (an id or attribute), then role and English name. "
-        f"A locator has exactly one of {', '.join(STRATEGIES)}; name or name_regex go with role.",
+        f"A locator has exactly one of {', '.join(m.STRATEGIES)}; name or name_regex go with role.",
         "",
-        *_keys(LocatorForm),
+        *_keys(m.LocatorForm),
     ]
     return "\n".join(lines).rstrip() + "\n"
 

@@ -24,13 +24,14 @@ from urllib.parse import urlsplit
 from pydantic import BaseModel, ConfigDict, PrivateAttr, ValidationError, model_validator
 from pydantic_core import ErrorDetails, PydanticCustomError, core_schema
 
-from optout_bot.base.names import FLOW_ID_PATTERN, is_flow_id
-from optout_bot.flow.safe_yaml import Mark, Reported, Scalar, YMap, YSeq, describe, node_at, show
+from optout_bot.base.names import FLOW_ID_PATTERN
+from optout_bot.flow.safe_yaml import Mark, Reported, Scalar, YMap, YSeq, describe, locate, show
 
 Schema = dict[str, Any]
 #: A problem: the path from where pydantic reports it to its node (union tags included),
 #: the message, the hint, and whether it is about the key rather than the key's value.
 Found = tuple[tuple[str | int, ...], str, str, bool]
+Reader = Callable[[Scalar, dict[str, Any]], Any]
 
 MAX_REGEX_CHARS = 500
 MAX_CSS_CHARS = 1000
@@ -46,6 +47,7 @@ _SCREENSHOT_NAME = r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}"
 #: ``_react=`` (plain CSS has no ``=`` right after a leading identifier: attribute selectors put
 #: theirs inside ``[...]``), a leading ``//`` or ``..`` (XPath) or quote (text), or ``>>``.
 _SELECTOR_SYNTAX = r"^(?:\s*[A-Za-z_][\w:-]*\s*=|\s*(?://|\.\.|[\"']))|>>"
+_NO_FORBIDDEN_CHARS = f"^[^{FORBIDDEN_CHARS_RE.pattern[1:-1]}]*$"
 
 
 def problems(*found: Found) -> PydanticCustomError:
@@ -70,6 +72,16 @@ def suggest(word: str, choices: Iterable[str]) -> str:
     return f"; did you mean {close[0]!r}?" if close else "; expected one of: " + ", ".join(options)
 
 
+def shown(**json: Any) -> dict[str, Any]:
+    """Core schema metadata that adds `json` to what the JSON Schema shows of it."""
+    return {"pydantic_js_updates": json}
+
+
+def one_of(*choices: core_schema.CoreSchema) -> core_schema.CoreSchema:
+    """A union only shown (as JSON Schema ``oneOf``), for what a reader turns into one type."""
+    return core_schema.tagged_union_schema(dict(enumerate(choices)), discriminator=lambda _: None)
+
+
 def whole(pattern: str) -> str:
     """A Python `fullmatch` pattern as a JSON Schema pattern (which searches, unanchored)."""
     return f"^(?:{pattern})$"
@@ -81,13 +93,11 @@ def whole(pattern: str) -> str:
 
 
 class Kind:
-    """A kind of scalar: what a reader expects, how it is read, and its JSON Schema. Only a
-    kind that says so (`nullable`) takes an empty value."""
+    """A kind of scalar: what a reader expects, how it is read (given the validation's
+    context), and its JSON Schema. Only a kind that says so (`nullable`) takes an empty value."""
 
-    def __init__(
-        self, expected: str, read: Callable[[Scalar, dict[str, Any]], Any], schema: Schema
-    ) -> None:
-        self.expected, self.read, self.schema, self.nullable = expected, read, schema, False
+    def __init__(self, expected: str, read: Reader, schema: Schema, nullable: bool = False) -> None:
+        self.expected, self.read, self.schema, self.nullable = expected, read, schema, nullable
 
     def __get_pydantic_core_schema__(self, source: Any, handler: Any) -> core_schema.CoreSchema:
         def validate(value: object, info: core_schema.ValidationInfo) -> Any:
@@ -108,10 +118,10 @@ def text(
     strip: bool = False,
     allow_empty: bool = False,
     check: Callable[[str, dict[str, Any]], Any] | None = None,
-    schema: Schema | None = None,
+    **schema: Any,
 ) -> Kind:
     """A string, as written, with no control characters; `check` adds rules (and may give
-    another value, e.g. a compiled pattern)."""
+    another value, e.g. a compiled pattern), `schema` adds to its JSON Schema."""
 
     def read(node: Scalar, context: dict[str, Any]) -> Any:
         value = "" if node.is_null else node.text.strip() if strip else node.text
@@ -124,13 +134,10 @@ def text(
             raise problem(f"too long ({len(value)} characters; at most {max_len})")
         return check(value, context) if check else value
 
-    plain: Schema = {"type": "string", "maxLength": max_len}
-    plain["pattern"] = f"^[^{FORBIDDEN_CHARS_RE.pattern[1:-1]}]*$"
+    plain = {"type": "string", "maxLength": max_len, "pattern": _NO_FORBIDDEN_CHARS, **schema}
     # An empty value is null to an editor.
-    default = {"anyOf": [plain, {"type": "null"}]} if allow_empty else {**plain, "minLength": 1}
-    kind = Kind(expected, read, schema or default)
-    kind.nullable = allow_empty
-    return kind
+    json = {"anyOf": [plain, {"type": "null"}]} if allow_empty else {**plain, "minLength": 1}
+    return Kind(expected, read, json, nullable=allow_empty)
 
 
 def choice(choices: Sequence[str], what: str) -> Kind:
@@ -148,10 +155,8 @@ def integer(low: int, high: int, schema_high: int | None = None) -> Kind:
     def read(node: Scalar, context: dict[str, Any]) -> int:
         if not (node.plain and re.fullmatch(r"[-+]?[0-9]+", node.text)):
             raise wrong_type(node, "a whole number")
-        # Cap the digits before int(): Python refuses very long numbers with a ValueError.
-        value = (
-            int(node.text) if len(node.text) < 14 else (-1 if node.text[0] == "-" else 1) * 10**14
-        )
+        # int() refuses very long numbers; 14 digits are out of range anyway, keep the sign.
+        value = int(node.text if len(node.text) < 14 else node.text[0] + "1" * 14)
         if not low <= value <= high:
             raise problem(f"must be between {low} and {high}, got {show(node.text)}")
         return value
@@ -201,42 +206,44 @@ def no_value(key: str) -> Kind:
         if not (node.is_null or (node.plain and node.text.lower() == "true")):
             raise wrong_type(node, "nothing or true", f"{key!r} takes no value; write `- {key}`")
 
-    kind = Kind("nothing or true", read, {"enum": [None, True]})
-    kind.nullable = True
-    return kind
+    return Kind("nothing or true", read, {"enum": [None, True]}, nullable=True)
 
 
-def _string(pattern: str, description: str, max_len: int = 2000) -> Schema:
-    return dict(type="string", maxLength=max_len, pattern=pattern, description=description)
+def checked(max_len: int, expected: str, pattern: str) -> Callable[[Any], Kind]:
+    """Makes a check of a string (given the validation's context) a kind of text; the check's
+    docstring describes it in the JSON Schema."""
+    return lambda check: text(
+        max_len, expected, check=check, pattern=pattern, description=check.__doc__
+    )
 
 
-def checked(max_len: int, expected: str, schema: Schema) -> Callable[[Any], Kind]:
-    """Makes a check of a string (given the validation's context) a kind of text."""
-    return lambda check: text(max_len, expected, check=check, schema=schema)
+def name(pattern: str, expected: str, refused: str, hint: str, **schema: Any) -> Kind:
+    """A name that becomes part of a file name: all of it matches `pattern`, else it is
+    `refused` (the name goes in its ``{}``)."""
+
+    def check(value: str, context: dict[str, Any]) -> str:
+        if not re.fullmatch(pattern, value):
+            raise problem(refused.format(show(value)), hint)
+        return value
+
+    return text(10_000, expected, check=check, pattern=whole(pattern), **schema)
 
 
-@checked(10_000, "a flow id", {"type": "string", "pattern": whole(FLOW_ID_PATTERN)})
-def flow_id(value: str, context: dict[str, Any]) -> str:
-    if not is_flow_id(value):
-        raise problem(
-            f"flow id {show(value)} is not a slug",
-            "use 2-64 lowercase letters, digits and '-', starting with a letter or digit, "
-            "e.g. linkedin-ai-training",
-        )
-    return value
-
-
-_NAME_HELP = "up to 64 letters, digits, '-' and '_': it becomes a file name"
-
-
-@checked(10_000, "a screenshot name", _string(whole(_SCREENSHOT_NAME), _NAME_HELP, 64))
-def screenshot_name(value: str, context: dict[str, Any]) -> str:
-    if not re.fullmatch(_SCREENSHOT_NAME, value):
-        raise problem(
-            f"screenshot name {show(value)} is not allowed",
-            "use up to 64 letters, digits, '-' and '_', no dots or slashes: it becomes a file name",
-        )
-    return value
+flow_id = name(
+    FLOW_ID_PATTERN,
+    "a flow id",
+    "flow id {} is not a slug",
+    "use 2-64 lowercase letters, digits and '-', starting with a letter or digit, "
+    "e.g. linkedin-ai-training",
+)
+screenshot_name = name(
+    _SCREENSHOT_NAME,
+    "a screenshot name",
+    "screenshot name {} is not allowed",
+    "use up to 64 letters, digits, '-' and '_', no dots or slashes: it becomes a file name",
+    maxLength=64,
+    description="up to 64 letters, digits, '-' and '_': it becomes a file name",
+)
 
 
 def _https_origin(url: str) -> tuple[str, str]:
@@ -263,23 +270,18 @@ def _https_origin(url: str) -> tuple[str, str]:
     return origin, url[len(parts.scheme) + 3 + len(parts.netloc) :]
 
 
-_ORIGIN_HELP = "an https origin, with no path: https://www.example.com"
-
-
-@checked(2000, "an origin like https://www.example.com", _string(_HTTPS + "/?$", _ORIGIN_HELP))
+@checked(2000, "an origin like https://www.example.com", _HTTPS + "/?$")
 def origin(value: str, context: dict[str, Any]) -> str:
+    """an https origin, with no path: https://www.example.com"""
     origin, rest = _https_origin(value)
     if rest not in ("", "/"):
         raise problem(f"an origin has no path or query, got {show(value)}", f"write just {origin}")
     return origin
 
 
-_URL_HELP = "an https URL whose origin is in allowed_origins"
-
-
-@checked(2000, "an https URL", _string(_HTTPS + r"(?:[/?#][^\s\\]*)?$", _URL_HELP))
+@checked(2000, "an https URL", _HTTPS + r"(?:[/?#][^\s\\]*)?$")
 def url(value: str, context: dict[str, Any]) -> str:
-    """An https URL whose origin is in the flow's allowed_origins (given in the context)."""
+    """an https URL whose origin is in allowed_origins"""
     origin = _https_origin(value)[0]
     # No origins when allowed_origins itself is broken: no cascade of follow-on errors.
     origins = context.get("origins")
@@ -291,11 +293,9 @@ def url(value: str, context: dict[str, Any]) -> str:
     return value
 
 
-_CSS_HELP = "a CSS selector (plain CSS, not Playwright's selector syntax)"
-
-
-@checked(MAX_CSS_CHARS, "a CSS selector", _string(r"\S", _CSS_HELP, MAX_CSS_CHARS))
+@checked(MAX_CSS_CHARS, "a CSS selector", r"\S")
 def css(value: str, context: dict[str, Any]) -> str:
+    """a CSS selector (plain CSS, not Playwright's selector syntax)"""
     if not value.strip():
         raise problem("expected a CSS selector, got only spaces")
     # Flows get plain CSS only, so they can be read and reviewed as such.
@@ -328,9 +328,14 @@ def _regex(value: str, context: dict[str, Any]) -> re.Pattern[str]:
 
 def regex(what: str = "a regular expression") -> Kind:
     """A regular expression that means the same in Python and in the browser."""
-    schema = {"type": "string", "minLength": 1, "maxLength": MAX_REGEX_CHARS, "format": "regex"}
-    schema["description"] = f"{what}, searched (add ^ and $); no (?i), (?P<name>...), \\A, \\Z"
-    return text(MAX_REGEX_CHARS, "a regular expression", check=_regex, schema=schema)
+    description = f"{what}, searched (add ^ and $); no (?i), (?P<name>...), \\A, \\Z"
+    return text(
+        MAX_REGEX_CHARS,
+        "a regular expression",
+        check=_regex,
+        format="regex",
+        description=description,
+    )
 
 
 #: The parts of a regular expression that matter to `js_incompatibility`: an escape, a
@@ -387,25 +392,21 @@ class Seq:
             raise problem(f"expected {self.expected}, got an empty list")
         return value
 
-    def once(self, items: tuple[Any, ...]) -> tuple[Any, ...]:
-        twice = [
-            ((i,), f"{self.unique} {x!r} is listed twice", "", False)
-            for i, x in enumerate(items)
-            if x in items[:i]
-        ]
+    def read(self, value: object, handler: Any) -> tuple[Any, ...]:
+        items = handler(self.check(value))
+        twice = [(i, x) for i, x in enumerate(items) if self.unique and x in items[:i]]
         if twice:
-            raise problems(*twice)
+            raise problems(
+                *[((i,), f"{self.unique} {x!r} is listed twice", "", False) for i, x in twice]
+            )
         return items
 
     def __get_pydantic_core_schema__(self, source: Any, handler: Any) -> core_schema.CoreSchema:
-        schema = core_schema.no_info_before_validator_function(self.check, handler(source))
-        if not self.unique:
-            return schema
-        return core_schema.no_info_after_validator_function(self.once, schema)
-
-    def __get_pydantic_json_schema__(self, schema: Any, handler: Any) -> Schema:
-        more = {"minItems": 1} if self.non_empty else {}
-        return {**handler(schema), **more, **({"uniqueItems": True} if self.unique else {})}
+        json = {"minItems": 1} if self.non_empty else {}
+        json |= {"uniqueItems": True} if self.unique else {}
+        return core_schema.no_info_wrap_validator_function(
+            self.read, handler(source), metadata=shown(**json)
+        )
 
 
 class Mapping(BaseModel):
@@ -447,21 +448,27 @@ class Mapping(BaseModel):
     @model_validator(mode="wrap")
     @classmethod
     def _read(cls, data: Any, handler: Any, info: core_schema.ValidationInfo) -> Any:
-        if not isinstance(data, dict):
-            raise wrong_type(data, cls.EXPECTED)
-        if isinstance(data, YMap):
-            data.reader = cls
-        found = cls.check(data, info.context if info.context is not None else {})
-        if not found:
-            made = handler(data)
-            made._mark = getattr(data, "mark", None)
-            return made
-        # Report the mapping's own problems together with those of its keys: one pass.
-        try:
-            handler(data)
-        except ValidationError as exc:
-            found += [f for error in exc.errors() for f in explain(error, data)]
-        raise problems(*found)
+        made = read_mapping(cls, cls.EXPECTED, data, handler, info)
+        made._mark = getattr(data, "mark", None)
+        return made
+
+
+def read_mapping(reader: Any, expected: str, data: Any, handler: Any, info: Any) -> Any:
+    """Validate a mapping node with `handler`, after the `reader`'s own `check` of it; the
+    reader words the errors about its keys (`unknown_key`)."""
+    if not isinstance(data, dict):
+        raise wrong_type(data, expected)
+    if isinstance(data, YMap):
+        data.reader = reader
+    found = reader.check(data, info.context if info.context is not None else {})
+    if not found:
+        return handler(data)
+    # Report the mapping's own problems together with those of its keys: one pass.
+    try:
+        handler(data)
+    except ValidationError as exc:
+        found += [f for error in exc.errors() for f in explain(error, data)]
+    raise problems(*found)
 
 
 def explain(error: ErrorDetails, root: Any) -> list[Found]:
@@ -474,7 +481,7 @@ def explain(error: ErrorDetails, root: Any) -> list[Found]:
         hint = (getattr(error["input"], "reader", None) or Mapping).yaml_keys().get(key, "")
         return [(loc, f"missing required key {key!r}", hint, False)]
     if kind == "extra_forbidden":
-        parent: Any = node_at(root, loc[:-1])
+        parent: Any = locate(root, loc[:-1])[0]
         reader = getattr(parent, "reader", None) or Mapping
         return [(loc, *reader.unknown_key(key, parent), True)]
     # Every check of the language raises its own words (or "reported", which was); this
