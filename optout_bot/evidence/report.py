@@ -45,7 +45,6 @@ __all__ = [
 ]
 
 CSP = "default-src 'none'; img-src data:; style-src 'unsafe-inline'"
-PDF_ARGS = ["--disable-background-networking", "--disable-component-update", "--no-first-run"]
 PDF_MARGIN = {"top": "14mm", "right": "12mm", "bottom": "16mm", "left": "12mm"}
 
 
@@ -124,10 +123,12 @@ def write_report(html: str, out: Path) -> Path:
 
 def write_pdf(html: str, out: Path, playwright: Any, browser_path: str | None = None) -> Path:
     """Print the report to an A4 PDF with headless Chromium; saved atomically, mode 0600."""
+    from optout_bot.engine.session import QUIET_ARGS
+
     out = Path(out)
     with private_output(out, replace=True) as tmp:
         browser = playwright.chromium.launch(
-            headless=True, executable_path=browser_path, args=PDF_ARGS
+            headless=True, executable_path=browser_path, args=QUIET_ARGS
         )
         try:
             page = browser.new_page()
