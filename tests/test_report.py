@@ -122,6 +122,9 @@ def records(tmp_path: Path, pngs) -> list[dict]:
     return make_records(tmp_path / "evidence", pngs)
 
 
+STYLE_SHEET = Path(__file__).resolve().parent.parent / "optout_bot/evidence/templates/report.css"
+
+
 def without_csp(html: str) -> str:
     """The page minus its CSP, so anything it referenced would really be fetched."""
     meta = f'<meta http-equiv="Content-Security-Policy" content="{escape(CSP)}">'
@@ -164,6 +167,22 @@ def test_the_report_needs_no_network_and_every_screenshot_shows(context, records
     page = open_offline(context, html)
     assert page.console_errors == []  # nothing was refused by the CSP either
     assert all(width > 0 for _, width in images_decoded(page))
+
+
+def test_the_style_sheet_is_inlined_as_written(context, records):
+    """The CSS reaches the page unescaped: its quoted content and child selectors apply."""
+    css = (
+        Path(__file__).resolve().parent.parent / "optout_bot/evidence/templates/report.css"
+    ).read_text("utf-8")
+    assert "</" not in css  # it could not close its <style> element early
+    html = render_report(records, INTACT, generated_at=NOW)
+    assert f"<style>\n{css}</style>" in html
+    page = open_offline(context, html)
+    separator = page.evaluate(
+        "getComputedStyle(document.querySelector('.masthead .meta span + span'), '::before')"
+        ".content"
+    )
+    assert separator == '"·"'
 
 
 def test_the_timeline_has_one_point_per_record_of_each_setting(context, records):

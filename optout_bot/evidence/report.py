@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+from markupsafe import Markup
 
 from optout_bot import __version__
 from optout_bot.base.files import private_output, write_private
@@ -60,8 +61,11 @@ def _templates() -> jinja2.Environment:
     return env
 
 
-def _css() -> str:
-    return (resources.files("optout_bot.evidence") / "templates" / "report.css").read_text("utf-8")
+def _css() -> Markup:
+    """The report's style sheet, inlined as it is: it is our own file, and HTML escapes inside
+    <style> would break its quotes and child selectors (`content: "·"`, `.legend > span`)."""
+    css = (resources.files("optout_bot.evidence") / "templates" / "report.css").read_text("utf-8")
+    return Markup(css)
 
 
 def render_report(
