@@ -404,3 +404,15 @@ def test_commands_have_help(command, capsys):
         cli.main([*command, "--help"])
     assert exit_info.value.code == 0
     assert f"usage: optout-bot {' '.join(command)}" in capsys.readouterr().out
+
+
+def test_report_says_where_it_wrote_how_many_records_and_the_chain(records, optout_bot, tmp_path):
+    """`report --out` writes the page and says so in one line: records counted, chain state."""
+    out = tmp_path / "evidence.html"
+    result = optout_bot("report", "--out", str(out))
+    assert result.code == 0
+    assert result.lines == [f"report: {out} (4 records, evidence chain intact)"]
+    assert out.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+    one = tmp_path / "one.html"
+    result = optout_bot("report", "--out", str(one), "example-flow")
+    assert result.lines == [f"report: {one} (1 record, evidence chain intact)"]

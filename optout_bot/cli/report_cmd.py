@@ -86,5 +86,6 @@ def cmd_report(args: argparse.Namespace) -> int:
     else:
         report.write_report(html, out)
     state = "intact" if checked.ok else f"NOT intact ({len(checked.problems)} problems)"
-    print(f"report: {out} ({len(records)} records, evidence chain {state})")
+    count = f"{len(records)} record{'s' * (len(records) != 1)}"
+    print(f"report: {out} ({count}, evidence chain {state})")
     return 0
