@@ -17,8 +17,9 @@ import os
 import sys
 from typing import Any
 
+import jinja2
+
 from optout_bot.flow import model as m
-from optout_bot.flow.values import Mapping
 
 __all__ = ["DRAFT", "json_schema", "reference_text", "schema_text", "write_schema"]
 
@@ -44,56 +45,17 @@ def schema_text() -> str:
     return json.dumps(json_schema(), indent=2, sort_keys=True) + "\n"
 
 
-def _keys(mapping: type[Mapping]) -> list[str]:
-    rows = ["| key | required | what it is for |", "| --- | --- | --- |"]
-    for name, field in mapping.model_fields.items():
-        required = "yes" if field.is_required() else ""
-        rows.append(f"| `{field.alias or name}` | {required} | {field.description or ''} |")
-    return [*rows, ""]
-
-
-_FLOW = "where a setting lives, how a person gets there, which switch it is and the state wanted"
-
-
 def reference_text() -> str:
     """The flow language's reference, in Markdown: its keys, steps and locators."""
-    steps = ["| step | its value | what it does | example |", "| --- | --- | --- | --- |"]
-    for key, cls in m.STEP_TYPES.items():
-        value = cls.NEEDS or "none (write the bare name)"
-        steps.append(f"| `{key}` | {value} | {cls.HELP} | `- {cls.EXAMPLE}` |")
-    lines = [
-        "# The flow language",
-        "",
-        "<!-- Generated from optout_bot/flow/model.py by "
-        "`python -m optout_bot.flow.schema docs/flow-language.md`; do not edit. -->",
-        "",
-        f"A flow file (format {m.FORMAT_VERSION}) is a YAML mapping: {_FLOW}. Check one with",
-        "`optout-bot validate FILE` (the authority); editors can use `flows/flow.schema.json`.",
-        "",
-        "## Keys",
-        "",
-        *_keys(m.Flow),
-        *["### `login`", "", *_keys(m.LoginSpec), "### `switch`", "", *_keys(m.SwitchSpec)],
-        *["### Each of `overlays`", "", *_keys(m.Overlay)],
-        "## Steps",
-        "",
-        "`navigate` and `verify` are lists of steps. Each step is one action and optional "
-        "modifiers, e.g. `- click: {role: link, name: Settings}` and `timeout: 10000` under it.",
-        "",
-        *steps,
-        "",
-        "### Modifiers",
-        "",
-        *_keys(m.StepBase),
-        "## Targets and locators",
-        "",
-        "A target is one locator, or a list of them: the first that matches wins. Put a "
-        "language-independent one first (an id or attribute), then role and English name. "
-        f"A locator has exactly one of {', '.join(m.STRATEGIES)}; name or name_regex go with role.",
-        "",
-        *_keys(m.LocatorForm),
-    ]
-    return "\n".join(lines).rstrip() + "\n"
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("optout_bot.flow", "templates"),
+        # Markdown, not HTML: escapes would show as written.
+        autoescape=False,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    return env.get_template("flow-language.md.j2").render(m=m).rstrip() + "\n"
 
 
 def write_schema(path: str | os.PathLike[str]) -> None:
