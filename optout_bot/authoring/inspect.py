@@ -39,8 +39,7 @@ from optout_bot.authoring.skeleton import (
 )
 from optout_bot.engine import pagejs, switch
 from optout_bot.engine.locators import to_playwright
-from optout_bot.flow.errors import FlowErrors
-from optout_bot.flow.loader import load_flow_text
+from optout_bot.flow.loader import FlowErrors, load_flow_text
 from optout_bot.flow.model import ARIA_ROLES, Locator, Platform, SwitchState
 from optout_bot.flow.values import FORBIDDEN_CHARS_RE, MAX_CSS_CHARS
 

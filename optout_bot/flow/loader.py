@@ -1,29 +1,59 @@
-"""Load and validate flow files: untrusted YAML in, a validated `Flow` or located errors out.
+"""Load flow files, which are untrusted: YAML in, a validated `Flow` or located errors out.
 
-Flow files are untrusted: people share them with strangers. The loader reads at most
-`MAX_FILE_BYTES` of strict UTF-8, builds a node tree with marks from PyYAML's safe event stream
-(`optout_bot.flow.safe_yaml`), validates it against the flow language (`optout_bot.flow.model`)
-and raises every problem, the YAML layer's and the language's, as `FlowErrors` in file order.
+At most `MAX_FILE_BYTES` of strict UTF-8 are composed (`safe_yaml`) and validated (`model`); the
+YAML layer's problems and the language's are raised together as `FlowErrors`, in file order.
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
 from pydantic import ValidationError
 
-from optout_bot.flow.errors import FlowError, FlowErrors
 from optout_bot.flow.model import Flow
 from optout_bot.flow.safe_yaml import Mark, compose, locate
 from optout_bot.flow.values import explain
 
-__all__ = ["load_flow", "load_flow_text", "validate_paths"]
+__all__ = ["FlowError", "FlowErrors", "load_flow", "load_flow_text", "validate_paths"]
 
 MAX_FILE_BYTES = 256 * 1024
+
+
+@dataclass(frozen=True)
+class FlowError:
+    """One problem in a flow file: ``file:line:col: path: message (hint)``; no path for a
+    problem of the whole file (a YAML syntax error, an unreadable file)."""
+
+    file: str
+    line: int
+    col: int
+    path: str
+    message: str
+    hint: str = ""
+
+    def __str__(self) -> str:
+        path = f"{self.path}: " if self.path else ""
+        hint = f" ({self.hint})" if self.hint else ""
+        return f"{self.file}:{self.line}:{self.col}: {path}{self.message}{hint}"
+
+
+class FlowErrors(Exception):
+    """Every problem found in one flow file, in file order; ``str()`` prints one per line."""
+
+    def __init__(self, errors: Sequence[FlowError]) -> None:
+        self.errors: list[FlowError] = list(errors)
+        super().__init__("\n".join(str(e) for e in self.errors))
+
+    def __iter__(self) -> Iterator[FlowError]:
+        return iter(self.errors)
+
+    def __len__(self) -> int:
+        return len(self.errors)
 
 
 def _fail(file: str, message: str, line: int = 1, col: int = 1, hint: str = "") -> FlowErrors:
@@ -76,23 +106,15 @@ def _parse(text: str, filename: str) -> Flow:
 
 
 def load_flow_text(text: str, filename: str = "<flow>") -> Flow:
-    """Validate a flow given as text; `filename` is used in error messages.
-
-    The flow's ``source`` stays None and ``sha256`` is the digest of the UTF-8 text.
-    Raises `FlowErrors` with every problem found.
-    """
+    """Validate a flow given as text (its ``sha256`` is the UTF-8 text's; ``source`` is None)."""
     flow = _parse(text, filename)
     flow._sha256 = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
     return flow
 
 
 def load_flow(path: str | os.PathLike[str]) -> Flow:
-    """Read, validate and return the flow in `path`.
-
-    The returned flow's ``source`` is the resolved path and ``sha256`` the digest of the
-    file's bytes (what the evidence report records). Raises `FlowErrors` with every problem
-    found; errors name the file as `path` was given.
-    """
+    """Read and validate the flow in `path`; errors name the file as given, ``source`` is the
+    resolved path and ``sha256`` the digest of the bytes (what the evidence records)."""
     filename = os.fspath(path)
     try:
         with open(filename, "rb") as fh:
