@@ -1,9 +1,6 @@
-"""Which flows exist: the bundled ones, and the user's own (shared with them, or written).
-
-A FLOW argument is a path to a flow file, or a flow id. An id is looked up in the user's flows
-folder first (``flows/`` beside config.toml; `optout-bot flows add PATH` installs there), then
-in the bundled flows: a user flow with a bundled flow's id overrides it, e.g. a fixed flow
-someone shared the day LinkedIn changed its page.
+"""Which flows exist: a FLOW argument is a path, or an id looked up in the user's flows folder
+(``flows/`` beside config.toml) and then in the bundled flows, so a user flow overrides a bundled
+one of the same id (e.g. a fix someone shared the day the site changed its page).
 """
 
 from __future__ import annotations

@@ -1,15 +1,9 @@
-"""The flow language, described once: typed models from which come the validation of flow
-files, their JSON Schema and the reference in the docs (`optout_bot.flow.schema`).
+"""The flow language, described once (see ARCHITECTURE.md): frozen models whose fields are the
+keys (an alias where the engine's name differs: ``timeout`` is ``timeout_ms``), each described
+by the docstring under it and read by a kind of `optout_bot.flow.values`.
 
-A flow is data only: where the setting lives, how a person gets there, which switch it is and
-which state is wanted. The loader validates untrusted YAML into these frozen objects. A mapping
-is a model whose fields are its keys (an alias where the engine's name differs: ``timeout`` is
-``timeout_ms``), each described by the docstring under it and read by a kind of
-`optout_bot.flow.values`. Targets reach the engine as small frozen values (`Target`, `Locator`).
-
-A step type is one class below: its action key is its one own field, its docstring the help;
-defining it registers it in `STEP_TYPES`. Its executor goes in
-`optout_bot.engine.steps.EXECUTORS`; a test fails while either is missing.
+A step type is one class below: its one own field is its action key, its docstring the help;
+defining it registers it in `STEP_TYPES` (its executor goes in `engine.steps.EXECUTORS`).
 """
 
 from __future__ import annotations
@@ -67,16 +61,8 @@ ARIA_ROLES = frozenset(_ROLES.split())
 
 @dataclass(frozen=True)
 class Locator:
-    """One way to find an element, using one of Playwright's locator strategies.
-
-    - ``css``: a CSS selector (``value``); prefer language-independent attributes.
-    - ``test_id``: ``value`` is the ``data-testid``.
-    - ``role``: ``value`` is the ARIA role; ``name`` is the accessible name.
-    - ``label`` / ``text``: ``value`` is the label or visible text, matched exactly, or
-      ``pattern`` when the flow gave ``label_regex`` / ``text_regex``.
-
-    ``name`` (role only) is an exact string or a compiled pattern (``name_regex``).
-    """
+    """One way to find an element, as the engine gets it: a Playwright strategy and its
+    ``value`` (the role, for role); ``pattern`` for a ``*_regex`` key, ``name`` with role."""
 
     strategy: Literal["css", "test_id", "role", "label", "text"]
     value: str | None = None
@@ -96,11 +82,7 @@ class Locator:
 
 @dataclass(frozen=True)
 class Target:
-    """An element, named by an ordered list of alternatives: the first that matches wins.
-
-    Put the language-independent alternative first (an id or attribute), then role + English
-    name as the fallback.
-    """
+    """An element, named by an ordered list of alternatives: the first that matches wins."""
 
     alternatives: tuple[Locator, ...]
     mark: Mark | None = None
@@ -214,13 +196,7 @@ Targets = Annotated[tuple[TargetField, ...], Seq("a list of targets")]
 
 
 # --------------------------------------------------------------------------------------------
-# Steps. Each step is one action key plus optional modifiers, e.g.
-#
-#     - click: {role: link, name: Data privacy}
-#       timeout: 10000
-#       missing_means: not_offered
-#
-# A step whose action takes no value may be written bare: `- reload`.
+# Steps: one action key plus optional modifiers; one whose action takes no value may be bare.
 # --------------------------------------------------------------------------------------------
 
 

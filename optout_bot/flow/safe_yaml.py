@@ -1,11 +1,9 @@
-"""The YAML layer of flow files: a node tree with marks, built from PyYAML's safe events.
+"""The YAML layer of untrusted flow files: a node tree with marks from PyYAML's safe events.
 
-Flow files are untrusted, so nothing is constructed from a tag, aliases are never expanded (no
-billion laughs), duplicate keys are refused, nesting is capped, and every scalar keeps its raw
-text: ``wanted: off`` stays "off", ``version: 1.10`` stays "1.10". Problems go to a callback,
-for the loader to give with the flow language's own. The tree is made for pydantic: mappings
-and lists are dict and list subclasses that carry their mark; scalars are `Scalar` s, which
-only the language's value kinds (`optout_bot.flow.values`) accept.
+Nothing is constructed from a tag, aliases are never expanded (no billion laughs), duplicate
+keys are refused, nesting is capped, and a scalar keeps its raw text (``off`` stays "off").
+Mappings and lists are dict and list subclasses with marks, for pydantic; problems go to a
+callback, for the loader to give with the flow language's own.
 """
 
 from __future__ import annotations
@@ -129,12 +127,9 @@ def describe(node: object) -> str:
 
 
 def locate(root: Node, loc: Iterable[str | int], at_key: bool = False) -> tuple[Node, Mark, str]:
-    """The node, mark and breadcrumb (``navigate.desktop[2].click``) of a place in the tree.
-
-    `loc` is a pydantic error location: keys and indices, with union tags among them (which
-    are not in the file, and contain a ':'). A key that is not there (a missing one) joins
-    the breadcrumb and leaves the mark at its mapping; `at_key` marks a key, not its value.
-    """
+    """The node, mark and breadcrumb (``navigate.desktop[2].click``) of a pydantic error
+    location (union tags, which contain ':', are skipped). A missing key joins the breadcrumb
+    and leaves the mark at its mapping; `at_key` marks a key, not its value."""
     node: Node = root
     mark, path = root.mark, ""
     parts = list(loc)
@@ -183,11 +178,9 @@ def compose(text: str, file: str, report: Report) -> Node | None:
         if isinstance(event, yaml.ScalarEvent):
             as_str = tag == YAML_TAG + "str"
             plain = event.style is None and not as_str
-            return (
-                Reported(mark)
-                if refused
-                else Scalar(mark, event.value, plain, None if as_str else tag)
-            )
+            if refused:
+                return Reported(mark)
+            return Scalar(mark, event.value, plain, None if as_str else tag)
         if depth >= MAX_DEPTH:
             report(mark, path, f"nested more than {MAX_DEPTH} levels deep", "")
             raise _TooDeep

@@ -1,13 +1,10 @@
-"""What is generated from the flow language's models: the JSON Schema of flow files (draft
-2020-12, `flows/flow.schema.json`, for editors) and the reference in the docs
-(`docs/flow-language.md`). Tests fail until the committed copies are written again::
+"""Generated from the models: the JSON Schema of flow files (for editors, which read YAML 1.2)
+and the reference in the docs. Tests fail until the committed copies are written again::
 
     python -m optout_bot.flow.schema flows/flow.schema.json docs/flow-language.md
 
-The loader (`optout-bot validate`) stays the authority: a schema cannot say everything it
-checks (that URLs stay inside `allowed_origins`, that `setting_url` and `navigate` cover
-exactly the declared platforms, that a regular expression means the same in the browser). The
-schema reads a flow as YAML 1.2 does, as editors do: ``off`` and ``2026-11-22`` are strings.
+The loader stays the authority: a schema cannot say everything it checks (that URLs stay inside
+`allowed_origins`, that a regular expression means the same in the browser, ...).
 """
 
 from __future__ import annotations

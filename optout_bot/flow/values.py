@@ -1,14 +1,9 @@
-"""The value kinds of the flow language: how each is read from YAML, and its JSON Schema.
+"""The value kinds of the flow language: each, in an annotation (``Annotated[str, text(500)]``),
+gives pydantic both its check (of a `Scalar`'s raw text, so ``off`` stays "off") and its JSON
+Schema. `Seq` makes a tuple a YAML list; `Mapping` is the base of the language's mappings.
 
-A kind sits in a type annotation (``Annotated[str, text(500)]``); pydantic asks it for its
-validation (read from a `Scalar`'s raw text, so ``off`` stays "off") and for its JSON Schema,
-so both come from one declaration. `Seq` makes a tuple a YAML list; `Mapping` is the base of
-the language's mappings.
-
-A problem is a pydantic error of type ``flow`` carrying our own words, as `Found` entries whose
-sub-path leads from where pydantic reports the error to the node it is about. `explain` puts
-pydantic's own errors (a missing or unknown key) in the same form; the loader places each at
-its node's mark. A node the YAML layer reported raises ``reported`` and is not judged again.
+A problem is a pydantic error of type ``flow`` carrying our words (`Found`); `explain` words
+pydantic's own errors the same way. A node the YAML layer reported raises ``reported``.
 """
 
 from __future__ import annotations
@@ -345,13 +340,8 @@ _REGEX_PARTS = re.compile(r"\\.|\[\^?\]?(?:\\.|[^\]])*\]?|\(\?(?:<[=!]|.?)|.", r
 
 
 def js_incompatibility(source: str) -> tuple[str, str] | None:
-    """Why a Python regex would not mean the same in the browser, or None.
-
-    Playwright hands a pattern's source text to JavaScript's RegExp. Python-only syntax either
-    fails there or silently means something else, so the usual suspects are refused: inline
-    flags ``(?i)``, named groups ``(?P<n>...)``, other ``(?...)`` extensions, and the anchors
-    ``\\A`` / ``\\Z``. Lookarounds and ``(?:...)`` work in JavaScript too.
-    """
+    """Why a Python regex would not mean the same in the browser's RegExp (which Playwright
+    hands its text to), or None: Python-only syntax fails there or silently means another thing."""
     where = "does not work in browser regular expressions"
     for part in _REGEX_PARTS.findall(source):
         if part in ("\\A", "\\Z"):
@@ -410,12 +400,8 @@ class Seq:
 
 
 class Mapping(BaseModel):
-    """A mapping of the flow language: its fields are its keys (YAML keys are the aliases),
-    each described by the docstring under it.
-
-    It remembers its mark, refuses unknown keys ("did you mean"), and reports a missing key
-    at itself with the key's description as the hint.
-    """
+    """A mapping of the flow language: it keeps its mark, refuses unknown keys ("did you mean")
+    and reports a missing key with the key's description as the hint."""
 
     model_config = ConfigDict(
         extra="forbid", frozen=True, arbitrary_types_allowed=True, use_attribute_docstrings=True
