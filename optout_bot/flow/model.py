@@ -30,15 +30,16 @@ FORMAT_VERSION = 1
 MAX_TIMEOUT_MS = 120_000
 
 Platform = Literal["desktop", "mobile"]
-PLATFORMS: tuple[Platform, ...] = ("desktop", "mobile")
+PLATFORMS: tuple[Platform, ...] = get_args(Platform)
 SwitchState = Literal["on", "off", "unknown"]
 WantedState = Literal["on", "off"]
-WANTED_STATES: tuple[WantedState, ...] = ("on", "off")
+WANTED_STATES: tuple[WantedState, ...] = get_args(WantedState)
 #: What a step's failure to find its element means: the flow broke (exit 1), or the site does
 #: not offer the setting to this account (exit 5).
 MissingMeans = Literal["broken", "not_offered"]
-MISSING_MEANS: tuple[MissingMeans, ...] = ("broken", "not_offered")
-LOCATOR_STRATEGIES = ("css", "test_id", "role", "label", "text")
+MISSING_MEANS: tuple[MissingMeans, ...] = get_args(MissingMeans)
+LocatorStrategy = Literal["css", "test_id", "role", "label", "text"]
+LOCATOR_STRATEGIES: tuple[LocatorStrategy, ...] = get_args(LocatorStrategy)
 
 #: The roles Playwright's ``get_by_role`` accepts (WAI-ARIA 1.2 without abstract roles).
 _ROLES = """
@@ -64,7 +65,7 @@ class Locator:
     """One way to find an element, as the engine gets it: a Playwright strategy and its
     ``value`` (the role, for role); ``pattern`` for a ``*_regex`` key, ``name`` with role."""
 
-    strategy: Literal["css", "test_id", "role", "label", "text"]
+    strategy: LocatorStrategy
     value: str | None = None
     name: str | None = None
     pattern: re.Pattern[str] | None = None
