@@ -198,8 +198,7 @@ def compose(text: str, file: str, report: Report) -> Node | None:
             if isinstance(key, Reported):
                 continue
             if not isinstance(key, Scalar) or key.is_null:
-                got = "nothing (null)" if isinstance(key, Scalar) else describe(key)
-                report(key.mark, path, f"mapping keys must be strings, got {got}", "")
+                report(key.mark, path, f"mapping keys must be strings, got {describe(key)}", "")
             elif key.text in node.key_marks:
                 # PyYAML would silently keep the last value; a flow reviewer reading the
                 # first one would be misled, so refuse.
