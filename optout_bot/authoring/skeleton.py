@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 import jinja2
 import yaml
 
+from optout_bot.base import templates
 from optout_bot.flow.model import FORMAT_VERSION, Platform
 from optout_bot.flow.values import FORBIDDEN_CHARS_RE
 
@@ -120,15 +121,8 @@ def comment(text: str) -> str:
 
 @functools.cache
 def _template() -> jinja2.Template:
-    env = jinja2.Environment(
-        loader=jinja2.PackageLoader("optout_bot.authoring", "templates"),
-        # YAML, not HTML: HTML escapes would corrupt values. `yaml_str` quotes them instead.
-        autoescape=False,
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-    )
+    # YAML, not HTML: `yaml_str` quotes the values.
+    env = templates.environment("optout_bot.authoring", html=False)
     env.filters.update(yaml=yaml_str, comment=comment, locators=_locators)
     return env.get_template("flow-skeleton.yaml.j2")
 

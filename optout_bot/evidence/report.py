@@ -29,6 +29,7 @@ import jinja2
 from markupsafe import Markup
 
 from optout_bot import __version__
+from optout_bot.base import templates
 from optout_bot.base.files import private_output, write_private
 from optout_bot.evidence import report_view as view
 from optout_bot.evidence.layout import Layout
@@ -51,12 +52,7 @@ PDF_MARGIN = {"top": "14mm", "right": "12mm", "bottom": "16mm", "left": "12mm"}
 
 @functools.lru_cache(maxsize=1)
 def _templates() -> jinja2.Environment:
-    env = jinja2.Environment(
-        loader=jinja2.PackageLoader("optout_bot.evidence", "templates"),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-        keep_trailing_newline=True,
-    )
+    env = templates.environment("optout_bot.evidence", html=True)
     env.filters["short"] = view.short
     return env
 

@@ -14,8 +14,7 @@ import os
 import sys
 from typing import Any
 
-import jinja2
-
+from optout_bot.base import templates
 from optout_bot.flow import model as m
 
 __all__ = ["DRAFT", "json_schema", "reference_text", "schema_text", "write_schema"]
@@ -44,14 +43,7 @@ def schema_text() -> str:
 
 def reference_text() -> str:
     """The flow language's reference, in Markdown: its keys, steps and locators."""
-    env = jinja2.Environment(
-        loader=jinja2.PackageLoader("optout_bot.flow", "templates"),
-        # Markdown, not HTML: escapes would show as written.
-        autoescape=False,
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
+    env = templates.environment("optout_bot.flow", html=False)
     return env.get_template("flow-language.md.j2").render(m=m).rstrip() + "\n"
 
 
