@@ -732,3 +732,117 @@ def test_regex_warnings_stay_off_the_terminal() -> None:
         warnings.simplefilter("error")  # any warning fails the test
         flow = load_flow_text(text)
     assert flow.login.logged_out_urls[0].search("[x")
+
+
+# --------------------------------------------------------------------------------------------
+# Text that is what it looks like: no hidden line breaks, bidi controls or lone surrogates
+# --------------------------------------------------------------------------------------------
+
+#: A click on line 28 that a hidden line break would pull out of the comment before it.
+HIDDEN_STEP = "    - reload  # nothing to see here{}    - click: {{css: '#delete-account'}}\n"
+
+
+@pytest.mark.parametrize(
+    ("char", "named"),
+    [
+        ("\u2028", "line separator U+2028"),
+        ("\u2029", "line separator U+2029"),
+        ("\x85", "line separator U+0085"),
+    ],
+)
+def test_a_hidden_line_break_cannot_smuggle_a_step_out_of_a_comment(char: str, named: str) -> None:
+    """YAML would end the comment at the separator and run the click; the file is refused at
+    the separator's place as grep -n and editors count lines."""
+    text = changed("    - reload\n", HIDDEN_STEP.format(char))
+    index = text.index(char)
+    assert text.count("\n", 0, index) + 1 == 28
+    assert the_error(text) == (
+        f"f.yaml:28:{index - text.rfind(chr(10), 0, index)}: {named} is not allowed in a flow "
+        "file (YAML reads it as a line break where editors and grep -n show none; delete it)"
+    )
+
+
+def test_a_carriage_return_without_a_line_feed_is_refused() -> None:
+    """A lone CR is a line break to YAML and not to grep; CRLF endings stay fine."""
+    text = changed("    - reload\n", HIDDEN_STEP.format("\r"))
+    assert the_error(text).startswith(
+        "f.yaml:28:36: a carriage return (U+000D) without a line feed is not allowed in a flow file"
+    )
+    assert load_flow_text(BASE.replace("\n", "\r\n")).id == "example-setting"
+
+
+@pytest.mark.parametrize(
+    ("char", "named"),
+    [("\u202e", "bidirectional control U+202E"), ("\u2067", "bidirectional control U+2067")],
+)
+def test_bidirectional_controls_are_refused_even_in_comments(char: str, named: str) -> None:
+    """A right-to-left override can make a reviewer read a comment or value other than it is."""
+    text = changed("format: 1\n", f"format: 1  # {char}safe{char}\n")
+    why = "(it changes the order in which the text around it is shown; delete it)"
+    assert errors_of(text) == [
+        f"f.yaml:1:14: {named} is not allowed in a flow file {why}",
+        f"f.yaml:1:19: {named} is not allowed in a flow file {why}",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("escape", "named"),
+    [
+        ("\\ud800", "lone surrogate U+D800"),
+        ("\\u2028", "line separator U+2028"),
+        ("\\u202e", "bidirectional control U+202E"),
+        ("\\x85", "line separator U+0085"),
+    ],
+)
+def test_escapes_cannot_put_hidden_characters_into_values(escape: str, named: str) -> None:
+    """A double-quoted escape is refused at the value, as the raw character is in the file."""
+    text = changed("site: Example", f'site: "Ex{escape}ample"')
+    assert the_error(text) == f"f.yaml:3:7: site: {named} is not allowed here"
+
+
+def test_a_lone_surrogate_in_the_text_is_refused_not_a_crash() -> None:
+    """A flow given as text with a lone surrogate is refused at its place."""
+    text = changed("site: Example", "site: Ex\ud800ample")
+    assert the_error(text) == (
+        "f.yaml:3:9: lone surrogate U+D800 is not allowed in a flow file (it is not a "
+        "character at all; delete it)"
+    )
+
+
+def test_many_hidden_characters_are_listed_then_counted() -> None:
+    """Ten are listed at their places; the rest are counted on one more line."""
+    text = BASE + "".join(f"# note {i}\u2028\n" for i in range(12))
+    errors = errors_of(text)
+    assert len(errors) == 11
+    assert [e.split(":")[1] for e in errors[:10]] == [str(30 + i) for i in range(10)]
+    assert errors[10] == "f.yaml:39:9: and 2 more such characters after this one"
+
+
+#: Every kind of character a flow could hide something with.
+_HIDDEN_KINDS = st.one_of(
+    st.characters(categories=["Zl", "Zp", "Cc", "Cf", "Cs"]),
+    st.sampled_from(["\r", "\x85", "\u2028", "\u2029", "\u202e", "\ud800", "\udfff", "\ufeff"]),
+)
+
+
+@settings(max_examples=FUZZ_EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    position=st.integers(min_value=0, max_value=len(BASE)),
+    inserted=st.lists(_HIDDEN_KINDS, min_size=1, max_size=3),
+    escaped=st.booleans(),
+)
+def test_hidden_characters_anywhere_give_a_flow_or_located_errors(
+    position: int, inserted: list[str], escaped: bool
+) -> None:
+    """Separators, controls, format characters and surrogates, raw or as YAML escapes: a
+    validated flow or errors inside the file, never a crash."""
+    chars = "".join(f"\\u{ord(c):04x}" for c in inserted) if escaped else "".join(inserted)
+    text = BASE[:position] + chars + BASE[position:]
+    lines = text.count("\n") + 1
+    try:
+        load_flow_text(text, "f.yaml")
+    except FlowErrors as exc:
+        assert exc.errors
+        for error in exc.errors:
+            assert 1 <= error.line <= lines and error.col >= 1 and error.message
+            str(error).encode("utf-8")  # printable on any terminal: no lone surrogate in it

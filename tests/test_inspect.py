@@ -296,7 +296,7 @@ def test_yaml_str_reads_back_as_the_same_string(value: str, written: str) -> Non
 
 def test_skeleton_values_from_the_page_cannot_add_keys() -> None:
     """A heading and a site name built to look like YAML stay the setting's and the site's
-    names: the skeleton still loads, with exactly those strings."""
+    names: the skeleton still loads, with those strings (a line separator made a space)."""
     heading = "Data'\nverify: [x]\n# done"
     site = "Evil: site\u2028id: other"
     text = skeleton(
@@ -310,7 +310,8 @@ def test_skeleton_values_from_the_page_cannot_add_keys() -> None:
     )
     flow = load_flow_text(text)
     assert flow.setting == heading
-    assert flow.site == site
+    # A line separator is a line break to YAML: the loader refuses one, so it becomes a space.
+    assert flow.site == "Evil: site id: other"
     assert flow.id == "example-ai-training"
     assert flow.login.signed_in.alternatives[0].value == "a[href*='logout']"
 

@@ -68,3 +68,26 @@ def test_a_flow_needing_a_newer_engine_is_refused_with_a_message(run_cli, tmp_pa
     result = run_cli("flows", "add", str(future))
     assert result.code == 2
     assert "newer optout-bot" in result.out
+
+
+def test_a_lone_surrogate_in_a_shared_flow_is_refused_everywhere_without_a_crash(run_cli, tmp_path):
+    """A `"\\ud800"` escape in a site name: validate, run --dry-run and flows add refuse it at
+    its place; a copy already in the flows folder is listed as invalid, and nothing crashes."""
+    evil_site = 'site: "L\\ud800"'
+    evil = tmp_path / "evil.yaml"
+    evil.write_text(LINKEDIN_FLOW.read_text().replace("\nsite: LinkedIn\n", f"\n{evil_site}\n"))
+    line = evil.read_text().splitlines().index(evil_site) + 1
+    problem = f"{evil}:{line}:7: site: lone surrogate U+D800 is not allowed here"
+
+    checked = run_cli("validate", str(evil))
+    assert checked.code == 2 and problem in checked.out
+    dry = run_cli("run", str(evil), "--dry-run")
+    assert dry.code == 2 and problem in dry.err and "Traceback" not in dry.err
+    added = run_cli("flows", "add", str(evil))
+    assert added.code == 2 and problem in added.out
+
+    installed = tmp_path / "flows" / "evil.yaml"  # beside the test's settings file
+    installed.parent.mkdir()
+    installed.write_text(evil.read_text())
+    listing = run_cli("flows")
+    assert listing.code == 0 and "(invalid: " in listing.out and "lone surrogate" in listing.out

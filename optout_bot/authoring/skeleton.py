@@ -145,7 +145,7 @@ def skeleton(
     if control is not None and control.frame is not None and control.frame.startswith("https://"):
         setting_url = strip_fragment(control.frame)
     flow_id = flow_id_for(host)
-    site = site_name or flow_id[: -len("-ai-training")].split("-")[0].capitalize()
+    site = scrub(site_name) or flow_id[: -len("-ai-training")].split("-")[0].capitalize()
     setting = scrub(heading) or "TODO: the setting's name as the site shows it"
     return _template().render(
         today=today.isoformat(),
@@ -168,8 +168,10 @@ def skeleton(
 
 
 def scrub(text: str) -> str:
-    """Text the loader takes: no control or bidirectional-override characters."""
-    return FORBIDDEN_CHARS_RE.sub("", text).strip()
+    """Text the loader takes: line separators become spaces, other characters it refuses
+    (controls, bidirectional controls, lone surrogates) are dropped."""
+    spaced = re.sub("[\x85\u2028\u2029]", " ", text)
+    return FORBIDDEN_CHARS_RE.sub("", spaced).strip()
 
 
 def shorten(text: str, limit: int) -> str:

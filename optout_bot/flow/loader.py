@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,11 +18,27 @@ from pydantic import ValidationError
 
 from optout_bot.flow.model import Flow
 from optout_bot.flow.safe_yaml import Mark, compose, locate
-from optout_bot.flow.values import explain
+from optout_bot.flow.values import explain, forbidden_char
 
 __all__ = ["FlowError", "FlowErrors", "load_flow", "load_flow_text", "validate_paths"]
 
 MAX_FILE_BYTES = 256 * 1024
+#: The characters of `values.FORBIDDEN_CHARS_RE` that PyYAML's reader lets through anywhere,
+#: comments included (it refuses the other controls itself), lone surrogates (which it refuses
+#: with a vaguer message), and a carriage return that no line feed follows (YAML reads it as a
+#: line break, grep does not).
+#: Refusing them first keeps every line number the same as `grep -n` and editors show, and
+#: no step can hide "inside a comment" behind a line break nobody sees.
+_HIDDEN_RE = re.compile(
+    "[\x85\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]|\r(?!\n)"
+)
+_HIDDEN_HINT = {
+    "line separator": "YAML reads it as a line break where editors and grep -n show none",
+    "bidirectional control": "it changes the order in which the text around it is shown",
+    "lone surrogate": "it is not a character at all",
+}
+#: At most this many hidden characters are listed; the rest are counted.
+_HIDDEN_LISTED = 10
 
 
 @dataclass(frozen=True)
@@ -61,6 +78,31 @@ def _fail(file: str, message: str, line: int = 1, col: int = 1, hint: str = "") 
     return FlowErrors([FlowError(file, line, col, "", message, hint)])
 
 
+def _hidden_characters(text: str, filename: str) -> list[FlowError]:
+    """Each hidden character in `text`, at its line and column as `grep -n` counts them."""
+    found = list(_HIDDEN_RE.finditer(text))
+    errors = []
+    for match in found[:_HIDDEN_LISTED]:
+        index = match.start()
+        line, col = text.count("\n", 0, index) + 1, index - text.rfind("\n", 0, index)
+        if match.group() == "\r":
+            what, hint = (
+                "a carriage return (U+000D) without a line feed",
+                "save the file with \\n or \\r\\n line endings",
+            )
+        else:
+            what = forbidden_char(match.group())
+            hint = _HIDDEN_HINT[what.rsplit(" U+", 1)[0]] + "; delete it"
+        errors.append(
+            FlowError(filename, line, col, "", f"{what} is not allowed in a flow file", hint)
+        )
+    if len(found) > _HIDDEN_LISTED:
+        last = errors[-1]
+        more = f"and {len(found) - _HIDDEN_LISTED} more such characters after this one"
+        errors.append(FlowError(filename, last.line, last.col, "", more))
+    return errors
+
+
 def _parse(text: str, filename: str) -> Flow:
     errors: list[FlowError] = []
 
@@ -69,6 +111,9 @@ def _parse(text: str, filename: str) -> Flow:
 
     if len(text.encode("utf-8", "surrogatepass")) > MAX_FILE_BYTES:
         raise _fail(filename, f"file is larger than {MAX_FILE_BYTES // 1024} KiB")
+    hidden = _hidden_characters(text, filename)
+    if hidden:
+        raise FlowErrors(hidden)
     try:
         root = compose(text, filename, report)
     except yaml.MarkedYAMLError as exc:

@@ -30,9 +30,31 @@ Reader = Callable[[Scalar, dict[str, Any]], Any]
 
 MAX_REGEX_CHARS = 500
 MAX_CSS_CHARS = 1000
-#: Control characters (other than tab and newline) and bidirectional overrides: a flow's
-#: strings end up in terminal output and reports, where these could hide or forge text.
-FORBIDDEN_CHARS_RE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+#: What a flow's text must not hold. A flow's strings end up in terminal output and reports,
+#: where these could hide or forge text: control characters (other than tab and newline), the
+#: line and paragraph separators YAML reads as line breaks where editors and `grep -n` show
+#: none, bidirectional controls that reorder what a reviewer sees, and lone surrogates (not
+#: text at all, and a crash for anything that encodes them).
+FORBIDDEN_CHARS_RE = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069"
+    "\ud800-\udfff]"
+)
+
+
+def forbidden_char(char: str) -> str:
+    """How messages name a character of `FORBIDDEN_CHARS_RE`, e.g. "line separator U+2028"."""
+    code = ord(char)
+    if char in "\x85\u2028\u2029":
+        kind = "line separator"
+    elif 0xD800 <= code <= 0xDFFF:
+        kind = "lone surrogate"
+    elif code < 0xA0:
+        kind = "control character"
+    else:
+        kind = "bidirectional control"
+    return f"{kind} U+{code:04X}"
+
+
 _HOST = r"[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*"
 _HTTPS = f"^https://(?:{_HOST.replace('a-z', 'A-Za-z')})(?::[0-9]+)?"  # hosts are lowercased
 _DATE = r"[0-9]{4}-[0-9]{2}-[0-9]{2}"
@@ -122,7 +144,7 @@ def text(
         value = "" if node.is_null else node.text.strip() if strip else node.text
         bad = FORBIDDEN_CHARS_RE.search(value)
         if bad:
-            raise problem(f"control character U+{ord(bad.group()):04X} is not allowed here")
+            raise problem(f"{forbidden_char(bad.group())} is not allowed here")
         if not value and not allow_empty:
             raise problem(f"expected {expected}, got an empty string")
         if len(value) > max_len:
