@@ -16,6 +16,7 @@ from optout_bot.flow.loader import MAX_FILE_BYTES
 from optout_bot.flow.model import (
     FORMAT_VERSION,
     LOCATOR_STRATEGIES,
+    MAX_ALTERNATIVES,
     STEP_TYPES,
     Click,
     ExpectUrl,
@@ -27,6 +28,7 @@ from optout_bot.flow.model import (
     Screenshot,
 )
 from optout_bot.flow.safe_yaml import MAX_DEPTH
+from optout_bot.flow.values import MAX_ITEMS
 
 ROOT = Path(__file__).resolve().parent.parent
 BUNDLED = ROOT / "flows" / "linkedin-ai-training.yaml"
@@ -846,3 +848,43 @@ def test_hidden_characters_anywhere_give_a_flow_or_located_errors(
         for error in exc.errors:
             assert 1 <= error.line <= lines and error.col >= 1 and error.message
             str(error).encode("utf-8")  # printable on any terminal: no lone surrogate in it
+
+
+# --------------------------------------------------------------------------------------------
+# Bounded flows
+# --------------------------------------------------------------------------------------------
+
+
+def test_a_flow_cannot_queue_thousands_of_steps() -> None:
+    """A route of more than MAX_ITEMS steps is refused by validate, before anything runs."""
+    steps = "".join(
+        f"    - wait_for: {{css: '#x{i}'}}\n      optional: true\n" for i in range(3000)
+    )
+    text = changed("    - screenshot: before\n", "    - screenshot: before\n" + steps)
+    assert the_error(text) == (
+        f"f.yaml:26:5: navigate.desktop: too many items (3004; at most {MAX_ITEMS}) "
+        "(a flow walks a few menus to one switch; shorten the list)"
+    )
+
+
+#: The switch target's alternatives in BASE.
+SWITCH_ALTERNATIVES = (
+    "    - css: '#ai-switch'\n    - role: switch\n      name: Use my data for AI\n"
+)
+
+
+def test_a_target_has_a_bounded_number_of_alternatives() -> None:
+    """A target may list at most MAX_ALTERNATIVES locators: each is tried while a step waits."""
+    many = "".join(f"    - css: '#s{i}'\n" for i in range(MAX_ALTERNATIVES + 1))
+    text = changed(
+        "    - css: '#ai-switch'\n    - role: switch\n      name: Use my data for AI\n", many
+    )
+    assert the_error(text) == (
+        f"f.yaml:20:5: switch.target: too many items ({MAX_ALTERNATIVES + 1}; at most "
+        f"{MAX_ALTERNATIVES}) (a flow walks a few menus to one switch; shorten the list)"
+    )
+    fine = "".join(f"    - css: '#s{i}'\n" for i in range(MAX_ALTERNATIVES))
+    text = changed(
+        "    - css: '#ai-switch'\n    - role: switch\n      name: Use my data for AI\n", fine
+    )
+    assert len(load_flow_text(text).switch.target.alternatives) == MAX_ALTERNATIVES

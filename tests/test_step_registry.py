@@ -63,3 +63,23 @@ def test_a_new_step_class_registers_itself() -> None:
         assert STEP_TYPES["hover"] is Hover and Hover.NEEDS == "a CSS selector"
     finally:
         STEP_TYPES.pop("hover", None)
+
+
+@pytest.mark.parametrize(
+    ("own", "default", "expected"),
+    [(None, None, 10_000), (2_000, None, 2_000), (120_000, None, 10_000), (None, 1_500, 1_500)],
+)
+def test_run_timeout_caps_every_steps_own_timeout(own, default, expected) -> None:
+    """A step waits its own timeout (or its kind's default) but never longer than --timeout."""
+    written = "    - reload\n" if own is None else f"    - reload:\n      timeout: {own}\n"
+    step = load_flow_text(changed("    - reload\n", written)).navigate["desktop"][2]
+    assert step.timeout_ms == own
+    context = steps.StepContext(
+        page=None,  # type: ignore[arg-type]
+        flow=None,  # type: ignore[arg-type]
+        platform="desktop",
+        timeout_ms=10_000,
+        net=None,  # type: ignore[arg-type]
+        shoot=print,
+    )
+    assert context.timeout(step, default) == expected

@@ -63,8 +63,11 @@ class StepContext:
     #: saves a screenshot into the evidence folder (masked, overlays closed) under a name
     shoot: Callable[[str], None]
 
-    def timeout(self, step: m.StepBase) -> int:
-        return step.timeout_ms or self.timeout_ms
+    def timeout(self, step: m.StepBase, default: int | None = None) -> int:
+        """How long `step` may wait: its own timeout (else `default`, else the run's), never
+        more than the run's (`--timeout`), so a shared flow cannot make a step wait longer
+        than the person allowed."""
+        return min(step.timeout_ms or default or self.timeout_ms, self.timeout_ms)
 
 
 def _open(ctx: StepContext, url: str, step: m.StepBase) -> None:
@@ -117,7 +120,7 @@ def _expect_url(ctx: StepContext, step: m.ExpectUrl) -> None:
 def _dismiss_if_present(ctx: StepContext, step: m.DismissIfPresent) -> None:
     from playwright.sync_api import Error as PWError
 
-    found = locators.find(ctx.page, step.target, step.timeout_ms or DISMISS_DEFAULT_MS)
+    found = locators.find(ctx.page, step.target, ctx.timeout(step, DISMISS_DEFAULT_MS))
     if found is None:
         return
     try:

@@ -176,7 +176,9 @@ class Alternatives:
             self.read,
             core_schema.list_schema(one),
             ref="target",
-            json_schema_input_schema=v.one_of(one, core_schema.list_schema(one, min_length=1)),
+            json_schema_input_schema=v.one_of(
+                one, core_schema.list_schema(one, min_length=1, max_length=MAX_ALTERNATIVES)
+            ),
             metadata=v.shown(description="one locator, or a list of alternatives: the first wins"),
         )
 
@@ -185,13 +187,16 @@ class Alternatives:
         if isinstance(value, dict):
             forms = handler([value])
         elif isinstance(value, list):
-            forms = handler(Seq("a list of locators", non_empty=True).check(value))
+            forms = handler(_ALTERNATIVES.check(value))
         else:
             hint = "e.g. {css: '#id'} or {role: button, name: Save}"
             raise v.wrong_type(value, "a locator mapping or a list of them", hint)
         return Target(tuple(f.locator() for f in forms), mark=getattr(value, "mark", None))
 
 
+#: The most alternatives a target may list: each is tried while the step waits.
+MAX_ALTERNATIVES = 12
+_ALTERNATIVES = Seq("a list of locators", non_empty=True, most=MAX_ALTERNATIVES)
 TargetField = Annotated[Target, Alternatives()]
 Targets = Annotated[tuple[TargetField, ...], Seq("a list of targets")]
 

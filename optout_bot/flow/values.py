@@ -389,12 +389,20 @@ def js_incompatibility(source: str) -> tuple[str, str] | None:
 # --------------------------------------------------------------------------------------------
 
 
-class Seq:
-    """Makes a tuple a YAML list: what the list is, whether it may be empty, and whether an
-    item may be listed twice (`unique` names the item, e.g. "platform")."""
+#: The most items a list of a flow may hold: a flow walks a few menus to one switch, and a
+#: shared flow must not be able to queue thousands of waits (each bounded, but not together).
+MAX_ITEMS = 40
 
-    def __init__(self, expected: str, *, non_empty: bool = False, unique: str = "") -> None:
-        self.expected, self.non_empty, self.unique = expected, non_empty, unique
+
+class Seq:
+    """Makes a tuple a YAML list: what the list is, whether it may be empty, how many items it
+    may hold, and whether an item may be listed twice (`unique` names the item, e.g.
+    "platform")."""
+
+    def __init__(
+        self, expected: str, *, non_empty: bool = False, unique: str = "", most: int = MAX_ITEMS
+    ) -> None:
+        self.expected, self.non_empty, self.unique, self.most = expected, non_empty, unique, most
 
     def check(self, value: object) -> object:
         if not isinstance(value, YSeq):
@@ -402,6 +410,9 @@ class Seq:
             raise wrong_type(value, self.expected, hint)
         if self.non_empty and not value:
             raise problem(f"expected {self.expected}, got an empty list")
+        if len(value) > self.most:
+            hint = "a flow walks a few menus to one switch; shorten the list"
+            raise problem(f"too many items ({len(value)}; at most {self.most})", hint)
         return value
 
     def read(self, value: object, handler: Any) -> tuple[Any, ...]:
@@ -415,6 +426,7 @@ class Seq:
 
     def __get_pydantic_core_schema__(self, source: Any, handler: Any) -> core_schema.CoreSchema:
         json = {"minItems": 1} if self.non_empty else {}
+        json |= {"maxItems": self.most}
         json |= {"uniqueItems": True} if self.unique else {}
         return core_schema.no_info_wrap_validator_function(
             self.read, handler(source), metadata=shown(**json)
