@@ -353,3 +353,16 @@ def test_config_command_in_a_subprocess(config_file: Path):
     assert proc.returncode == 2
     assert proc.stderr == f"{config_file}:1:11: not valid TOML: Invalid value\n"
     assert "Traceback" not in proc.stderr
+
+
+@pytest.mark.parametrize("command", ["run", "verify"])
+def test_a_run_with_a_bad_settings_file_is_invalid_before_any_browser(
+    command: str, config_file: Path, capsys
+):
+    """run and verify stop with exit 2 and the file's problem as the reason; no record is made."""
+    config_file.write_text("platform = 'tablet'\n")
+    assert cli.main([command, "linkedin-ai-training", "--json"]) == 2
+    result = json.loads(capsys.readouterr().out)
+    assert result["status"] == "invalid" and result["mode"] == command
+    assert result["reason"].startswith(f"{config_file}: ") and "platform" in result["reason"]
+    assert result["record"] == {}

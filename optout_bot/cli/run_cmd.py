@@ -183,17 +183,18 @@ def _problem(line: str) -> None:
     print(line, file=sys.stderr)
 
 
-def _settings_or_stop(args: argparse.Namespace, mode: str) -> tuple[Config | None, Result | None]:
-    """The settings file, or the INVALID result that a broken one makes."""
+def _settings_or_exit(args: argparse.Namespace, mode: str) -> Config | int:
+    """The settings file; when it is broken, the exit code after printing the INVALID result
+    it makes (as every run's result is printed)."""
     from optout_bot.engine.outcome import Result, RunStop
 
     try:
-        return load_settings(), None
+        return load_settings()
     except RunStop as stop:
         _configure_logging(args)()
         result = Result(flow=args.flow, platform=args.platform or "", mode=mode, wanted="")
         result.status, result.reason = stop.status, stop.reason
-        return None, result
+        return finish(result, args)
 
 
 # -- commands ---------------------------------------------------------------------------------
@@ -205,10 +206,9 @@ def cmd_run(args: argparse.Namespace) -> int:
     if args.dry_run:
         _configure_logging(args)()
         return _dry_run(args)
-    settings, failed = _settings_or_stop(args, args.command)
-    if settings is None:
-        assert failed is not None
-        return finish(failed, args)
+    settings = _settings_or_exit(args, args.command)
+    if isinstance(settings, int):
+        return settings
     request = run_request(args, args.command, settings)
     result = execute(request, on_problem=_problem, meanwhile=_configure_logging(args))
     return finish(result, args)
@@ -244,10 +244,9 @@ def cmd_check(args: argparse.Namespace) -> int:
     from optout_bot.app.request import CheckRequest
     from optout_bot.app.run import check
 
-    settings, failed = _settings_or_stop(args, "verify")
-    if settings is None:
-        assert failed is not None
-        return finish(failed, args)
+    settings = _settings_or_exit(args, "verify")
+    if isinstance(settings, int):
+        return settings
     request = CheckRequest(
         verify=run_request(args, "verify", settings),
         fix=args.fix,
