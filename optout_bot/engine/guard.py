@@ -116,3 +116,22 @@ def refusal(text: str) -> str | None:
     """The word that makes a click on an element with this wording unsafe, if any."""
     found = DENIED.search(text)
     return found.group(0) if found else None
+
+
+# What a URL may not read as: the destructive, sign-out and money words of the click
+# vocabulary, read from the URL's path and query split into words ("m/logout" -> "m logout").
+_URL_DENIED = re.compile(
+    r"(?<![a-z])(?:sign ?out|log ?out|logoff|delete|deactivate|close (?:my |your )?account"
+    r"|hibernate|unsubscribe|purchase|checkout|buy|pay(?:ment)?)(?![a-z])"
+)
+
+
+def url_refusal(url: str) -> str | None:
+    """The word that makes navigating to `url` unsafe (sign-out, delete, pay, ...), if any;
+    judged before any request is sent."""
+    from urllib.parse import unquote, urlsplit
+
+    parts = urlsplit(url)
+    words = re.sub(r"[^a-z]+", " ", unquote(f"{parts.path} {parts.query}").lower())
+    found = _URL_DENIED.search(words)
+    return found.group(0) if found else None
