@@ -1,7 +1,8 @@
-"""The practical lower bound: a minimal hand-written Playwright script doing the same clicks
-and reads as `optout-bot verify|run linkedin-ai-training --cdp URL` (navigate by the menus,
-read the switch, click it for `run`, reload and re-read), without the tool's safety and
-evidence: no flow file, no login detection, no locator alternatives, no screenshots.
+"""The practical lower bound: a minimal hand-written Playwright script doing the same route,
+clicks and reads as `optout-bot verify|run linkedin-ai-training --cdp URL` (`verify`: open
+the setting's URL; `run`: walk the menus; then read the switch, click it for `run`, reload
+and re-read), without the tool's safety and evidence: no flow file, no login detection, no
+locator alternatives, no origin boundary, no screenshots.
 
     python benchmarks/handwritten.py verify|run CDP_URL [SCREENSHOT_DIR]
 
@@ -17,6 +18,7 @@ from pathlib import Path
 from playwright.sync_api import sync_playwright
 
 SWITCH = 'input[role="switch"][aria-labelledby="allowDataForGenerativeAI"]'
+SETTING = "https://www.linkedin.com/mypreferences/d/settings/data-for-ai-improvement"
 
 
 def main(mode: str, cdp_url: str, shots: str | None = None) -> int:
@@ -30,11 +32,14 @@ def main(mode: str, cdp_url: str, shots: str | None = None) -> int:
             shot = cdp.send("Page.captureScreenshot", {"format": "png", "optimizeForSpeed": True})
             Path(f"{shots}/{name}.png").write_bytes(base64.b64decode(shot["data"]))
 
-        page.goto("https://www.linkedin.com/feed/", wait_until="domcontentloaded")
-        page.get_by_role("button", name="Me").click()
-        page.get_by_role("link", name="Settings & Privacy").click()
-        page.locator('nav a[href$="/mypreferences/d/categories/privacy"]').click()
-        page.locator('a[href$="/mypreferences/d/settings/data-for-ai-improvement"]').click()
+        if mode == "verify":  # optout-bot's default route for verify: the setting's URL
+            page.goto(SETTING, wait_until="domcontentloaded")
+        else:  # and for run: the menus, as a person walks them
+            page.goto("https://www.linkedin.com/feed/", wait_until="domcontentloaded")
+            page.get_by_role("button", name="Me").click()
+            page.get_by_role("link", name="Settings & Privacy").click()
+            page.locator('nav a[href$="/mypreferences/d/categories/privacy"]').click()
+            page.locator('a[href$="/mypreferences/d/settings/data-for-ai-improvement"]').click()
         switch = page.locator(SWITCH)
         switch.wait_for(state="attached")
         on = switch.is_checked()

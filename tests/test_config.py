@@ -47,6 +47,7 @@ desktop_notifications = false
 flows = ["linkedin-ai-training"]
 login_timeout = 120
 timeout = 7.5
+run_timeout = 90
 """
 
 
@@ -73,7 +74,7 @@ def test_a_full_file_sets_every_key(config_file: Path, monkeypatch: pytest.Monke
     assert config.notify == ("ntfy://ntfy.sh/my-secret-topic", "mailto://me:app-password@gmail.com")
     assert config.desktop_notifications is False
     assert config.flows == ("linkedin-ai-training",)
-    assert (config.login_timeout, config.timeout) == (120.0, 7.5)
+    assert (config.login_timeout, config.timeout, config.run_timeout) == (120.0, 7.5, 90.0)
     assert all(config.source(key) == "file" for key in KEYS)
     assert list(config.settings()) == list(KEYS)
 
@@ -207,7 +208,8 @@ def test_an_unknown_key_suggests_the_closest_known_one(config_file: Path):
         load_config()
     assert str(error.value) == (
         f"{config_file}: unknown key 'notfy'; did you mean 'notify'? Known keys: profile, "
-        "evidence_dir, platform, notify, desktop_notifications, flows, login_timeout, timeout"
+        "evidence_dir, platform, notify, desktop_notifications, flows, login_timeout, timeout, "
+        "run_timeout"
     )
 
 
@@ -284,6 +286,7 @@ def test_config_command_shows_defaults_and_where_the_file_would_be(config_file: 
         "flows                 = []  (default)",
         "login_timeout         = 300.0  (default)",
         "timeout               = 15.0  (default)",
+        "run_timeout           = 300.0  (default)",
     ]
 
 

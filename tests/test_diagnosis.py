@@ -74,9 +74,13 @@ def test_a_broken_menu_falls_back_to_the_direct_url_and_says_so(linkedin, replic
     assert replica.get_setting(AI_KEY, account=ACCOUNT) is False
 
 
-def test_the_navigation_route_is_recorded(linkedin):
-    """A normal run records that it came through the menus."""
-    assert linkedin("verify").json["route"] == "navigation"
+def test_run_walks_the_menus_and_verify_goes_straight_to_the_setting(linkedin):
+    """By default run walks the menus as a person would, verify opens the setting's URL;
+    each records the route it took, and `--route menus` makes verify walk too."""
+    assert linkedin("run", "--yes").json["route"] == "navigation"
+    direct = linkedin("verify")
+    assert direct.json["route"] == "direct-url" and "[1/6]" not in direct.err
+    assert linkedin("verify", "--route", "menus").json["route"] == "navigation"
 
 
 def test_route_direct_opens_the_setting_url_without_the_menus(linkedin, replica):

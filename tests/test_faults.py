@@ -77,7 +77,8 @@ def test_the_network_going_away_mid_run_is_exit_1(linkedin, replica, run_cli, tm
     assert linkedin("verify").code == 3
     proc = _cli_process(
         "verify", "linkedin-ai-training", "--headless", "--json", "--timeout", "3",
-        "--replica", f"127.0.0.1:{replica.port}", "--evidence-dir", str(tmp_path / "ev"),
+        "--route", "menus", "--replica", f"127.0.0.1:{replica.port}",
+        "--evidence-dir", str(tmp_path / "ev"),
     )  # fmt: skip
     try:
         _wait_for_line(proc, "[2/6]")
@@ -100,7 +101,7 @@ def test_the_cdp_endpoint_going_away_is_exit_1(replica, users_browser, run_cli, 
         "--timeout", "60", "--evidence-dir", str(tmp_path / "ev"),
     )  # fmt: skip
     try:
-        _wait_for_line(proc, "[6/6]")
+        _wait_for_line(proc, "[1/1]")  # verify opens the setting's page directly
         users_browser.proc.kill()
         out, err = proc.communicate(timeout=90)
     finally:
@@ -157,7 +158,7 @@ def test_ctrl_c_is_recorded_as_interrupted(linkedin, replica, run_cli, tmp_path,
         f"127.0.0.1:{replica.port}", "--evidence-dir", str(tmp_path / "ev"),
     )  # fmt: skip
     try:
-        _wait_for_line(proc, "[1/6]")
+        _wait_for_line(proc, "[1/1]")
         proc.send_signal(signal.SIGINT)
         _out, err = proc.communicate(timeout=60)
     finally:

@@ -173,7 +173,7 @@ def test_a_click_that_leaves_the_allowed_origins_stops_the_run(linkedin, replica
     result = linkedin("run", "--yes", "--timeout", "5", flow=str(evil))
     assert result.code == 1
     assert (
-        "left the flow's allowed origins for https://careers.linkedin.com"
+        "tried to open https://careers.linkedin.com, outside the flow's allowed origins"
         in (result.json["reason"])
     )
     assert result.json["state_before"] == "unknown"

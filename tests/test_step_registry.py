@@ -79,7 +79,26 @@ def test_run_timeout_caps_every_steps_own_timeout(own, default, expected) -> Non
         flow=None,  # type: ignore[arg-type]
         platform="desktop",
         timeout_ms=10_000,
+        remaining_ms=lambda: 60_000,
         net=None,  # type: ignore[arg-type]
         shoot=print,
     )
     assert context.timeout(step, default) == expected
+
+
+def test_no_step_waits_past_the_whole_runs_limit() -> None:
+    """Near the end of `run_timeout` a step gets what is left, never 0 (Playwright's 'no limit')."""
+    step = load_flow_text(changed("    - reload\n", "    - reload\n")).navigate["desktop"][2]
+    left = [2_500]
+    context = steps.StepContext(
+        page=None,  # type: ignore[arg-type]
+        flow=None,  # type: ignore[arg-type]
+        platform="desktop",
+        timeout_ms=10_000,
+        remaining_ms=lambda: left[0],
+        net=None,  # type: ignore[arg-type]
+        shoot=print,
+    )
+    assert context.timeout(step) == 2_500
+    left[0] = 0
+    assert context.timeout(step) == 1

@@ -11,6 +11,7 @@ The file is optional and every key in it is optional; a missing file means the d
     flows = ["linkedin-ai-training"]          # the flows you schedule (informational)
     login_timeout = 300                       # seconds
     timeout = 15                              # seconds, per step
+    run_timeout = 300                         # seconds, a whole run (sign-in wait excluded)
 
 A bad file is never half-used: `load_config` raises `ConfigError` naming the file, each bad
 key and what it expects. Notification URLs often carry tokens or passwords, so nothing here
@@ -68,6 +69,8 @@ class Config:
     flows: tuple[str, ...] = ()
     login_timeout: float = 300.0
     timeout: float = 15.0
+    #: the longest a whole run may take, the wait for a sign-in by hand excluded
+    run_timeout: float = 300.0
     #: The settings file looked at (it may not exist: then every setting is a default).
     path: Path | None = field(default=None, compare=False)
     #: The keys the file set; every other key has its default.
@@ -229,6 +232,7 @@ _PARSERS: dict[str, Callable[[object, Path], Any]] = {
     "flows": _flows,
     "login_timeout": _seconds,
     "timeout": _seconds,
+    "run_timeout": _seconds,
 }
 KEYS: tuple[str, ...] = tuple(_PARSERS)
 

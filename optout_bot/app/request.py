@@ -79,6 +79,8 @@ class RunRequest:
     browser: BrowserRequest
     #: where the run's screenshots and record.json go
     evidence_dir: Path
+    #: "direct": the setting's URL (the menus when it does not show the switch); "menus":
+    #: the menus as a person walks them. The default: direct for verify, menus for run
     route: Route = "menus"
     #: change the switch without asking
     yes: bool = False
@@ -86,6 +88,8 @@ class RunRequest:
     confirm: Callable[[str], bool] | None = field(default=None, compare=False)
     #: seconds to wait for the person to sign in by hand on first use
     login_timeout: float = 300.0
+    #: seconds the whole run may take, the sign-in wait excluded
+    run_timeout: float = 300.0
     #: paint over the member's name and photo in screenshots
     mask: bool = True
     #: the evidence store (None: the one in optout-bot's data folder)
@@ -101,6 +105,8 @@ class RunRequest:
         browser: BrowserRequest,
         evidence_dir: Path | None = None,
         login_timeout: float | None = None,
+        run_timeout: float | None = None,
+        route: Route | None = None,
         **given: object,
     ) -> RunRequest:
         """The options given, the settings file's values for the ones that were not."""
@@ -110,6 +116,8 @@ class RunRequest:
             browser=browser,
             evidence_dir=evidence_dir or settings.evidence_dir,
             login_timeout=login_timeout or settings.login_timeout,
+            run_timeout=run_timeout or settings.run_timeout,
+            route=route or ("direct" if mode == "verify" else "menus"),
             **given,  # type: ignore[arg-type]
         )
 

@@ -240,6 +240,7 @@ def _drive(begun: _Begun, request: RunRequest, pw: Playwright) -> Result:
         confirm=request.confirm,
         timeout_ms=request.browser.timeout_ms,
         login_timeout_ms=int(request.login_timeout * 1000),
+        run_timeout_ms=int(request.run_timeout * 1000),
         mask=request.mask,
         route=request.route,
     )

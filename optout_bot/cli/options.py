@@ -72,9 +72,9 @@ def browser_options(parser: argparse.ArgumentParser, *, with_session: bool = Tru
     group.add_argument(
         "--route",
         choices=("menus", "direct"),
-        default="menus",
-        help="reach the setting through the menus as a person would (default; the direct URL "
-        "if they changed), or straight through its URL (the menus if that fails)",
+        help="reach the setting through the menus as a person would (the default for run; "
+        "the direct URL if they changed), or straight through its URL (the default for "
+        "verify and check; the menus if that page does not show the switch)",
     )
     group.add_argument(
         "--browser-path",
@@ -129,6 +129,13 @@ def login_option(parser: argparse.ArgumentParser) -> None:
         metavar="SECONDS",
         help="how long to wait for you to sign in by hand on first use (default: 300, or the "
         "settings file)",
+    )
+    parser.add_argument(
+        "--run-timeout",
+        type=positive_float,
+        metavar="SECONDS",
+        help="the longest the whole run may take, not counting a sign-in by hand; then it "
+        "stops as timed out, exit 1 (default: 300, or the settings file)",
     )
 
 

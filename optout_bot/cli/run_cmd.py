@@ -149,6 +149,7 @@ def run_request(args: argparse.Namespace, mode: str, settings: Config) -> RunReq
         browser=browser_request(args, settings),
         evidence_dir=args.evidence_dir,
         login_timeout=args.login_timeout,
+        run_timeout=args.run_timeout,
         route=args.route,
         yes=getattr(args, "yes", False),
         confirm=_confirm_on_terminal(),

@@ -17,7 +17,8 @@ if TYPE_CHECKING:
 #: What each exit code means.
 EXIT_CODES: dict[int, str] = {
     0: "the setting is in the wanted state, confirmed after a reload",
-    1: "the flow broke (the page is not as the flow expects) or an unexpected error",
+    1: "the flow broke (the page is not as the flow expects), the run timed out, or an "
+    "unexpected error",
     2: "invalid input: bad flow file, unknown flow id, bad usage",
     3: "the setting is not in the wanted state at the end",
     4: "login needed (logged out, authwall, security check)",
@@ -44,6 +45,8 @@ class Status(str, enum.Enum):
     CONFIRMATION_NEEDED = "confirmation_needed"
     LOGIN_REQUIRED = "login_required"
     NOT_OFFERED = "not_offered"
+    #: the run went past its overall limit (`run_timeout`)
+    TIMED_OUT = "timed_out"
     INTERRUPTED = "interrupted"
 
     @classmethod
@@ -106,6 +109,7 @@ STATUS_TABLE: dict[Status, StatusInfo] = {
     Status.DECLINED:            StatusInfo(3,   "NOT CHANGED",   "Declined",      "calm", False),
     Status.LOGIN_REQUIRED:      StatusInfo(4,   "LOGIN NEEDED",  "Sign-in needed", "calm", True),
     Status.NOT_OFFERED:         StatusInfo(5,   "NOT OFFERED",   "Not offered",   "calm", True),
+    Status.TIMED_OUT:           StatusInfo(1,   "TIMED OUT",     "Timed out",     "warn", True),
     Status.INTERRUPTED:         StatusInfo(130, "INTERRUPTED",   "Interrupted",   "warn", True),
 }
 # fmt: on

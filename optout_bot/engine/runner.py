@@ -19,6 +19,7 @@ import structlog
 
 from optout_bot.engine import locators, switch
 from optout_bot.engine import steps as actions
+from optout_bot.engine.boundary import Boundary
 from optout_bot.engine.diagnose import Failure, diagnose
 from optout_bot.engine.netwatch import NetWatch
 from optout_bot.engine.outcome import Result, RunStop, Status, first_line
@@ -26,7 +27,7 @@ from optout_bot.engine.steps import StepContext, StepFailed
 from optout_bot.flow import model as m
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Page, Request
+    from playwright.sync_api import Page
 
     from optout_bot.engine.session import Session
     from optout_bot.evidence.recorder import Evidence
@@ -50,6 +51,8 @@ class RunOptions:
     confirm: Callable[[str], bool] | None = None
     timeout_ms: int = 15_000
     login_timeout_ms: int = 300_000
+    #: the whole run's limit, the wait for a sign-in by hand excluded
+    run_timeout_ms: int = 300_000
     #: paint over the flow's `mask` elements (the member's name and photo) in screenshots
     mask: bool = True
     #: "menus": the flow's navigation steps (the direct URL when they break); "direct": the
@@ -98,11 +101,6 @@ class _LoginNeeded(Exception):
         self.url = url
 
 
-def origin_of(url: str) -> str:
-    parts = urlsplit(url)
-    return f"{parts.scheme}://{parts.netloc}"
-
-
 class FlowRunner:
     def __init__(
         self, flow: m.Flow, session: Session, evidence: Evidence, options: RunOptions
@@ -121,7 +119,8 @@ class FlowRunner:
             flow_version=flow.version,
             flow_sha256=flow.sha256,
         )
-        self._left_origin: str | None = None
+        #: the run's origin boundary (set up with the page)
+        self._boundary: Boundary | None = None
         #: set when the page visibly refused the change, for the final reason
         self._refused = ""
         #: how many pop-ups the overlay handlers have closed so far
@@ -132,6 +131,8 @@ class FlowRunner:
         self._current: tuple[m.Step, m.Step | None] | None = None
         #: reads the switch found last (see `switch.Probe`)
         self._probe: switch.Probe | None = None
+        #: when the run must have ended (time.monotonic()); moved on by a sign-in's wait
+        self._deadline = time.monotonic() + options.run_timeout_ms / 1000
 
     # -- the whole run -----------------------------------------------------------------------
 
@@ -147,6 +148,7 @@ class FlowRunner:
                     f"flow {self.flow.id} has no {self.options.platform} steps "
                     f"(it covers: {', '.join(self.flow.platforms)})",
                 )
+            self._deadline = time.monotonic() + self.options.run_timeout_ms / 1000
             page = self.session.new_page()
             self._run(page)
         except actions.Refused as refused:
@@ -156,12 +158,15 @@ class FlowRunner:
             result.status, result.reason = stop.status, stop.reason
             if page is not None and stop.status in _SHOOT_AT_STOP:
                 self._shoot(stop.status.value.replace("_", "-"))
-            if page is not None and stop.status is Status.FLOW_BROKEN:
+            breached = self._boundary is not None and self._boundary.breach is not None
+            if page is not None and stop.status is Status.FLOW_BROKEN and not breached:
                 self._diagnose(page)
         except PWError as exc:
             result.status = Status.ERROR
             result.reason = f"the browser stopped answering: {first_line(exc)}"
         finally:
+            if self._boundary is not None:
+                self._boundary.uninstall()
             if page is not None:
                 try:
                     result.final_url = page.url
@@ -178,11 +183,13 @@ class FlowRunner:
             flow=flow,
             platform=opts.platform,
             timeout_ms=opts.timeout_ms,
+            remaining_ms=self._remaining_ms,
             net=NetWatch(page),
             shoot=lambda name: self._shoot(name),
         )
+        self._boundary = Boundary(page, flow.allowed_origins)
+        self._boundary.install()
         page.on("framenavigated", self._on_navigated)
-        page.on("request", self._on_request)
         self._install_overlays(page)
 
         self._navigate()
@@ -200,6 +207,8 @@ class FlowRunner:
         wanted = flow.switch.wanted
         if opts.mode == "run" and result.state_before != wanted:
             self._confirm(result.state_before, wanted)
+            self._check_origin()  # the page may have moved while the person answered
+            self._check_deadline()
             self._change(found, wanted)
 
         self._reload_and_reread()
@@ -240,7 +249,7 @@ class FlowRunner:
         try:
             self._step(m.GotoSetting(), 1, 1)
             target = self.flow.switch.target
-            if locators.find(self.page, target, self.options.timeout_ms, "attached"):
+            if locators.find(self.page, target, self._wait_ms(), "attached"):
                 self.result.route = "direct-url"
                 return True
             reason = "the switch is not on the setting's direct URL"
@@ -283,6 +292,7 @@ class FlowRunner:
         total: int,
         previous: tuple[m.Step, int] | None = None,
     ) -> None:
+        self._check_deadline()
         log.info(actions.describe(step), step=index, of=total)
         try:
             try:
@@ -298,6 +308,7 @@ class FlowRunner:
         except StepFailed as failed:
             self._check_login()
             self._check_origin()
+            self._check_deadline()
             if failed.missing and (step.missing_means == "not_offered" or self._not_offered()):
                 raise RunStop(
                     Status.NOT_OFFERED,
@@ -317,10 +328,13 @@ class FlowRunner:
         self._check_login()
 
     def _find_switch(self, when: str) -> locators.Found:
+        self._check_origin()
+        self._check_deadline()
         target = self.flow.switch.target
-        found = locators.find(self.page, target, self.options.timeout_ms, state="attached")
+        found = locators.find(self.page, target, self._wait_ms(), state="attached")
         if found is None:
             self._check_login()
+            self._check_deadline()
             if self._not_offered():
                 raise RunStop(
                     Status.NOT_OFFERED,
@@ -405,10 +419,14 @@ class FlowRunner:
     def _reload_and_reread(self) -> None:
         result, flow = self.result, self.flow
         log.info("reloading to confirm the setting stuck")
+        self._check_deadline()
         try:
-            self.page.reload(wait_until="domcontentloaded", timeout=self.options.timeout_ms)
+            self.page.reload(wait_until="domcontentloaded", timeout=self._wait_ms())
         except Exception as exc:  # noqa: BLE001
+            self._check_origin()
+            self._check_deadline()
             raise RunStop(Status.FLOW_BROKEN, f"the reload failed: {first_line(exc)}") from None
+        self._check_origin()
         self._check_login()
         for index, step in enumerate(flow.verify, 1):
             self._step(step, index, len(flow.verify))
@@ -473,7 +491,15 @@ class FlowRunner:
         raise RunStop(Status.LOGIN_REQUIRED, f"{why} ({urlsplit(need.url).path}); {fix}")
 
     def _wait_for_login(self, need: _LoginNeeded) -> None:
-        """Let the person sign in by hand (2FA included) in the window we opened; bounded."""
+        """Let the person sign in by hand (2FA included) in the window we opened; bounded.
+        The time it takes does not count against the run's own limit."""
+        began = time.monotonic()
+        try:
+            self._wait_for_sign_in(need)
+        finally:
+            self._deadline += time.monotonic() - began
+
+    def _wait_for_sign_in(self, need: _LoginNeeded) -> None:
         flow, page = self.flow, self.page
         seconds = self.options.login_timeout_ms // 1000
         log.warning(
@@ -513,30 +539,38 @@ class FlowRunner:
 
     # -- safety and diagnosis ------------------------------------------------------------------
 
+    def _remaining_ms(self) -> int:
+        return max(0, int((self._deadline - time.monotonic()) * 1000))
+
+    def _wait_ms(self) -> int:
+        """How long the runner's own waits may take: the step timeout, within the deadline
+        (at least 1 ms: 0 means 'no limit' to Playwright)."""
+        return max(1, min(self.options.timeout_ms, self._remaining_ms()))
+
+    def _check_deadline(self) -> None:
+        """Stop (exit 1, recorded) once the run is past its overall limit."""
+        if self._remaining_ms() <= 0:
+            seconds = self.options.run_timeout_ms / 1000
+            raise RunStop(
+                Status.TIMED_OUT,
+                f"the run took longer than its limit of {seconds:g} s (run_timeout; a sign-in "
+                "by hand does not count) and stopped without clicking anything else; pass "
+                "--run-timeout for a slow connection",
+                final=True,
+            )
+
     def _on_navigated(self, frame: object) -> None:
         page = self.page
-        if frame is not page.main_frame:
-            return
-        url = page.main_frame.url
-        if url.startswith(("about:", "data:", "chrome-error:")):
-            return
-        if origin_of(url) not in self.flow.allowed_origins:
-            self._left_origin = url
-
-    def _on_request(self, request: Request) -> None:
-        if not request.is_navigation_request() or request.frame != self.page.main_frame:
-            return
-        if request.url.startswith(("about:", "data:")):
-            return
-        if origin_of(request.url) not in self.flow.allowed_origins:
-            self._left_origin = request.url
+        if frame is page.main_frame and self._boundary is not None:
+            self._boundary.observe(page.main_frame.url)
 
     def _check_origin(self) -> None:
-        if self._left_origin is not None:
+        """Stop (exit 1, nothing else clicked) once the page tried to leave the boundary."""
+        breach = self._boundary.breach if self._boundary is not None else None
+        if breach is not None:
             raise RunStop(
                 Status.FLOW_BROKEN,
-                f"the page left the flow's allowed origins for {origin_of(self._left_origin)}; "
-                "stopped without clicking anything else",
+                f"{breach}; the run stopped without clicking anything else",
                 final=True,
             )
 

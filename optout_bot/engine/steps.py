@@ -59,6 +59,8 @@ class StepContext:
     flow: m.Flow
     platform: m.Platform
     timeout_ms: int
+    #: what is left of the whole run's time (`run_timeout`), in milliseconds
+    remaining_ms: Callable[[], int]
     net: NetWatch
     #: saves a screenshot into the evidence folder (masked, overlays closed) under a name
     shoot: Callable[[str], None]
@@ -66,8 +68,10 @@ class StepContext:
     def timeout(self, step: m.StepBase, default: int | None = None) -> int:
         """How long `step` may wait: its own timeout (else `default`, else the run's), never
         more than the run's (`--timeout`), so a shared flow cannot make a step wait longer
-        than the person allowed."""
-        return min(step.timeout_ms or default or self.timeout_ms, self.timeout_ms)
+        than the person allowed, nor past the whole run's limit (at least 1 ms: 0 would
+        mean 'no limit' to Playwright)."""
+        own = min(step.timeout_ms or default or self.timeout_ms, self.timeout_ms)
+        return max(1, min(own, self.remaining_ms()))
 
 
 def _open(ctx: StepContext, url: str, step: m.StepBase) -> None:
@@ -76,6 +80,8 @@ def _open(ctx: StepContext, url: str, step: m.StepBase) -> None:
     try:
         response = ctx.page.goto(url, wait_until="domcontentloaded", timeout=ctx.timeout(step))
     except PWError as exc:
+        if ctx.page.is_closed():
+            raise  # the browser went away: not the flow's fault (the runner says so)
         raise StepFailed(f"could not open {url}: {first_line(exc)}") from None
     if response is not None and response.status in (404, 410):
         raise StepFailed(f"{url} answered HTTP {response.status}", missing=True)
