@@ -362,3 +362,17 @@ def test_a_flow_that_calls_the_ai_switch_opt_out_cannot_switch_training_on(
     )
     assert replica.writes == []
     assert replica.get_setting(AI_KEY, account=ACCOUNT) is False
+
+
+def test_a_steps_reason_is_shown_in_the_plan():
+    """`because:` is part of the flow language, and --dry-run shows it beside the click."""
+    text = LINKEDIN_FLOW.read_text().replace(
+        "      missing_means: not_offered\n    - expect_url: '/mypreferences/d/",
+        "      missing_means: not_offered\n      because: the row opens the setting\n"
+        "    - expect_url: '/mypreferences/d/",
+        1,
+    )
+    flow = load_flow_text(text, "with-reason.yaml")
+    step = flow.navigate["desktop"][4]
+    assert step.because == "the row opens the setting"
+    assert actions.describe(step).endswith("(because: the row opens the setting)")

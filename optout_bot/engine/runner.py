@@ -88,6 +88,9 @@ def plan(flow: m.Flow, platform: m.Platform, mode: Mode) -> list[str]:
             f"{overlay.dismiss.describe()}"
         )
     lines.append("never click anything that reads as delete, send, post, sign out, pay, ...")
+    lines.append(
+        "never read or set a switch that is not a switch or a checkbox named as the flow says"
+    )
     return lines
 
 

@@ -131,6 +131,8 @@ function guardDescribe(el) {
 
 // What a click on `el` would act on and what all of that says: the nearest acting element
 // (el or an ancestor), every acting ancestor above it, a label's control; one reading of all.
+// Returns {target: el's tag when it is inside the actor, else '', actor, also, control (the
+// actor's, when it is a label), reading}.
 function guardJudgeClick(el) {
   const acting = [];
   for (let n = el; n; n = guardUp(n)) if (n.matches && n.matches(GUARD_ACTS)) acting.push(n);
@@ -148,6 +150,7 @@ function guardJudgeClick(el) {
     target: el === actor ? '' : el.localName,
     actor: guardDescribe(actor),
     also: also.map(guardDescribe),
+    control: actor.localName === 'label' && actor.control ? guardDescribe(actor.control) : null,
     reading,
   };
 }
