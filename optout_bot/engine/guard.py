@@ -123,7 +123,7 @@ class Reading:
         raw += [t[::-1] for t in raw if _RIGHT_TO_LEFT.search(t)]
         pieces = [p for p in (words.normalise(t) for t in raw) if p]
         out = [*pieces, " ".join(pieces), words.normalise("".join(self.seen))]
-        if not pieces:
+        if not any(re.search(r"\w", p) for p in pieces):  # no word of its own but the alt
             out += [words.normalise(a) for a in self.alts]
         return [t for t in out if t]
 
