@@ -13,9 +13,10 @@ a run reads the switch and takes its screenshots on:
   page (it opens the DevTools session), then one after a reload;
 - (b) `switch.Probe`: read and describe the switch -- one `page.evaluate`, against
   `switch.read_state` + `switch.describe` on Playwright's locator;
-- (c) `guard.wording`: what the click guard reads on the element it is about to click --
-  Playwright's isolated-world reads, against one main-world `Locator.evaluate` of the same
-  text (the way it read before).
+- (c) `guard.read_click`: what the click guard reads on the element it is about to click
+  (what acts on the click, and all it says) -- one `page.evaluate` that finds the element by
+  the flow's plain CSS, against the same script on Playwright's locator (`Locator.evaluate`,
+  the way for alternatives that are not plain CSS).
 
 Every measurement starts on a fresh page (a new tab, the setting page loaded, the element
 found, none of it timed): the first call on a new document is what a run pays, since each
@@ -52,14 +53,6 @@ from optout_bot.replicas import Replica  # noqa: E402
 
 FLOW = REPO / "flows" / "linkedin-ai-training.yaml"
 TIMEOUT_MS = 10_000
-
-#: The click guard's reading as one main-world script: how `guard.wording` read before the
-#: isolated-world reads, giving the same text.
-WORDING_JS = """(el) => {
-  const parts = [el.getAttribute('aria-label'), el.innerText || el.textContent,
-                 el.getAttribute('title'), el.getAttribute('value')];
-  return parts.filter(Boolean).join(' ').replace(/\\s+/g, ' ').trim().slice(0, 300);
-}"""
 
 HEADING = "## 6. What each speed path buys"
 
@@ -174,16 +167,16 @@ class Bench:
 
     # -- (c) the click guard's reading -------------------------------------------------------
 
-    def wording(self, target: m.Target, fast: bool) -> float:
+    def guard_read(self, target: m.Target, fast: bool) -> float:
         with self.fresh_page() as page:
-            loc = self.found(page, target).locator
+            found = self.found(page, target)
             start = time.perf_counter()
             if fast:
-                text = guard.wording(loc, TIMEOUT_MS)
+                click = guard.read_click(found, TIMEOUT_MS)
             else:
-                text = str(loc.evaluate(WORDING_JS, timeout=TIMEOUT_MS) or "")
+                click = guard.Click.of(found.locator.evaluate(guard.CLICK_JS, timeout=TIMEOUT_MS))
             took = (time.perf_counter() - start) * 1000
-            assert text, "nothing read"
+            assert click.reading.texts(), "nothing read"
             return took
 
     def check(self) -> None:
@@ -194,8 +187,9 @@ class Bench:
             assert probe.read() == switch.read_state(found.locator), "reads differ"
             assert probe.describe() == switch.describe(found.locator), "descriptions differ"
             for target in (self.me, self.privacy):
-                loc = self.found(page, target).locator
-                assert guard.wording(loc) == loc.evaluate(WORDING_JS), target.describe()
+                found = self.found(page, target)
+                plain = guard.Click.of(found.locator.evaluate(guard.CLICK_JS))
+                assert guard.read_click(found) == plain, target.describe()
 
     def close(self) -> None:
         self.browser.close()
@@ -223,15 +217,15 @@ def measure(rounds: int, progress: Callable[[str], None] | None = None) -> list[
             bench.check()
             alternate(2, bench.shots)
             alternate(2, bench.probe)
-            alternate(2, lambda fast: bench.wording(bench.me, fast))
+            alternate(2, lambda fast: bench.guard_read(bench.me, fast))
 
             say("(a) Camera vs page.screenshot(mask=...)")
             fast, plain = alternate(rounds, bench.shots)
             say("(b) Probe vs the locator")
             probe = alternate(rounds, bench.probe)
-            say("(c) guard.wording vs a main-world Locator.evaluate")
-            me = alternate(rounds, lambda f: bench.wording(bench.me, f))
-            privacy = alternate(rounds, lambda f: bench.wording(bench.privacy, f))
+            say("(c) guard.read_click vs the same script on the locator")
+            me = alternate(rounds, lambda f: bench.guard_read(bench.me, f))
+            privacy = alternate(rounds, lambda f: bench.guard_read(bench.privacy, f))
         finally:
             bench.close()
     cam, pw_shot = "`Camera.png`", "`page.screenshot(mask=...)`"
@@ -242,9 +236,9 @@ def measure(rounds: int, progress: Callable[[str], None] | None = None) -> list[
             [f for _, f in fast], [p for _, p in plain], "1 (verify), 2 (run)"),
         Row("(b)", "read + describe the switch", "`Probe`", "`read_state` + `describe`",
             *probe, "2 (verify), 1 (run) [1]"),
-        Row("(c)", "guard reads the Me button", "`guard.wording`", "`Locator.evaluate`",
+        Row("(c)", "guard reads the Me button", "`guard.read_click`", "`Locator.evaluate`",
             *me, "4 clicks on 3 pages [2]"),
-        Row("(c)", "guard reads a link", "`guard.wording`", "`Locator.evaluate`",
+        Row("(c)", "guard reads a link", "`guard.read_click`", "`Locator.evaluate`",
             *privacy, "(the same clicks)"),
     ]  # fmt: skip
 

@@ -148,7 +148,8 @@ def test_without_yes_and_without_a_terminal_nothing_changes_and_exit_is_2(linked
 
 @pytest.mark.parametrize(("answer", "code"), [(True, 0), (False, 3)])
 def test_the_confirmation_question_decides(linkedin, replica, monkeypatch, answer, code):
-    """Answering yes switches it off (exit 0); answering no leaves it on (exit 3)."""
+    """Answering yes switches it off (exit 0); answering no leaves it on (exit 3). The question
+    names the switch as the page does, and shows no CSS selector."""
     asked: list[str] = []
 
     def confirm(question: str) -> bool:
@@ -158,7 +159,10 @@ def test_the_confirmation_question_decides(linkedin, replica, monkeypatch, answe
     monkeypatch.setattr(run_cmd, "_confirm_on_terminal", lambda: confirm)
     result = linkedin("run")
     assert result.code == code
-    assert asked and "is ON. Switch it OFF?" in asked[0]
+    assert asked == [
+        "LinkedIn: the switch 'Use my data for training content creation AI models' is ON. "
+        "Switch it OFF? (optout-bot clicks it once, then reloads the page to check)"
+    ]
     assert replica.get_setting(AI_KEY, account=ACCOUNT) is (not answer)
 
 

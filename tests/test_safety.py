@@ -33,7 +33,7 @@ def test_the_click_guard_refuses_destructive_and_social_actions(page, html):
     target = Target((Locator("css", "#t > *"),))
     found = locators.find(page, target, 2_000)
     assert found is not None
-    with pytest.raises(actions.Refused, match="destructive or social action"):
+    with pytest.raises(actions.Refused, match="and optout-bot never does those"):
         actions.guarded_click(found, 2_000)
     assert page.evaluate("window.clicked") is None
 
@@ -54,12 +54,6 @@ def test_the_click_guard_refuses_destructive_and_social_actions(page, html):
 def test_the_click_guard_lets_the_settings_path_through(wording):
     """What a person clicks to reach a privacy setting is not refused."""
     assert guard.refusal(wording) is None
-
-
-def test_the_photo_alt_text_is_not_read_as_an_action(page):
-    """The Me button shows the member's photo; a member called 'Sandy Share' is not an action."""
-    page.set_content("<button id='me'><img alt='Sandy Share' src='data:,'><span>Me</span></button>")
-    assert guard.refusal(guard.wording(page.locator("#me"))) is None
 
 
 def _flow_with(replace: str, by: str) -> str:
@@ -187,10 +181,13 @@ def test_a_click_that_leaves_the_allowed_origins_stops_the_run(linkedin, replica
         ("<button id='x' aria-label='Delete account'><svg></svg></button>", "Delete account"),
         ("<button id='x' title='Sign out'>  </button>", "Sign out"),
         ("<input id='x' type='submit' value='Post'>", "Post"),
-        ("<button id='x' aria-label='Close'>\n  Close\n  dialog </button>", "Close Close dialog"),
+        ("<button id='x' aria-label='Close'>\n  Close\n  dialog </button>", "Close dialog"),
     ],
 )
 def test_the_guard_reads_text_aria_label_title_and_value(page, markup, expected):
     """What the guard reads on an element: its name for a person, however it is given."""
     page.set_content(markup)
-    assert guard.wording(page.locator("#x")) == expected
+    found = locators.find(page, Target((Locator("css", "#x"),)), 2_000, "attached")
+    assert found is not None
+    texts = guard.read_click(found).reading.texts()
+    assert any(guard.words.normalise(expected) in text for text in texts), texts

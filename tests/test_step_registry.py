@@ -41,7 +41,7 @@ def test_registry_and_modifiers_come_from_the_classes() -> None:
         "screenshot",
         "reload",
     ]
-    assert STEP_MODIFIERS == ("optional", "timeout", "missing_means")
+    assert STEP_MODIFIERS == ("optional", "timeout", "missing_means", "because")
     for cls in STEP_TYPES.values():
         assert set(cls.yaml_keys()) - set(StepBase.yaml_keys()) == {cls.KEY}
 

@@ -21,7 +21,9 @@ import pytest
 from playwright.sync_api import Error as PWError
 from playwright.sync_api import Locator, Page, Route
 
-from optout_bot.engine import switch
+from optout_bot.engine import guard, switch
+from optout_bot.flow.model import Locator as FlowLocator
+from optout_bot.flow.model import SwitchSpec, Target
 
 PAGES = Path(__file__).resolve().parent / "switch_pages"
 ORIGIN = "https://switches.test"
@@ -150,6 +152,25 @@ def test_each_shape_reads_and_is_set_both_ways_with_one_toggle_each(open_page, s
         assert result.tried == (*shape.before, shape.method), (wanted, result)
         assert switch.read_state(loc) == wanted
         assert _changes(page) == toggles
+
+
+#: What the pages name their switch, where it is not LABEL: the button's own text.
+NAMED = {"data-state.html": "AI"}
+
+
+@pytest.mark.parametrize("shape", SHAPES)
+def test_each_shape_passes_the_switch_guard_under_its_name(open_page, shape: Shape):
+    """The switch guard takes every shape for a switch and reads its name on the page (its
+    label, aria-label, own text, or the text beside it), which is the flow's label."""
+    page = open_page(shape.page, on=True)
+    label = NAMED.get(shape.page.split("?")[0], LABEL)
+    spec = SwitchSpec.model_construct(
+        label=label, target=Target((FlowLocator("css", "#s"),)), wanted="off"
+    )
+    facts = switch.Probe(shape.find(page), None, TIMEOUT_MS).judge()
+    assert facts is not None
+    assert guard.switch_refusal(facts, spec) is None, facts
+    assert _changes(page) == 0
 
 
 @pytest.mark.parametrize("shape", SHAPES)

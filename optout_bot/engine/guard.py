@@ -2,136 +2,337 @@
 
 A shared flow file must never be able to post, message, pay, delete, or sign the member out.
 The flow language has no typing, no scripts and no file paths (the loader refuses them); what
-is left is *where a click lands*. Before every click the runner reads what the element says to
-a person (its visible text, aria-label, title or value: not the photo's alt text, which is the
-member's name) and refuses anything that reads as a destructive or social action, in the
-languages the flows support.
+is left is *where a click lands*, *which switch is set*, and *where the page goes*. Three
+judges, one vocabulary (`words.py`: English and German word stems in four categories --
+destructive, sign-out, money, social -- matched after Unicode folding):
 
-Why `wording` reads the way it does (speed): it uses Playwright's attribute and text calls,
-which run in Playwright's own isolated world, not one `Locator.evaluate`, which would run in
-the page's own world -- and the first evaluate there on every new page costs tens of
-milliseconds (Playwright installs its selector script in that world first), at every click
-of every run. One `count()` first skips the three attribute reads for the many links and
-buttons that have none of them. It sits behind one function, `wording(element)`. Measured on
-its own, against one main-world `Locator.evaluate` of the same text, a fresh page each time,
-40 rounds alternated (`python benchmarks/paths.py`, section 6 of BENCHMARKS.md; 2 cores under
-a load average of 6-10): 8 ms against 33 ms on the Me button (saved 27 ms, 95% CI 25-30) and
-on a link (saved 24 ms, 22-32). The desktop flow's four clicks land on three new pages: about
-75 ms per run.
+- `click_refusal`, before every click (flow `click` and `dismiss_if_present` steps, overlay
+  close buttons). It judges what the click acts on, not only the element the flow named: the
+  nearest element that acts (the element, or the button / link / label / ARIA widget it sits
+  in: an icon inside a "Delete" button is the button), every acting ancestor above it, and a
+  label's control. It reads all they say, hidden or not: every text node of the subtree
+  (open shadow roots too), ::before / ::after content, aria-label, aria-labelledby, title,
+  value and placeholder -- a superset of the accessible name the browser computes -- and the
+  visible text once more with invisible filler left out, so neither a word split by hidden
+  text ("De<span hidden>x</span>lete") nor one buried under filler goes unseen. Nothing is
+  cut: an element with more text than any name (`MAX_CHARS`) is refused unread. One
+  exception, on purpose: an image's alt text is read only when the element has no other text,
+  since the Me button holds the member's photo, whose alt is their name, and a name is not an
+  action (an icon button whose only name is its image's alt is still read). Then the kind of
+  element: a flow's clicks go to links, menu items, tabs, disclosure buttons (aria-expanded,
+  aria-haspopup, <summary>) and a dialog's close button; anything else needs the step to say
+  why (`because:`), and is still refused when it reads as a denied action.
+- `switch_refusal`, whenever the switch is found (before it is read, so a verify checks it
+  too, and after the reload): its control must be a switch or a checkbox (not a toggle button
+  such as Follow), its name on the page must be one the flow declares (see
+  `SwitchSpec.label`), and it must not read as a denied action ("Delete my account").
+- `url_refusal`, at the engine's navigation boundary, before any request is sent.
+
+Why the page is read the way it is (speed): one script per click (`js/guard-click*.js`), in
+one round trip, behind one function, `read_click`. When the flow's alternative is plain CSS
+that provably finds what Playwright finds (`locators.plain_css`, `js/native-css.js`) it runs
+inside one `page.evaluate`, which installs nothing; otherwise on the locator
+(`Locator.evaluate`), whose first call on a new page also installs Playwright's selector
+script in the page's world (tens of milliseconds). The switch's facts come through
+`switch.Probe` (`judge`), the same way as its reads. Measured on a fresh replica page per
+click, 20 rounds alternated, under a load average of about 10 on 2 cores: the whole new
+guard (read and judge) took 11 ms on the Me button and 14 ms on a link, against 13 and 10 ms
+for the old one (the element's own text and three attributes through Playwright's isolated
+world, and a deny list): the median paired difference was 0 ms on the Me button and +3 ms
+on the link. The switch's facts cost about 15 ms per find (twice a run). Section 6 of
+BENCHMARKS.md has `read_click` against the same script on the locator.
 """
 
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, Any
+
+from optout_bot.engine import pagejs, words
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Locator as PWLocator
+    from optout_bot.engine.locators import Found
+    from optout_bot.flow.model import SwitchSpec
 
-# Whole words or phrases, matched case-insensitively against the element's visible wording.
-_DENY_EN = [
-    r"delete",
-    r"remove",
-    r"deactivate",
-    r"close (?:your |my |the )?account",
-    r"sign ?out",
-    r"log ?out",
-    r"hibernate",
-    r"post",
-    r"repost",
-    r"send",
-    r"message",
-    r"publish",
-    r"share",
-    r"comment",
-    r"like",
-    r"connect",
-    r"follow",
-    r"unfollow",
-    r"invite",
-    r"endorse",
-    r"accept",
-    r"block",
-    r"report",
-    r"buy",
-    r"purchase",
-    r"checkout",
-    r"subscribe",
-    r"pay",
-    r"upgrade",
-    r"try (?:premium|now|for free)",
-    r"apply",
-    r"donate",
-]
-_DENY_DE = [
-    r"löschen",
-    r"entfernen",
-    r"deaktivieren",
-    r"konto schließen",
-    r"abmelden",
-    r"posten",
-    r"beitrag",
-    r"senden",
-    r"nachricht",
-    r"veröffentlichen",
-    r"teilen",
-    r"kommentieren",
-    r"vernetzen",
-    r"folgen",
-    r"einladen",
-    r"annehmen",
-    r"blockieren",
-    r"melden",
-    r"kaufen",
-    r"abonnieren",
-    r"bezahlen",
-    r"premium (?:testen|gratis)",
-    r"bewerben",
-]
-
-DENIED = re.compile(
-    r"(?<!\w)(?:" + "|".join(_DENY_EN + _DENY_DE) + r")(?!\w)", re.IGNORECASE | re.UNICODE
-)
-
-# What a person reads on the element: aria-label first (an icon button's only name), then the
-# visible text, then title / value. Image alt text is left out on purpose: the "Me" button
-# holds the member's photo, whose alt is their name, and a name is not an action. Read in
-# Playwright's isolated world (see the module docstring).
+#: Matches nothing a page says: "read the element on the locator instead".
+_NEXT = "optout-bot:next"
+#: Must agree with GUARD_MAX_CHARS in js/guard-lib.js (beyond it the page stops reading).
+MAX_CHARS = 20_000
+CLICK_JS = pagejs.load("optout_bot.engine", "guard-click.js")
+CLICK_BY_CSS_JS = pagejs.load("optout_bot.engine", "guard-click-css.js", NEXT=_NEXT)
 
 
-def wording(element: PWLocator, timeout_ms: int = 5_000) -> str:
-    text = element.inner_text(timeout=timeout_ms) or element.text_content(timeout=timeout_ms)
-    label = title = value = ""
-    # Most links and buttons have none of the attributes: one count saves three reads.
-    if element.and_(element.page.locator("[aria-label], [title], [value]")).count():
-        label, title, value = (
-            element.get_attribute(name, timeout=timeout_ms) or ""
-            for name in ("aria-label", "title", "value")
+@dataclass(frozen=True)
+class Element:
+    """An element that acts, as the page script describes it."""
+
+    tag: str
+    role: str = ""
+    type: str = ""
+    href: bool = False
+    expanded: bool = False
+    popup: bool = False
+    dialog: bool = False
+    name: str = ""
+    #: the switch's kind (switch facts only; see js/switch-facts.js)
+    kind: str | None = None
+
+    @classmethod
+    def of(cls, data: dict[str, Any]) -> Element:
+        known = {k: data[k] for k in cls.__dataclass_fields__ if k in data}
+        return cls(**known)
+
+    def describe(self) -> str:
+        """'button 'Delete'', 'link 'Data privacy'', 'checkbox', for a reason line."""
+        what = self.role or ("link" if self.tag in ("a", "area") else self.tag)
+        if self.tag == "input" and self.type and not self.role:
+            what = f"{self.type} input" if self.type not in ("checkbox", "radio") else self.type
+        return f"{what} {shown(self.name)}" if self.name.strip() else what
+
+
+_RIGHT_TO_LEFT = re.compile("[\u202b\u202e\u2067]")
+
+
+@dataclass(frozen=True)
+class Reading:
+    """Everything the acting elements say (see js/guard-lib.js's guardRead)."""
+
+    every: list[str] = field(default_factory=list)
+    seen: list[str] = field(default_factory=list)
+    names: list[str] = field(default_factory=list)
+    alts: list[str] = field(default_factory=list)
+    chars: int = 0
+
+    @classmethod
+    def of(cls, data: dict[str, Any]) -> Reading:
+        return cls(
+            list(data.get("every", [])),
+            list(data.get("seen", [])),
+            list(data.get("names", [])),
+            list(data.get("alts", [])),
+            int(data.get("chars", 0)),
         )
-    parts = [label, text or "", title, value]
-    return re.sub(r"\s+", " ", " ".join(p for p in parts if p)).strip()[:300]
+
+    def texts(self) -> list[str]:
+        """The readings to judge, normalised: every piece on its own and all together, the
+        seen text joined (a word split by hidden filler is whole there), the names; the
+        images' alt text only when nothing else names the element (see the module)."""
+        raw = [*self.every, *self.names]
+        # Right-to-left overrides and embeddings show the characters reversed: read both ways.
+        raw += [t[::-1] for t in raw if _RIGHT_TO_LEFT.search(t)]
+        pieces = [p for p in (words.normalise(t) for t in raw) if p]
+        out = [*pieces, " ".join(pieces), words.normalise("".join(self.seen))]
+        if not any(re.search(r"\w", p) for p in pieces):  # no word of its own but the alt
+            out += [words.normalise(a) for a in self.alts]
+        return [t for t in out if t]
+
+
+def shown(name: str, limit: int = 60) -> str:
+    """A page's name, quoted for a reason line: format characters dropped (a right-to-left
+    override must not turn the line around), whitespace collapsed, long names cut."""
+    text = "".join(ch for ch in name if ch.isprintable() or ch == " ")
+    text = re.sub(r"\s+", " ", text).strip()
+    return repr(text if len(text) <= limit else text[: limit - 1] + "…")
+
+
+def _denied(reading: Reading) -> words.Denial | None:
+    for text in reading.texts():
+        found = words.denial(text)
+        if found is not None:
+            return found
+    return None
+
+
+def _never(denial: words.Denial) -> str:
+    return f"'{denial.word}' reads as {denial.category.reads_as}, and optout-bot never does those"
+
+
+# -- clicks -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Click:
+    """What a click on the flow's element would act on (see js/guard-lib.js's
+    guardJudgeClick)."""
+
+    #: the tag of the element the flow named, when it is inside the one that acts ("svg")
+    target: str
+    actor: Element
+    #: acting ancestors above it, and a label's control
+    also: tuple[Element, ...]
+    reading: Reading
+    #: the control a label clicks, when the actor is a label
+    control: Element | None = None
+
+    @classmethod
+    def of(cls, data: dict[str, Any]) -> Click:
+        return cls(
+            str(data.get("target") or ""),
+            Element.of(data["actor"]),
+            tuple(Element.of(a) for a in data.get("also", [])),
+            Reading.of(data["reading"]),
+            Element.of(data["control"]) if data.get("control") else None,
+        )
+
+    def describe(self) -> str:
+        what = self.actor.describe()
+        if self.target:
+            what += f" (a <{self.target}> inside it was the target)"
+        if self.control is not None:
+            what += f", which clicks {self.control.describe()}"
+        return what
+
+
+def read_click(found: Found, timeout_ms: int = 5_000) -> Click:
+    """Read what a click on `found` would act on: one round trip (see the module)."""
+    from optout_bot.engine.locators import plain_css
+
+    css = plain_css(found.source)
+    data: Any = _NEXT
+    if css is not None:
+        try:
+            data = found.locator.page.evaluate(CLICK_BY_CSS_JS, css)
+        except Exception:  # noqa: BLE001 - the locator's way says what is wrong
+            data = _NEXT
+    if data == _NEXT:
+        data = found.locator.evaluate(CLICK_JS, timeout=timeout_ms)
+    return Click.of(data)
+
+
+#: The kinds of element a flow clicks without saying why.
+ALLOWED = "links, menu items, tabs, disclosure buttons and a dialog's close button"
+
+
+def _allowed(el: Element) -> bool:
+    if (el.tag in ("a", "area") and el.href) or el.role in ("link", "menuitem", "tab"):
+        return True
+    button = el.role == "button" or (el.tag == "button" and not el.role) or el.tag == "summary"
+    if button and (el.expanded or el.popup or el.tag == "summary"):
+        return True
+    return button and el.dialog and words.closes(words.normalise(el.name))
+
+
+def click_refusal(click: Click, because: str | None = None) -> str | None:
+    """Why the click must not be done (one line), or None. `because` is the step's stated
+    reason for clicking something that is not a link, menu item, tab, disclosure button or
+    a dialog's close button."""
+    what = click.describe()
+    if click.reading.chars > MAX_CHARS:
+        return f"refused to click {what}: it holds more text than any name, so it cannot be judged"
+    denial = _denied(click.reading)
+    if denial is not None:
+        return f"refused to click {what}: {_never(denial)}"
+    if not because and not _allowed(click.actor):
+        return (
+            f"refused to click {what}: a flow clicks {ALLOWED}; for anything else the step "
+            "must say why (because: ...)"
+        )
+    return None
 
 
 def refusal(text: str) -> str | None:
-    """The word that makes a click on an element with this wording unsafe, if any."""
-    found = DENIED.search(text)
-    return found.group(0) if found else None
+    """The words that make a click on an element reading `text` unsafe, if any."""
+    found = words.denial(words.normalise(text))
+    return found.word if found else None
 
 
-# What a URL may not read as: the destructive, sign-out and money words of the click
-# vocabulary, read from the URL's path and query split into words ("m/logout" -> "m logout").
-_URL_DENIED = re.compile(
-    r"(?<![a-z])(?:sign ?out|log ?out|logoff|delete|deactivate|close (?:my |your )?account"
-    r"|hibernate|unsubscribe|purchase|checkout|buy|pay(?:ment)?)(?![a-z])"
-)
+# -- the switch -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SwitchFacts:
+    """What the switch guard judges (see js/switch-facts.js)."""
+
+    control: Element
+    #: its name on the page, and where that came from (aria-labelledby, label, beside, ...)
+    name: str
+    source: str
+    reading: Reading
+
+    @classmethod
+    def of(cls, data: dict[str, Any]) -> SwitchFacts:
+        return cls(
+            Element.of(data["control"]),
+            str(data.get("name") or ""),
+            str(data.get("from") or ""),
+            Reading.of(data["reading"]),
+        )
+
+
+def _tokens(text: str) -> str:
+    return " ".join(re.findall(r"\w+", words.normalise(text)))
+
+
+def names_differ(name: str, label: str) -> bool:
+    """Whether the page's name and the flow's label read differently (normalised words)."""
+    return _tokens(name) != _tokens(label)
+
+
+def names_match(name: str, spec: SwitchSpec) -> bool:
+    """Whether the page's `name` for the switch is one the flow declares (see
+    `SwitchSpec.label`): it holds the flow's label (normalised, whole words); or a role or
+    label alternative of the target names both it and the flow's label (its name, or its
+    regex: the label's translations), a regex that matches an empty name declaring nothing.
+    A flow cannot relabel a switch: its label has to fit every name it declares."""
+    page = _tokens(name)
+    if not page:
+        return False
+    if f" {_tokens(spec.label)} " in f" {page} ":
+        return True
+    collapsed = re.sub(r"\s+", " ", name).strip()
+    for alt in spec.target.alternatives:
+        if alt.strategy not in ("role", "label"):
+            continue
+        exact = alt.name if alt.strategy == "role" else alt.value
+        if alt.pattern is not None and not alt.pattern.search(""):
+            if alt.pattern.search(collapsed) and alt.pattern.search(spec.label):
+                return True
+        elif exact is not None and _tokens(exact) == page == _tokens(spec.label):
+            return True
+    return False
+
+
+def switch_refusal(facts: SwitchFacts, spec: SwitchSpec) -> str | None:
+    """Why the element the flow calls its switch must be neither read as the setting nor set
+    (one line), or None."""
+    what = replace(facts.control, name=facts.name).describe()
+    what = what if facts.name.strip() else f"the {what}"
+    denial = _denied(facts.reading)
+    if denial is not None:
+        return f"refused to read or set {what}: {_never(denial)}"
+    if facts.control.kind == "toggle-button":
+        return (
+            f"refused to read or set {what}: it is a toggle button (aria-pressed), not a "
+            "setting's switch or checkbox"
+        )
+    if facts.control.kind not in ("switch", "checkbox"):
+        return f"refused to read or set {what}: it is not a switch or a checkbox"
+    if not facts.name.strip():
+        return (
+            f"refused to read or set {what}: it has no name on the page to compare with the "
+            f"flow's label {shown(spec.label)}"
+        )
+    if not names_match(facts.name, spec):
+        return (
+            f"refused to read or set the switch: the page names it {shown(facts.name)}, not "
+            f"the flow's label {shown(spec.label)} nor a name its target declares"
+        )
+    return None
+
+
+# -- navigation -------------------------------------------------------------------------------
 
 
 def url_refusal(url: str) -> str | None:
-    """The word that makes navigating to `url` unsafe (sign-out, delete, pay, ...), if any;
-    judged before any request is sent."""
+    """The words that make navigating to `url` unsafe (sign-out, delete, pay, ...), if any;
+    judged before any request is sent. The path and query are read as words
+    ("m/logout" -> "m logout", "deleteAccount" -> "delete account") with the click guard's
+    vocabulary, less its social words (ordinary pages are at /posts/ and /messaging/)."""
     from urllib.parse import unquote, urlsplit
 
     parts = urlsplit(url)
-    words = re.sub(r"[^a-z]+", " ", unquote(f"{parts.path} {parts.query}").lower())
-    found = _URL_DENIED.search(words)
-    return found.group(0) if found else None
+    text = unquote(f"{parts.path} {parts.query}")
+    text = re.sub(r"(?<=[a-z])(?=[A-Z])", " ", text)
+    found = words.denial(re.sub(r"[\W_]+", " ", words.normalise(text)), urls=True)
+    return found.word if found else None

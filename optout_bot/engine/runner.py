@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 
 import structlog
 
-from optout_bot.engine import locators, switch
+from optout_bot.engine import guard, locators, switch
 from optout_bot.engine import steps as actions
 from optout_bot.engine.boundary import Boundary
 from optout_bot.engine.diagnose import Failure, diagnose
@@ -91,6 +91,9 @@ def plan(flow: m.Flow, platform: m.Platform, mode: Mode) -> list[str]:
             f"{overlay.dismiss.describe()}"
         )
     lines.append("never click anything that reads as delete, send, post, sign out, pay, ...")
+    lines.append(
+        "never read or set a switch that is not a switch or a checkbox named as the flow says"
+    )
     return lines
 
 
@@ -133,6 +136,8 @@ class FlowRunner:
         self._probe: switch.Probe | None = None
         #: when the run must have ended (time.monotonic()); moved on by a sign-in's wait
         self._deadline = time.monotonic() + options.run_timeout_ms / 1000
+        #: the switch's name on the page, as the switch guard read it
+        self._switch_name = ""
 
     # -- the whole run -----------------------------------------------------------------------
 
@@ -360,7 +365,22 @@ class FlowRunner:
         self._probe = switch.Probe(
             found.locator, locators.plain_css(found.source), self.options.timeout_ms
         )
+        self._judge_switch()
         return found
+
+    def _judge_switch(self) -> None:
+        """The switch guard (guard.py), each time the switch is found, before it is read: an
+        element that is not a switch, is not named as the flow says, or reads as a denied
+        action is neither read as the setting nor clicked."""
+        facts = self._switch().judge()
+        if facts is None:
+            raise actions.Refused(
+                "refused to read or set the switch: its name could not be read to check it"
+            )
+        reason = guard.switch_refusal(facts, self.flow.switch)
+        if reason is not None:
+            raise actions.Refused(reason)
+        self._switch_name = facts.name
 
     def _switch(self) -> switch.Probe:
         assert self._probe is not None, "_find_switch comes first"
@@ -369,10 +389,17 @@ class FlowRunner:
     def _confirm(self, state: str, wanted: str) -> None:
         if self.options.yes:
             return
+        # The page's own name for the switch, which the guard matched with the flow's label:
+        # the person answers about what the page says, not about a shared flow's words.
+        label = self.flow.switch.label
+        name = self._switch_name or label
+        flow_says = ""
+        if guard.names_differ(name, label):
+            flow_says = f" (the flow calls it {guard.shown(label)})"
         question = (
-            f"{self.flow.site}: '{self.flow.switch.label}' is {state.upper()}. "
-            f"Switch it {wanted.upper()}? (optout-bot will click {self.result.switch_locator} "
-            "once, then reload to check)"
+            f"{self.flow.site}: the switch {guard.shown(name, 120)}{flow_says} is "
+            f"{state.upper()}. Switch it {wanted.upper()}? (optout-bot clicks it once, then "
+            "reloads the page to check)"
         )
         if self.options.confirm is None:
             raise RunStop(

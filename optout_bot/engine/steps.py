@@ -25,22 +25,20 @@ DISMISS_DEFAULT_MS = 1_500
 
 
 class Refused(Exception):
-    """A click the safety guard will not do: it reads as a destructive or social action."""
+    """An action the safety guard will not do: a click or a switch that reads as a
+    destructive, sign-out, money or social action, or that is not what the flow says."""
 
     def __init__(self, reason: str) -> None:
         super().__init__(reason)
         self.reason = reason
 
 
-def guarded_click(found: locators.Found, timeout_ms: int) -> None:
-    """Click, unless the element reads as delete / send / post / sign out / pay / ..."""
-    text = guard.wording(found.locator, timeout_ms)
-    word = guard.refusal(text)
-    if word is not None:
-        raise Refused(
-            f"refused to click {found.description}, which reads {text[:80]!r}: "
-            f"'{word}' is a destructive or social action, and optout-bot never does those"
-        )
+def guarded_click(found: locators.Found, timeout_ms: int, because: str | None = None) -> None:
+    """Click, unless what the click acts on reads as delete / send / post / sign out / pay /
+    ..., or is not something a flow clicks without saying why (`because`; see guard.py)."""
+    reason = guard.click_refusal(guard.read_click(found, timeout_ms), because)
+    if reason is not None:
+        raise Refused(reason)
     found.locator.click(timeout=timeout_ms)
 
 
@@ -102,7 +100,7 @@ def _click(ctx: StepContext, step: m.Click) -> None:
     if found is None:
         raise StepFailed(f"{step.target.describe()} not found", missing=True)
     try:
-        guarded_click(found, ctx.timeout(step))
+        guarded_click(found, ctx.timeout(step), step.because)
     except PWError as exc:
         raise StepFailed(f"could not click {found.description}: {first_line(exc)}") from None
 
@@ -130,7 +128,7 @@ def _dismiss_if_present(ctx: StepContext, step: m.DismissIfPresent) -> None:
     if found is None:
         return
     try:
-        guarded_click(found, ctx.timeout(step))
+        guarded_click(found, ctx.timeout(step), step.because)
     except PWError:
         pass  # it went away by itself in the meantime: that is what we wanted
 
@@ -174,7 +172,8 @@ def describe(step: m.Step) -> str:
             m.WaitFor: "wait for",
             m.DismissIfPresent: "dismiss if present",
         }
-        return f"{verb[type(step)]} {step.target.describe()}"
+        because = f" (because: {step.because})" if step.because else ""
+        return f"{verb[type(step)]} {step.target.describe()}{because}"
     if isinstance(step, m.ExpectUrl):
         return f"expect the URL to match /{step.pattern.pattern}/"
     if isinstance(step, m.Screenshot):

@@ -26,16 +26,17 @@ can never disagree.
 Why `Probe` exists (speed). Those scripts run in the page's own world (a custom element's
 `checked` property lives only there), and to hand Playwright's evaluate an element there,
 Playwright first installs its selector script in that world: tens of milliseconds on every
-new page, twice per run (before and after the reload). The runner reads, describes and
-shows the switch it found through `Probe`, whose only interface is `read()`, `describe()`
-and `show()`: one `page.evaluate` when the flow's CSS provably finds the same element
-(`locators.plain_css`, `js/native-css.js`), else an element handle taken once, else the
-locator -- the same answers, fewer round trips. Measured on its own, against `read_state` +
-`describe` on the locator, on the replica's setting page, a fresh page each time, 40 rounds
-alternated (`python benchmarks/paths.py`, section 6 of BENCHMARKS.md; 2 cores under a load
-average of 6-10): reading and describing the switch took 10 ms against 50 ms (saved 44 ms,
-95% CI 37-50), on both pages of a verify; in a run, clicking the switch installs the script
-on the first page anyway, so it saves that on the reloaded page only.
+new page, twice per run (before and after the reload). The runner reads, describes and shows
+the switch it found through `Probe`, whose only interface is `read()`, `describe()`,
+`show()` and `judge()` (the switch guard's facts: see guard.py): one `page.evaluate` when
+the flow's CSS provably finds the same element (`locators.plain_css`, `js/native-css.js`),
+else an element handle taken once, else the locator -- the same answers, fewer round trips.
+Measured on its own, against `read_state` + `describe` on the locator, on the replica's
+setting page, a fresh page each time, 40 rounds alternated (`python benchmarks/paths.py`,
+section 6 of BENCHMARKS.md; 2 cores under a load average of 6-10): reading and describing
+the switch took 10 ms against 50 ms (saved 44 ms, 95% CI 37-50), on both pages of a verify;
+in a run, clicking the switch installs the script on the first page anyway, so it saves that
+on the reloaded page only.
 """
 
 from __future__ import annotations
@@ -47,7 +48,7 @@ from typing import TYPE_CHECKING, Literal
 
 import structlog
 
-from optout_bot.engine import pagejs
+from optout_bot.engine import guard, pagejs
 from optout_bot.engine.outcome import first_line
 from optout_bot.flow.model import SwitchState, WantedState
 
@@ -199,6 +200,14 @@ class Probe:
             return dict(self._call("describe", list(IDENTITY_ATTRIBUTES)))  # type: ignore[call-overload]
         except Exception:  # noqa: BLE001 - evidence detail; never worth failing the run for
             return {}
+
+    def judge(self) -> guard.SwitchFacts | None:
+        """What the switch guard judges (`guard.switch_refusal`); None when the switch cannot
+        be read at all."""
+        try:
+            return guard.SwitchFacts.of(self._call("judge"))  # type: ignore[arg-type]
+        except Exception:  # noqa: BLE001 - gone, detached, page closed: refused by the caller
+            return None
 
     def show(self) -> None:
         """Scroll the switch into view for a screenshot."""

@@ -227,6 +227,11 @@ class StepBase(Mapping):
         "broken"
     )
     """when the element is missing: the flow broke (exit 1), or the site does not offer it (5)"""
+    because: Annotated[str | None, v.text(200, "a reason", strip=True)] = None
+    """why a click or dismiss_if_present step clicks something other than a link, menu item,
+    tab, disclosure button (aria-expanded, aria-haspopup) or a dialog's close button: such a
+    click is refused without it. It unlocks nothing else: whatever reads as delete, sign out,
+    pay, post, send, follow, ... is refused all the same"""
 
     @classmethod
     def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
@@ -437,7 +442,16 @@ class SwitchSpec(Mapping):
 
     EXPECTED = "a mapping with label, target and wanted"
     label: Annotated[str, v.text(500, strip=True)]
-    """the switch's label as the site shows it"""
+    """the switch's label as the site shows it. Whenever the switch is found, its name on the
+    page must be one the flow declares, or it is neither read nor set: that name (its
+    aria-labelledby, aria-label, label, title or own text; for a switch with none, its
+    aria-describedby, else the nearest text beside it) must hold this label (case, accents,
+    punctuation and lookalike letters aside, as whole words), or match a name_regex /
+    label_regex of the target that this label matches too (its translations; a regex that
+    matches an empty name declares nothing). So a flow cannot call a switch by another name:
+    its label has to fit every name it declares. The element must be a switch or a checkbox (not
+    a toggle button such as Follow), and must not read as a destructive, sign-out, money or
+    social action"""
     target: TargetField
     """how to find the switch"""
     # Read from the raw text: an unquoted `off` is YAML 1.1's False but means "off" here.

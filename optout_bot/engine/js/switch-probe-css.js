@@ -4,6 +4,8 @@
 // when the CSS is not provably what Playwright finds (see native-css.js) or finds nothing.
 ([css, call, args]) => {
   // @include switch-lib.js
+  // @include guard-lib.js
+  // @include switch-facts.js
   // @include native-css.js
   // @include switch-probe-calls.js
   const el = (nativeQueryAll([css]) || [])[0];

@@ -3,6 +3,8 @@
 // call's answer, or NEXT when the element is detached (a re-render replaced it).
 (el, [call, args]) => {
   // @include switch-lib.js
+  // @include guard-lib.js
+  // @include switch-facts.js
   // @include switch-probe-calls.js
   if (!el.isConnected) return NEXT;
   return probeCall(el, call, args);
