@@ -367,8 +367,8 @@ def test_python_only_regex_syntax_is_refused(regex: str, message: str) -> None:
 
 
 def test_js_compatible_regex_constructs_are_accepted() -> None:
-    """Lookarounds, non-capturing groups, an escaped `(?` and `(?` in a class are fine."""
-    pattern = r"(?:a|b)(?=c)(?<!d)\(?e[(?]"
+    """Non-capturing groups, an escaped `(?` and `(?` in a class are fine."""
+    pattern = r"(?:a|b)c\(?e[(?]"
     flow = load_flow_text(changed("'^https://www\\.example\\.com/login'", f"'{pattern}'"))
     assert flow.login.logged_out_urls[0].pattern == pattern
 
