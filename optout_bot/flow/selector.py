@@ -12,9 +12,11 @@ CSS parser -- tinycss2's tokenizer (CSS Syntax Level 3) and cssselect2's selecto
   token's place); so is what CSS closes silently at the end (``a:is(b``, an open string),
   which Playwright's own parser refuses;
 - every pseudo-class must be on `PSEUDO_CLASSES` (the long-standing ones every Chromium-based
-  browser has; `tests/test_css_selectors.py` checks each against a real Chromium); Playwright's
+  browser has; `tests/test_selector.py` checks each against a real Chromium); Playwright's
   own and parser extensions (``:contains()``) are named as such;
-- no pseudo-elements (nothing to click), no namespaces (``*|a``), no ``s`` attribute flag,
+- no backslash escapes outside quoted strings (Playwright's parser mangles them), no
+  comments (an open one swallows what follows, closing brackets too), no pseudo-elements
+  (nothing to click), no namespaces (``*|a``), no ``s`` attribute flag,
   which Chromium lacks; ``:is()`` and ``:where()`` lists are read strictly (browsers forgive a
   bad item there; Playwright does not).
 
@@ -146,6 +148,7 @@ def _check_tokens(tokens: list[Any], value: str, end: int) -> None:
     ``:where()`` strictly."""
     starts = _offsets(value)
     count = 0
+    strings: list[tuple[int, int]] = []
 
     def offset(token: Any) -> int:
         return starts[token.source_line - 1] + token.source_column - 1
@@ -163,16 +166,24 @@ def _check_tokens(tokens: list[Any], value: str, end: int) -> None:
         for i, token in enumerate(items):
             if isinstance(token, css_ast.ParseError):
                 raise _invalid(token, token.message.lower())
+            if isinstance(token, css_ast.Comment):
+                # One that is never closed swallows the rest, closing brackets included.
+                raise _Refused(
+                    f"comments are not allowed in a flow's CSS{_place(token)}",
+                    "write the comment in the YAML, after a #",
+                )
             if isinstance(token, css_ast.LiteralToken) and token.value in ("|", "||"):
                 raise _Refused(
                     f"namespaces ('|') are not allowed in a flow's CSS{_place(token)}",
                     "write the element name alone, e.g. svg instead of *|svg",
                 )
+            token_end = offset(items[i + 1]) if i + 1 < len(items) else stop
+            if isinstance(token, css_ast.StringToken):
+                strings.append((offset(token), token_end))
             inner = _block(token)
             if inner is None:
                 continue
             closer, content = inner
-            token_end = offset(items[i + 1]) if i + 1 < len(items) else stop
             if value[token_end - 1 : token_end] != closer:
                 raise _invalid(token, f"this {_opener(token)} is never closed")
             walk(content, token_end - 1, depth + 1)
@@ -186,6 +197,15 @@ def _check_tokens(tokens: list[Any], value: str, end: int) -> None:
                     _check_selector(inner)
 
     walk(tokens, end, 0)
+    # Playwright's CSS parser unescapes identifiers before it hands them on (\\- becomes a bare
+    # '-', which Chromium refuses); in quoted strings escapes are safe.
+    for escape in re.finditer(r"\\", value):
+        if not any(start <= escape.start() < stop for start, stop in strings):
+            raise _Refused(
+                f"a backslash escape outside quotes is not allowed in a flow's CSS at column "
+                f"{escape.start() - starts[value.count(chr(10), 0, escape.start())] + 1}",
+                'quote the value instead, e.g. [id="123"] for #\\31 23',
+            )
 
 
 def _block(token: Any) -> tuple[str, list[Any]] | None:
@@ -287,15 +307,11 @@ def _check_pseudo(name: str, *, functional: bool) -> None:
 def _check_arguments(name: str, arguments: list[Any]) -> None:
     meaningful = [t for t in arguments if t.type not in ("whitespace", "comment")]
     if name == "lang":
-        idents, commas = meaningful[::2], meaningful[1::2]
-        if (
-            len(meaningful) % 2 == 0
-            or any(t.type != "ident" for t in idents)
-            or any(c != "," for c in commas)
-        ):
+        # One code: Chromium takes no list (:lang(en, de)) and no quoted ranges.
+        if len(meaningful) != 1 or meaningful[0].type != "ident":
             raise _Refused(
-                "':lang()' takes language codes, e.g. :lang(en, de)",
-                "write the codes without quotes",
+                "':lang()' takes one language code, e.g. :lang(de)",
+                "for several, write :is(:lang(en), :lang(de))",
             )
         return
     # nth-child(An+B [of S]), nth-last-child(...), nth-of-type(An+B), nth-last-of-type(An+B)
