@@ -9,6 +9,7 @@ import re
 import subprocess
 import sys
 import textwrap
+import warnings
 
 import pytest
 from hypothesis import given, settings
@@ -17,7 +18,7 @@ from playwright.sync_api import Page
 
 from optout_bot.engine.session import LAUNCH_ARGS, SAFE_REGEXP_ARGS
 from optout_bot.flow import FlowErrors, load_flow, load_flow_text
-from optout_bot.flow.patterns import UrlPattern
+from optout_bot.flow.patterns import UrlPattern, re2_problem, shape_problem
 from tests.conftest import LINKEDIN_FLOW, REPO
 from tests.test_flow_loader import BASE, changed, the_error
 
@@ -287,3 +288,18 @@ def test_random_patterns_give_a_flow_or_a_located_error(pattern: str, where: str
     else:
         if where == "locator":
             assert not re.search(r"\)[*+?{]", pattern)
+
+
+@settings(max_examples=500, deadline=None)
+@given(pattern=st.text(max_size=40) | patterns)
+def test_any_pattern_python_compiles_gets_an_answer_not_an_exception(pattern: str) -> None:
+    """The RE2 and shape checks answer for any pattern Python's re compiles."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # Python's "possible nested set"
+            re.compile(pattern)
+    except (re.error, OverflowError, RecursionError):
+        return
+    for check in (re2_problem, shape_problem):
+        problem = check(pattern)
+        assert problem is None or (isinstance(problem, tuple) and all(problem))

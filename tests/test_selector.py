@@ -235,3 +235,11 @@ def test_random_selectors_the_loader_takes_are_taken_by_the_browser(page: Page, 
         if css_problem(selector) is None:
             page.evaluate("s => document.querySelectorAll(s).length", selector)
             page.locator(selector).count()
+
+
+@settings(max_examples=500, deadline=None)
+@given(text=st.text(max_size=60) | selectors)
+def test_any_text_gets_an_answer_not_an_exception(text: str) -> None:
+    """`css_problem` answers for any text at all (inspect and the loader both rely on it)."""
+    problem = css_problem(text)
+    assert problem is None or (isinstance(problem, tuple) and all(problem))

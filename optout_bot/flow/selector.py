@@ -90,6 +90,9 @@ def css_problem(value: str) -> Problem | None:
             f"only plain CSS is allowed, not Playwright selector syntax: {_shown(value)}",
             _PLAYWRIGHT_HINT,
         )
+    # CSS's own preprocessing (the loader refuses these characters anyway), so that every
+    # token's line and column are places in `value`.
+    value = value.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n")
     try:
         tokens = tinycss2.parse_component_value_list(value)
         _check_tokens(tokens, value, len(value))
