@@ -20,7 +20,7 @@ import pytest
 from optout_bot.app import browsing
 from optout_bot.cli import main as cli
 from optout_bot.engine.browsers import BrowserNotFound, find_browser
-from optout_bot.engine.session import QUIET_ARGS
+from optout_bot.engine.session import LAUNCH_ARGS
 from optout_bot.replicas import Replica
 
 REPO = Path(__file__).resolve().parent.parent
@@ -40,8 +40,9 @@ def chromium_path() -> str:
 
 @pytest.fixture(scope="session")
 def browser_type_launch_args(chromium_path: str) -> dict:
-    """pytest-playwright's launch options: our Chromium, quiet on a closed network."""
-    return {"executable_path": chromium_path, "args": QUIET_ARGS}
+    """pytest-playwright's launch options: our Chromium, with the switches optout-bot launches
+    it with (quiet on a closed network, regular expressions in bounded time)."""
+    return {"executable_path": chromium_path, "args": LAUNCH_ARGS}
 
 
 @pytest.fixture

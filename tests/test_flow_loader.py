@@ -367,8 +367,8 @@ def test_python_only_regex_syntax_is_refused(regex: str, message: str) -> None:
 
 
 def test_js_compatible_regex_constructs_are_accepted() -> None:
-    """Lookarounds, non-capturing groups, an escaped `(?` and `(?` in a class are fine."""
-    pattern = r"(?:a|b)(?=c)(?<!d)\(?e[(?]"
+    """Non-capturing groups, an escaped `(?` and `(?` in a class are fine."""
+    pattern = r"(?:a|b)c\(?e[(?]"
     flow = load_flow_text(changed("'^https://www\\.example\\.com/login'", f"'{pattern}'"))
     assert flow.login.logged_out_urls[0].pattern == pattern
 
@@ -709,7 +709,9 @@ FUZZ_EXAMPLES = int(os.environ.get("OPTOUT_BOT_FUZZ_EXAMPLES", "300"))
 @given(
     position=st.integers(min_value=0, max_value=len(BASE)),
     cut=st.integers(min_value=0, max_value=20),
-    insert=st.text(alphabet=st.sampled_from(list(" -:[]{}&*!'\"#\n\tabc|>?%@`,~0")), max_size=8),
+    insert=st.text(
+        alphabet=st.sampled_from(list(" -:[]{}&*!'\"#\n\tabc|>?%@`,~0()+/\\")), max_size=8
+    ),
 )
 def test_mutated_flows_load_or_fail_cleanly(position: int, cut: int, insert: str) -> None:
     """Any edit of a valid flow loads or raises FlowErrors with 1-based places, never crashes."""

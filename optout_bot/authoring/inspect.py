@@ -9,10 +9,12 @@ between page loads or builds, so they are only mentioned as warnings.
 
 For each control it suggests locators in the flow's own syntax, best first: CSS on
 language-independent hooks (``aria-labelledby``, ``data-testid``, a stable id or name), then
-``role`` + exact ``name``, then ``label``, and for a control with no name of its own, CSS
-anchored on its row's text. Every suggestion is resolved on the page with
-`locators.to_playwright`, exactly as a flow's would be, and kept only when it finds exactly
-one element and that element is this control.
+``role`` + exact ``name``, then ``label``. Every suggestion is first put to the flow loader's
+own check (`flow.loader.locator_problem`), so none is something a flow may not hold (CSS
+cannot find a control by the text beside it: only Playwright's ``:text-is()`` could, and a
+flow's CSS is plain CSS); then it is resolved on the page with `locators.to_playwright`,
+exactly as a flow's would be, and kept only when it finds exactly one element and that
+element is this control.
 
 Then it writes a flow skeleton for the likeliest AI-training switch that `load_flow_text`
 accepts as it is, with TODO comments where a person has to look (`skeleton`, from a
@@ -39,9 +41,8 @@ from optout_bot.authoring.skeleton import (
 )
 from optout_bot.engine import pagejs, switch
 from optout_bot.engine.locators import to_playwright
-from optout_bot.flow.loader import FlowErrors, load_flow_text
+from optout_bot.flow.loader import FlowErrors, load_flow_text, locator_problem
 from optout_bot.flow.model import ARIA_ROLES, Locator, Platform, SwitchState
-from optout_bot.flow.values import FORBIDDEN_CHARS_RE, MAX_CSS_CHARS
 
 if TYPE_CHECKING:
     from playwright.sync_api import ElementHandle, Frame, JSHandle, Page
@@ -312,7 +313,8 @@ def _frame_controls(frame: Frame, where: str | None, start: int, timeout_ms: int
             if not control.suggestions:
                 control.warnings.append(
                     "no locator finds exactly this control: ask the site for an id or a "
-                    "label, or target it by its row in a css selector of your own"
+                    "label, or reach it through its row's attributes in a css selector of "
+                    "your own"
                 )
             if where is not None:
                 control.warnings.append(
@@ -425,37 +427,6 @@ def _candidates(info: dict[str, Any]) -> list[dict[str, str]]:
         out.append({"role": role, "name": name})
     if name:
         out.append({"label": name})
-    near = info.get("near")
-    if not name and near and near["text"]:
-        out.extend(_row_candidates(info, near))
-    return out
-
-
-def _row_candidates(info: dict[str, Any], near: dict[str, Any]) -> list[dict[str, str]]:
-    """CSS that reaches a nameless control from the text beside it, with Playwright's
-    ``:text-is()`` (exact text; language-dependent, so these come last)."""
-    tag = info["tag"]
-    role_attr = info["attrs"].get("role", "").strip()
-    if role_attr:
-        control = f"{tag}[role={css_string(role_attr)}]"
-    elif info["type"]:
-        control = f"{tag}[type={css_string(info['type'])}]"
-    elif info.get("ariaChecked"):
-        control = f"{tag}[aria-checked]"
-    else:
-        control = tag
-    text = f":text-is({css_string(near['text'])})"
-    child = near["anchorIsChildOfRow"] and near["anchorIsControl"]
-    reach = f"{'> ' if child else ''}{control}"
-    if near["holderIsRow"]:
-        # The text sits in the row itself: `<div>Use my data <button ...></div>`.
-        return [{"css": f"{near['rowTag']}{text} {reach}"}]
-    holder = f"{near['holderTag']}{text}"
-    out: list[dict[str, str]] = []
-    if near["adjacent"]:
-        out.append({"css": f"{holder} + {control}"})
-    direct = "> " if near["holderIsChildOfRow"] else ""
-    out.append({"css": f"{near['rowTag']}:has({direct}{holder}) {reach}"})
     return out
 
 
@@ -467,16 +438,6 @@ def _to_model(suggestion: dict[str, str]) -> Locator:
     return Locator("label", value=suggestion["label"])
 
 
-def _acceptable(suggestion: dict[str, str]) -> bool:
-    """Would the flow loader take it? (Length limits, no control characters.)"""
-    for key, value in suggestion.items():
-        if FORBIDDEN_CHARS_RE.search(value):
-            return False
-        if len(value) > (MAX_CSS_CHARS if key == "css" else 500):
-            return False
-    return True
-
-
 def _verified(
     frame: Frame, candidates: list[dict[str, str]], handle: ElementHandle
 ) -> list[dict[str, str]]:
@@ -485,7 +446,8 @@ def _verified(
 
     out: list[dict[str, str]] = []
     for suggestion in candidates:
-        if suggestion in out or not _acceptable(suggestion):
+        # Only what the flow loader takes (its own check): a suggestion is pasted into a flow.
+        if suggestion in out or locator_problem(suggestion) is not None:
             continue
         # A Frame has the locator methods of a Page; the flow's locators are resolved by
         # the same code the runner uses.

@@ -33,7 +33,8 @@ WaitState = Literal["attached", "visible"]
 
 def plain_css(loc: Locator) -> str | None:
     """The selector, when the alternative is CSS: the key to the one-round-trip paths (see
-    the module docstring). It may still use Playwright's own extensions; the page-side check
+    the module docstring). A loaded flow's is plain CSS (`flow.selector`); a target made in
+    code may still use Playwright's own extensions, and the page-side check
     (`js/native-css.js`) finds that out and hands the question back to Playwright."""
     return loc.value if loc.strategy == "css" else None
 

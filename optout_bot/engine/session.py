@@ -42,6 +42,15 @@ QUIET_ARGS = [
     "--no-default-browser-check",
 ]
 
+#: A flow's locator patterns run in the page as JavaScript RegExps, in V8's backtracking engine.
+#: The loader keeps them to a shape that cannot backtrack for long (`flow.patterns`); this
+#: switch is the second layer, in every browser optout-bot launches: V8 falls back to its
+#: linear-time engine when a match backtracks too much. (Checked in tests/test_patterns.py:
+#: /(a+)+$/ on forty a's and a b returns at once with it, and hangs the page without.)
+SAFE_REGEXP_ARGS = ["--js-flags=--enable-experimental-regexp-engine-on-excessive-backtracks"]
+#: The switches of every browser optout-bot launches.
+LAUNCH_ARGS = QUIET_ARGS + SAFE_REGEXP_ARGS
+
 
 def host_mapping_args(hosts: Iterable[str], address: str) -> list[str]:
     """Chromium switches that resolve each of `hosts` to `address` (``127.0.0.1:PORT``): how
@@ -226,7 +235,7 @@ class ProfileSession(Session):
                 str(self.profile_dir),
                 executable_path=options.browser.path,
                 headless=options.headless,
-                args=QUIET_ARGS + options.extra_args,
+                args=LAUNCH_ARGS + options.extra_args,
                 ignore_https_errors=options.ignore_https_errors,
                 timeout=60_000,
                 **device,

@@ -114,7 +114,8 @@ def _expect_url(ctx: StepContext, step: m.ExpectUrl) -> None:
     from playwright.sync_api import TimeoutError as PWTimeout
 
     try:
-        ctx.page.wait_for_url(step.pattern, timeout=ctx.timeout(step))
+        # Matched here, by RE2 (linear time), not by Playwright's `re`.
+        ctx.page.wait_for_url(lambda url: step.pattern.search(url), timeout=ctx.timeout(step))
     except PWTimeout:
         raise StepFailed(
             f"the page is at {ctx.page.url}, expected a URL matching /{step.pattern.pattern}/"

@@ -6,6 +6,7 @@ YAML layer's problems and the language's are raised together as `FlowErrors`, in
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import re
@@ -14,13 +15,20 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
-from pydantic import ValidationError
+from pydantic import TypeAdapter, ValidationError
 
-from optout_bot.flow.model import Flow
-from optout_bot.flow.safe_yaml import Mark, compose, locate
+from optout_bot.flow.model import Flow, Target, TargetField
+from optout_bot.flow.safe_yaml import Mark, Scalar, YMap, compose, locate
 from optout_bot.flow.values import explain, forbidden_char
 
-__all__ = ["FlowError", "FlowErrors", "load_flow", "load_flow_text", "validate_paths"]
+__all__ = [
+    "FlowError",
+    "FlowErrors",
+    "load_flow",
+    "load_flow_text",
+    "locator_problem",
+    "validate_paths",
+]
 
 MAX_FILE_BYTES = 256 * 1024
 #: The characters of `values.FORBIDDEN_CHARS_RE` that PyYAML's reader lets through anywhere,
@@ -195,3 +203,25 @@ def validate_paths(paths: Iterable[str | os.PathLike[str]]) -> dict[str, list[Fl
         except FlowErrors as exc:
             results[os.fspath(path)] = exc.errors
     return results
+
+
+@functools.cache
+def _target_reader() -> TypeAdapter[Target]:
+    return TypeAdapter(TargetField)
+
+
+def locator_problem(locator: dict[str, str]) -> str | None:
+    """Why a flow's target could not be `locator` (``{"css": ...}``, ``{"role": ..., "name":
+    ...}``), in the loader's words, or None: tools that write flows (inspect) ask the loader's
+    own checks, quoted values and all, before they suggest anything."""
+    mark = Mark("<locator>", 1, 1)
+    node = YMap(mark)
+    for key, value in locator.items():
+        node[key] = Scalar(mark, value, plain=False)
+        node.key_marks[key] = mark
+    try:
+        _target_reader().validate_python(node, context={})
+    except ValidationError as exc:
+        found = [f for error in exc.errors() for f in explain(error, node)]
+        return "; ".join(message for _, message, _, _ in found) or "not a valid locator"
+    return None

@@ -19,10 +19,11 @@ from pydantic import ConfigDict, Field, TypeAdapter, ValidationError
 from pydantic_core import core_schema
 
 from optout_bot.flow import values as v
+from optout_bot.flow.patterns import UrlPattern
 from optout_bot.flow.safe_yaml import Mark, Scalar, YMap, show
 from optout_bot.flow.values import Found, Mapping, Schema, Seq, problem, suggest
 
-__all__ = ["Mark"]  # re-exported for the engine, with everything below
+__all__ = ["Mark", "UrlPattern"]  # re-exported for the engine, with everything below
 
 #: Newest flow format this engine understands. A flow that declares a higher `format` is
 #: refused with a message to upgrade optout-bot.
@@ -106,22 +107,22 @@ class LocatorForm(Mapping):
     EXPECTED = "a locator mapping such as {css: ...} or {role: ..., name: ...}"
 
     css: Annotated[str | None, v.css] = None
-    """a CSS selector (plain CSS); prefer language-independent attributes"""
+    """a CSS selector (plain CSS: no XPath or Playwright syntax); prefer stable attributes"""
     test_id: Annotated[str | None, v.text(200, "a test id")] = None
     """the element's data-testid"""
     role: Annotated[str | None, v.choice(sorted(ARIA_ROLES), "role")] = None
     """the ARIA role"""
     label: Annotated[str | None, v.text(500, "the label text")] = None
     """the label, matched exactly"""
-    label_regex: Annotated[re.Pattern[str] | None, v.regex("the label")] = None
+    label_regex: Annotated[re.Pattern[str] | None, v.page_regex("the label")] = None
     """the label, as a regular expression"""
     text: Annotated[str | None, v.text(500, "the text text")] = None
     """the visible text, matched exactly"""
-    text_regex: Annotated[re.Pattern[str] | None, v.regex("the visible text")] = None
+    text_regex: Annotated[re.Pattern[str] | None, v.page_regex("the visible text")] = None
     """the visible text, as a regular expression"""
     name: Annotated[str | None, v.text(500, "the accessible name")] = None
     """the accessible name (with role), matched exactly"""
-    name_regex: Annotated[re.Pattern[str] | None, v.regex("the accessible name")] = None
+    name_regex: Annotated[re.Pattern[str] | None, v.page_regex("the accessible name")] = None
     """the accessible name (with role), as a regular expression"""
 
     @classmethod
@@ -296,7 +297,7 @@ class ExpectUrl(StepBase):
     """wait until the page URL matches a regular expression"""
 
     EXAMPLE = "expect_url: '/settings/data-for-ai-improvement'"
-    pattern: Annotated[re.Pattern[str], v.regex()] = Field(alias="expect_url")
+    pattern: Annotated[UrlPattern, v.regex()] = Field(alias="expect_url")
 
 
 class DismissIfPresent(StepBase):
@@ -419,7 +420,7 @@ class PerPlatform:
 
 
 _Regexes = Annotated[
-    tuple[Annotated[re.Pattern[str], v.regex()], ...], Seq("a list of regular expressions")
+    tuple[Annotated[UrlPattern, v.regex()], ...], Seq("a list of regular expressions")
 ]
 
 

@@ -20,7 +20,14 @@ from pydantic import BaseModel, ConfigDict, PrivateAttr, ValidationError, model_
 from pydantic_core import ErrorDetails, PydanticCustomError, core_schema
 
 from optout_bot.base.names import FLOW_ID_PATTERN
+from optout_bot.flow.patterns import UrlPattern, re2_problem, shape_problem
 from optout_bot.flow.safe_yaml import Mark, Reported, Scalar, YMap, YSeq, describe, locate, show
+from optout_bot.flow.selector import (
+    PLAYWRIGHT_PSEUDO_CLASSES,
+    PLAYWRIGHT_SYNTAX,
+    XPATH_SYNTAX,
+    css_problem,
+)
 
 Schema = dict[str, Any]
 #: A problem: the path from where pydantic reports it to its node (union tags included),
@@ -60,10 +67,12 @@ _HTTPS = f"^https://(?:{_HOST.replace('a-z', 'A-Za-z')})(?::[0-9]+)?"  # hosts a
 _DATE = r"[0-9]{4}-[0-9]{2}-[0-9]{2}"
 _VERSION = r"[0-9A-Za-z][0-9A-Za-z.+_-]{0,31}"
 _SCREENSHOT_NAME = r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}"
-#: Playwright's selector syntax: an engine prefix such as ``xpath=``, ``internal:role=`` or
-#: ``_react=`` (plain CSS has no ``=`` right after a leading identifier: attribute selectors put
-#: theirs inside ``[...]``), a leading ``//`` or ``..`` (XPath) or quote (text), or ``>>``.
-_SELECTOR_SYNTAX = r"^(?:\s*[A-Za-z_][\w:-]*\s*=|\s*(?://|\.\.|[\"']))|>>"
+#: What the JSON Schema refuses of a CSS selector: XPath, Playwright's engine prefixes and
+#: ``>>`` chains (`selector.PLAYWRIGHT_SYNTAX`), and its own pseudo-classes.
+_PLAYWRIGHT_PSEUDO = sorted(PLAYWRIGHT_PSEUDO_CLASSES, key=lambda n: (-len(n), n))
+_SELECTOR_SYNTAX = "|".join(
+    (XPATH_SYNTAX, PLAYWRIGHT_SYNTAX, ":(?:" + "|".join(_PLAYWRIGHT_PSEUDO) + r")\b(?!-)")
+)
 _NO_FORBIDDEN_CHARS = f"^[^{FORBIDDEN_CHARS_RE.pattern[1:-1]}]*$"
 
 
@@ -312,22 +321,25 @@ def url(value: str, context: dict[str, Any]) -> str:
 
 @checked(MAX_CSS_CHARS, "a CSS selector", r"\S")
 def css(value: str, context: dict[str, Any]) -> str:
-    """a CSS selector (plain CSS, not Playwright's selector syntax)"""
+    """a CSS selector (plain CSS that browsers take: no XPath, no Playwright selector syntax
+    such as >>, text= or :has-text(), no pseudo-elements)"""
     if not value.strip():
         raise problem("expected a CSS selector, got only spaces")
-    # Flows get plain CSS only, so they can be read and reviewed as such.
-    if re.search(_SELECTOR_SYNTAX, value):
-        raise problem(
-            f"only plain CSS is allowed, not Playwright selector syntax: {show(value)}",
-            "use role, text, label or test_id locators, or list alternatives",
-        )
+    # Flows get plain CSS only, so they can be read and reviewed as such (see selector.py).
+    refused = css_problem(value)
+    if refused is not None:
+        raise problem(*refused)
     return value
 
 
+# The JSON Schema cannot hold a CSS parser: it refuses the cheap cases (XPath, engine prefixes,
+# >> chains, Playwright's own pseudo-classes), the loader the rest.
 css.schema["not"] = {"pattern": _SELECTOR_SYNTAX}
 
 
-def _regex(value: str, context: dict[str, Any]) -> re.Pattern[str]:
+def _compiled(value: str) -> re.Pattern[str]:
+    """The pattern compiled by Python (for its error messages, and for Playwright, which
+    takes a `re.Pattern`), and checked to mean the same in the browser."""
     try:
         # Python warns about constructs a future version may read differently ("Possible
         # nested set"); a shared flow must not print warnings on the member's terminal.
@@ -337,21 +349,51 @@ def _regex(value: str, context: dict[str, Any]) -> re.Pattern[str]:
     except re.error as exc:
         where = f" at position {exc.pos}" if exc.pos is not None else ""
         raise problem(f"invalid regular expression: {exc.msg}{where}") from None
-    incompatible = js_incompatibility(value)
-    if incompatible is not None:
-        raise problem(*incompatible)
+    for found in (js_incompatibility(value), re2_problem(value)):
+        if found is not None:
+            raise problem(*found)
     return pattern
 
 
-def regex(what: str = "a regular expression") -> Kind:
-    """A regular expression that means the same in Python and in the browser."""
-    description = f"{what}, searched (add ^ and $); no (?i), (?P<name>...), \\A, \\Z"
+def _url_regex(value: str, context: dict[str, Any]) -> UrlPattern:
+    _compiled(value)
+    return UrlPattern.compile(value)
+
+
+def _page_regex(value: str, context: dict[str, Any]) -> re.Pattern[str]:
+    pattern = _compiled(value)
+    found = shape_problem(value)
+    if found is not None:
+        raise problem(*found)
+    return pattern
+
+
+_REGEX_RULES = "searched (add ^ and $); no (?i), (?P<name>...), \\A, \\Z, lookarounds or \\1"
+
+
+def regex() -> Kind:
+    """A regular expression of a URL, matched by optout-bot in linear time (RE2), that
+    means the same in the browser; the engine gets a `UrlPattern`."""
     return text(
         MAX_REGEX_CHARS,
         "a regular expression",
-        check=_regex,
+        check=_url_regex,
         format="regex",
-        description=description,
+        description=f"a regular expression, {_REGEX_RULES}",
+    )
+
+
+def page_regex(what: str) -> Kind:
+    """A regular expression Playwright matches in the page (the browser's backtracking
+    RegExp): also of a shape that cannot take it long (`patterns.shape_problem`); the engine
+    gets a `re.Pattern`, which Playwright sends."""
+    rules = "quantifiers only on single characters, at most one * or +"
+    return text(
+        MAX_REGEX_CHARS,
+        "a regular expression",
+        check=_page_regex,
+        format="regex",
+        description=f"{what}, {_REGEX_RULES}; {rules}",
     )
 
 

@@ -64,8 +64,7 @@
     return ['', ''];
   };
   // The nearest text before the control in its row (else the first after it), up to three
-  // levels up, for a control with no name of its own; with what a selector needs to reach
-  // the control from that text.
+  // levels up, for a control with no name of its own: what a person would call it.
   const nearby = (el) => {
     let anchor = el;
     for (let row = parentOf(el), depth = 0; row && depth < 3; depth++, row = parentOf(row)) {
@@ -81,19 +80,7 @@
         else if (!after && (where & Node.DOCUMENT_POSITION_FOLLOWING)) after = t;
       }
       const t = before || after;
-      if (t) {
-        const holder = t.parentElement;
-        return {
-          text: textOf(holder),
-          holderTag: holder.localName,
-          holderIsChildOfRow: holder.parentElement === row,
-          holderIsRow: holder === row,
-          rowTag: row.localName,
-          anchorIsChildOfRow: anchor.parentElement === row,
-          anchorIsControl: anchor === el,
-          adjacent: holder.nextElementSibling === el,
-        };
-      }
+      if (t) return {text: textOf(t.parentElement)};
     }
     return null;
   };
@@ -104,7 +91,6 @@
       role, name, nameFrom, tag: el.localName,
       type: el.localName === 'input' ? (el.getAttribute('type') || '').toLowerCase() : '',
       attrs: {}, visible: false, near: null,
-      ariaChecked: el.hasAttribute('aria-checked'),
     };
     for (const a of attrs) {
       const v = el.getAttribute(a);
