@@ -94,7 +94,7 @@ def test_expect_url_waits_with_the_linear_time_pattern() -> None:
             page = browser.new_page()
             page.route("https://www.example.com/**", lambda r: r.fulfill(body="<p>hi</p>"))
             page.goto({EVIL_URL!r})
-            ctx = steps.StepContext(page, flow, "desktop", 1_000, None, print)
+            ctx = steps.StepContext(page, flow, "desktop", 1_000, lambda: 60_000, None, print)
             try:
                 steps.execute(ctx, step)
             except steps.StepFailed as failed:

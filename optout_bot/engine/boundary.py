@@ -35,12 +35,12 @@ import structlog
 from optout_bot.engine import guard, pagejs
 
 if TYPE_CHECKING:
-    from playwright.sync_api import CDPSession, Page
+    from playwright.sync_api import CDPSession, ConsoleMessage, Page
 
 log = structlog.get_logger("optout_bot")
 
-#: The name of the binding the page-side script reports a cancelled opening to.
-REPORT_BINDING = "__optoutBotBlockedOpening"
+#: How the page-side script reports a cancelled opening: a console message with this prefix.
+REPORT_PREFIX = "optout-bot: cancelled a new tab at "
 
 
 def origin_of(url: str) -> str:
@@ -91,12 +91,12 @@ class Boundary:
             "optout_bot.engine",
             "boundary-popups.js",
             ALLOWED=list(self.allowed),
-            REPORT=REPORT_BINDING,
+            REPORT=REPORT_PREFIX,
         )
-        page.expose_binding(REPORT_BINDING, self._reported)
-        page.add_init_script(script=script)
+        page.on("console", self._console)
         page.context.on("page", self._opened)
         try:
+            # One DevTools session for both page-side layers; its script leaves with it.
             cdp = page.context.new_cdp_session(page)
             self._main_frame = cdp.send("Page.getFrameTree")["frameTree"]["frame"]["id"]
             cdp.on("Fetch.requestPaused", self._paused)
@@ -104,14 +104,18 @@ class Boundary:
                 "Fetch.enable",
                 {"patterns": [{"urlPattern": "*", "resourceType": "Document"}]},
             )
+            cdp.send("Page.enable")  # a session's scripts run only with its Page domain on
+            cdp.send("Page.addScriptToEvaluateOnNewDocument", {"source": script})
             self._cdp = cdp
-        except Exception as exc:  # noqa: BLE001 - a browser without the Fetch domain
+        except Exception as exc:  # noqa: BLE001 - a browser without these domains
             # The navigation observer (`observe`) still stops the run after the fact.
             log.warning("navigations cannot be paused in this browser", error=str(exc))
+            page.add_init_script(script=script)
 
     def uninstall(self) -> None:
         try:
             self.page.context.remove_listener("page", self._opened)
+            self.page.remove_listener("console", self._console)
             if self._cdp is not None:
                 self._cdp.detach()
         except Exception:  # noqa: BLE001 - the browser is gone already
@@ -137,9 +141,12 @@ class Boundary:
         except Exception:  # noqa: BLE001 - the page closed while the request waited
             pass
 
-    def _reported(self, _source: object, url: str) -> None:
-        reason = self.refusal(str(url))
-        self._breach(reason or f"the page tried to open a new tab at {url}")
+    def _console(self, message: ConsoleMessage) -> None:
+        if message.type != "debug" or not message.text.startswith(REPORT_PREFIX):
+            return
+        url = message.text.removeprefix(REPORT_PREFIX)
+        reason = self.refusal(url)
+        self._breach(f"{reason or f'the page tried to open {url}'} in a new tab (cancelled)")
 
     def _opened(self, new: Page) -> None:
         try:
