@@ -138,6 +138,8 @@ class FlowRunner:
         self._deadline = time.monotonic() + options.run_timeout_ms / 1000
         #: the switch's name on the page, as the switch guard read it
         self._switch_name = ""
+        #: the switch as the direct route found it, for `_find_switch` to take over
+        self._found: locators.Found | None = None
 
     # -- the whole run -----------------------------------------------------------------------
 
@@ -254,8 +256,10 @@ class FlowRunner:
         try:
             self._step(m.GotoSetting(), 1, 1)
             target = self.flow.switch.target
-            if locators.find(self.page, target, self._wait_ms(), "attached"):
+            found = locators.find(self.page, target, self._wait_ms(), "attached")
+            if found is not None:
                 self.result.route = "direct-url"
+                self._found = found  # _find_switch takes it from here: no second search
                 return True
             reason = "the switch is not on the setting's direct URL"
         except RunStop as stop:
@@ -336,7 +340,9 @@ class FlowRunner:
         self._check_origin()
         self._check_deadline()
         target = self.flow.switch.target
-        found = locators.find(self.page, target, self._wait_ms(), state="attached")
+        found, self._found = self._found, None
+        if found is None:
+            found = locators.find(self.page, target, self._wait_ms(), state="attached")
         if found is None:
             self._check_login()
             self._check_deadline()
