@@ -73,3 +73,15 @@ def test_a_replica_must_be_on_this_machine(spec):
         replica_args(spec, ["www.linkedin.com"])
     assert stop.value.status is Status.INVALID
     assert stop.value.reason == f"--replica {spec!r}: expected 127.0.0.1:PORT"
+
+
+def test_each_mode_has_its_own_route_unless_one_is_given() -> None:
+    """verify (and check) go straight to the setting's URL, run walks the menus; a fix run
+    after a check walks the menus too, and --route wins in every mode."""
+    settings = Config()
+    browser = BrowserRequest.merged(settings)
+    verify = RunRequest.merged(settings, flow="f", mode="verify", browser=browser)
+    assert verify.chosen_route == "direct"
+    assert verify.as_mode("run").chosen_route == "menus"
+    given = RunRequest.merged(settings, flow="f", mode="verify", browser=browser, route="menus")
+    assert given.chosen_route == "menus" and given.as_mode("run").chosen_route == "menus"

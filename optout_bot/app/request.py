@@ -80,8 +80,8 @@ class RunRequest:
     #: where the run's screenshots and record.json go
     evidence_dir: Path
     #: "direct": the setting's URL (the menus when it does not show the switch); "menus":
-    #: the menus as a person walks them. The default: direct for verify, menus for run
-    route: Route = "menus"
+    #: the menus as a person walks them; None: the mode's own (`chosen_route`)
+    route: Route | None = None
     #: change the switch without asking
     yes: bool = False
     #: asks the person before a change; None when there is nobody to ask (no terminal)
@@ -117,9 +117,15 @@ class RunRequest:
             evidence_dir=evidence_dir or settings.evidence_dir,
             login_timeout=login_timeout or settings.login_timeout,
             run_timeout=run_timeout or settings.run_timeout,
-            route=route or ("direct" if mode == "verify" else "menus"),
+            route=route,
             **given,  # type: ignore[arg-type]
         )
+
+    @property
+    def chosen_route(self) -> Route:
+        """The route given, else the mode's own: verify reads, so it goes straight to the
+        setting's URL; run walks the menus as a person would."""
+        return self.route or ("direct" if self.mode == "verify" else "menus")
 
     def as_mode(self, mode: Mode, *, yes: bool | None = None) -> RunRequest:
         """The same request in another mode (`check --fix` runs after it verified)."""

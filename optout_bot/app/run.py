@@ -242,7 +242,7 @@ def _drive(begun: _Begun, request: RunRequest, pw: Playwright) -> Result:
         login_timeout_ms=int(request.login_timeout * 1000),
         run_timeout_ms=int(request.run_timeout * 1000),
         mask=request.mask,
-        route=request.route,
+        route=request.chosen_route,
     )
     hosts = browsing.hosts_of(begun.flow.allowed_origins)
     try:
