@@ -71,6 +71,7 @@ def result(status: str, **changes: object) -> dict:
         "flow_broken",
         "error",
         "interrupted",
+        "timed_out",
         "invalid",
         "some-future-status",
     ],
@@ -192,6 +193,19 @@ def test_interrupted_says_the_next_check_retries():
         "finished (was the computer going to sleep or shutting down?). The next scheduled "
         "check tries again; to check now, run `optout-bot verify linkedin-ai-training`. "
         f"Evidence: {EVIDENCE}"
+    )
+
+
+def test_timed_out_says_nothing_changed_and_the_next_check_retries():
+    """timed_out: past run_timeout; nothing was changed, the next scheduled check retries."""
+    reason = "the run took longer than its limit of 300 s"
+    title, body = compose_run(result("timed_out", reason=reason))
+    assert title == "LinkedIn: optout-bot's check took too long"
+    assert body == (
+        f"The check of '{SETTING}' (verify, desktop, 2026-11-22 14:00 UTC) went past its time "
+        f"limit and stopped without changing anything: {reason}. LinkedIn may be slow right "
+        "now; the next scheduled check tries again. To check now, run `optout-bot verify "
+        f"linkedin-ai-training`. Evidence: {EVIDENCE}"
     )
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from markupsafe import escape
 
+from optout_bot.engine.outcome import Status
 from optout_bot.evidence.report import CSP, render_report, write_pdf, write_report
 
 LINKEDIN = "linkedin-ai-training"
@@ -351,3 +352,15 @@ def test_write_pdf_prints_the_report(playwright, chromium_path, records, tmp_pat
     assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")] == []
     if os.name == "posix":
         assert out.stat().st_mode & 0o777 == 0o600
+
+
+@pytest.mark.parametrize("status", [s.value for s in Status])
+def test_every_status_has_its_own_words_in_the_report(status):
+    """The report explains every status in plain words, not the fallback for unknown ones."""
+    from optout_bot.evidence.record import Record
+    from optout_bot.evidence.report_view import explain
+
+    record = Record.from_json(
+        {"status": status, "wanted": "off", "state_after": "on", "flow": {"id": "x"}}
+    )
+    assert "Finished with status" not in explain(record)

@@ -181,6 +181,10 @@ def explain(record: Record) -> str:
         "error": "An unexpected error stopped the check before it could finish.",
         "invalid": "The check could not start: its instructions (the flow) were invalid.",
         "interrupted": "The check was interrupted before it could finish.",
+        "timed_out": (
+            "The check went past its time limit (the site may have been slow) and stopped "
+            "without changing anything."
+        ),
     }
     return explanations.get(status, f"Finished with status “{status}”.")
 

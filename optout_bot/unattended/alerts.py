@@ -156,6 +156,13 @@ def compose(
             "computer going to sleep or shutting down?). The next scheduled check tries "
             f"again; to check now, run {run.command('verify')}."
         )
+    elif status == "timed_out":
+        title = f"{site}: optout-bot's check took too long"
+        body = (
+            f"The check of '{setting}' {run.context} went past its time limit and stopped "
+            f"without changing anything: {run.reason}. {site} may be slow right now; the next "
+            f"scheduled check tries again. To check now, run {run.command('verify')}."
+        )
     elif status == "invalid":
         title = f"{site}: optout-bot's scheduled check cannot start"
         body = (
