@@ -180,11 +180,12 @@ def _flow_with(replace: str, by: str) -> str:
     return text.replace(replace, by, 1)
 
 
-def test_a_flow_that_opens_the_sign_out_url_is_stopped_before_the_request(
+def test_a_flow_that_opens_the_sign_out_url_is_refused_before_anything_runs(
     linkedin, replica, tmp_path
 ):
-    """`goto: .../m/logout/` validates (it is on the site), but is never requested: the run
-    stops (exit 1) with the reason and the member stays signed in."""
+    """`goto: .../m/logout/` is on the site, but reads as signing out: validate refuses it at
+    its place (exit 2), nothing is opened, and the member stays signed in. (Had it slipped
+    through, the boundary would still not send it: the tests above.)"""
     evil = tmp_path / "evil.yaml"
     evil.write_text(
         _flow_with(
@@ -193,8 +194,8 @@ def test_a_flow_that_opens_the_sign_out_url_is_stopped_before_the_request(
         )
     )
     result = linkedin("run", "--yes", flow=str(evil))
-    assert result.code == 1
-    assert "'logout'" in result.json["reason"] and "not sent" in result.json["reason"]
+    assert result.code == 2
+    assert "evil.yaml:" in result.err and "reads as 'logout' (signing out)" in result.err
     assert replica.writes == []
     assert replica.get_setting(AI_KEY, account=ACCOUNT) is True
     assert linkedin("verify").json["login_reason"] == ""  # still signed in

@@ -890,3 +890,25 @@ def test_a_target_has_a_bounded_number_of_alternatives() -> None:
         "    - css: '#ai-switch'\n    - role: switch\n      name: Use my data for AI\n", fine
     )
     assert len(load_flow_text(text).switch.target.alternatives) == MAX_ALTERNATIVES
+
+
+@pytest.mark.parametrize(
+    ("where", "url", "word"),
+    [
+        ("goto", "https://www.example.com/m/logout/", "logout"),
+        ("goto", "https://www.example.com/uas/logout?session_full_logout=true", "logout"),
+        ("setting_url", "https://www.example.com/settings/deleteAccount", "delete"),
+        ("goto", "https://www.example.com/premium/checkout/", "checkout"),
+    ],
+)
+def test_a_url_that_reads_as_sign_out_delete_or_pay_is_refused_at_its_place(where, url, word):
+    """goto and setting_url are held to the guard's vocabulary when the flow loads."""
+    old = (
+        "goto: https://www.example.com/home"
+        if where == "goto"
+        else "desktop: https://www.example.com/settings/ai"
+    )
+    new = old.split("https://")[0] + url
+    with pytest.raises(FlowErrors) as info:
+        load_flow_text(changed(old, new))
+    assert f"reads as '{word}'" in str(info.value)

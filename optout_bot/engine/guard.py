@@ -49,7 +49,8 @@ import re
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
-from optout_bot.engine import pagejs, words
+from optout_bot.base import words
+from optout_bot.engine import pagejs
 
 if TYPE_CHECKING:
     from optout_bot.engine.locators import Found
@@ -326,13 +327,6 @@ def switch_refusal(facts: SwitchFacts, spec: SwitchSpec) -> str | None:
 
 def url_refusal(url: str) -> str | None:
     """The words that make navigating to `url` unsafe (sign-out, delete, pay, ...), if any;
-    judged before any request is sent. The path and query are read as words
-    ("m/logout" -> "m logout", "deleteAccount" -> "delete account") with the click guard's
-    vocabulary, less its social words (ordinary pages are at /posts/ and /messaging/)."""
-    from urllib.parse import unquote, urlsplit
-
-    parts = urlsplit(url)
-    text = unquote(f"{parts.path} {parts.query}")
-    text = re.sub(r"(?<=[a-z])(?=[A-Z])", " ", text)
-    found = words.denial(re.sub(r"[\W_]+", " ", words.normalise(text)), urls=True)
+    judged before any request is sent (`words.url_denial`)."""
+    found = words.url_denial(url)
     return found.word if found else None

@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 from pydantic import BaseModel, ConfigDict, PrivateAttr, ValidationError, model_validator
 from pydantic_core import ErrorDetails, PydanticCustomError, core_schema
 
+from optout_bot.base import words
 from optout_bot.base.names import FLOW_ID_PATTERN
 from optout_bot.flow.patterns import UrlPattern, re2_problem, shape_problem
 from optout_bot.flow.safe_yaml import Mark, Reported, Scalar, YMap, YSeq, describe, locate, show
@@ -307,7 +308,7 @@ def origin(value: str, context: dict[str, Any]) -> str:
 
 @checked(2000, "an https URL", _HTTPS + r"(?:[/?#][^\s\\]*)?$")
 def url(value: str, context: dict[str, Any]) -> str:
-    """an https URL whose origin is in allowed_origins"""
+    """an https URL whose origin is in allowed_origins, not reading as sign-out, delete or pay"""
     origin = _https_origin(value)[0]
     # No origins when allowed_origins itself is broken: no cascade of follow-on errors.
     origins = context.get("origins")
@@ -315,6 +316,13 @@ def url(value: str, context: dict[str, Any]) -> str:
         raise problem(
             f"URL {show(value)} is outside allowed_origins ({', '.join(sorted(origins))})",
             f"add {origin} to allowed_origins if the flow really needs it",
+        )
+    denied = words.url_denial(value)
+    if denied is not None:
+        raise problem(
+            f"URL {show(value)} reads as '{denied.word}' ({denied.category.reads_as}); a "
+            "flow never opens such a page",
+            "point the step at the setting's page, or at a menu on the way to it",
         )
     return value
 

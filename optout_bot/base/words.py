@@ -1,6 +1,7 @@
 """The guard's one vocabulary: what a click, a switch or a URL may not read as, and the
-normalisation every text goes through first. Pure text, no browser (the guard reads the page;
-see guard.py).
+normalisation every text goes through first. Pure text, no browser: the engine's guard reads
+the page (engine/guard.py), and the flow loader refuses a URL that reads as sign-out, delete
+or pay before anything runs (`url_denial`).
 
 Normalisation (`normalise`) takes away what lets a word look right to a person and wrong to a
 pattern: compatibility forms (fullwidth "Ｄｅｌｅｔｅ", ligatures, mathematical letters:
@@ -28,7 +29,7 @@ from importlib import resources
 @functools.cache
 def _confusables() -> dict[int, str]:
     table: dict[int, str] = {}
-    text = resources.files("optout_bot.engine").joinpath("confusables.tsv").read_text("utf-8")
+    text = resources.files("optout_bot.base").joinpath("confusables.tsv").read_text("utf-8")
     for line in text.splitlines():
         if line.startswith("U+"):
             point, latin, _name = line.split("\t", 2)
@@ -225,6 +226,19 @@ CLOSE = re.compile(
     r"(?:close|dismiss|cancel|not\W+now|no\W+thanks|skip|maybe\W+later|schliessen|abbrechen"
     r"|nicht\W+jetzt|nein\W+danke|spater|uberspringen|x|×|✕|✖)(?!\w)"
 )
+
+
+def url_denial(url: str) -> Denial | None:
+    """What makes opening `url` unsafe (sign-out, delete, pay, ...), if anything. The path
+    and query are read as words ("m/logout" -> "m logout", "deleteAccount" -> "delete
+    account") with the vocabulary, less its social words (ordinary pages are at /posts/ and
+    /messaging/)."""
+    from urllib.parse import unquote, urlsplit
+
+    parts = urlsplit(url)
+    text = unquote(f"{parts.path} {parts.query}")
+    text = re.sub(r"(?<=[a-z])(?=[A-Z])", " ", text)
+    return denial(re.sub(r"[\W_]+", " ", normalise(text)), urls=True)
 
 
 def closes(name: str) -> bool:
