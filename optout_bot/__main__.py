@@ -1,3 +1,3 @@
-from optout_bot.cli.main import main
+from optout_bot.cli.main import run
 
-raise SystemExit(main())
+run()

@@ -306,3 +306,25 @@ def test_a_flow_that_does_not_load_says_so_in_one_line(run_cli, tmp_path):
     assert result.code == 2
     assert result.out.startswith(f"INVALID: {bad}: {bad} is not a valid flow"), result.out
     assert "unknown step 'clik'; did you mean 'click'?" in result.err
+
+
+@pytest.mark.parametrize(
+    ("flow", "code", "out", "err"),
+    [
+        ("flows/linkedin-ai-training.yaml", 0, "ok (linkedin-ai-training 1.0.0", ""),
+        ("nope.yaml", 2, "nope.yaml", "1 of 1 flow file(s) invalid"),
+    ],
+)
+def test_the_command_exits_with_its_code_and_all_it_printed(flow, code, out, err):
+    """`optout-bot` leaves without the interpreter's teardown (cli.main.run), after flushing:
+    the exit code is main's, and what it printed arrives whole, into a pipe too."""
+    proc = subprocess.run(
+        [sys.executable, "-m", "optout_bot", "validate", flow],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert proc.returncode == code
+    assert out in proc.stdout and proc.stdout.endswith("\n")
+    assert err in proc.stderr
