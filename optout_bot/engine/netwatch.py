@@ -1,30 +1,61 @@
-"""Knowing when a page has finished talking to its server.
+"""Knowing when a page has finished talking to its server, and how it answered.
 
 Settings pages save with a background fetch() the moment the switch changes (no Save
-button). Reloading while that request is in flight would race it, so after a click the
-runner waits until the page's fetch/XHR requests have all been answered (bounded), then
-reloads. "Answered" means the response headers arrived: the server has decided by then, and a
-page that never reads the response body (common for a save) never gets a "requestfinished".
+button). Reloading while that request is in flight would race it, so around the click the
+runner watches the page's fetch/XHR requests (`watching()`) and waits until they have all
+been answered (bounded), then reloads. "Answered" means the response headers arrived: the
+server has decided by then, and a page that never reads the response body (common for a
+save) never gets a "requestfinished".
+
+Why only around the click (speed): while Playwright's network events are subscribed to,
+every request of every page (scripts, pictures, fonts) travels to Python three or four times.
+Subscribed for the whole run, that cost about 30 ms per `run` (A/B, 8 rounds alternated,
+six navigations); the change is the only moment optout-bot needs them. How the server
+answered the page itself (`document_status`) is read from the page when a failure asks for
+it, not collected on every response.
 """
 
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from playwright.sync_api import Page, Request, Response
+
+# The HTTP status of the document the page shows (Chromium 109+; None elsewhere).
+_STATUS_JS = (
+    "() => { const n = performance.getEntriesByType('navigation')[0];"
+    " return n && n.responseStatus ? n.responseStatus : null; }"
+)
 
 
 class NetWatch:
     def __init__(self, page: Page) -> None:
         self.page = page
         self.pending: set[Request] = set()
-        self.last_document_status: int | None = None
+
+    @contextmanager
+    def watching(self) -> Iterator[None]:
+        """Track the page's fetch/XHR requests while the block runs (and `wait_idle` in it)."""
+        page = self.page
+        self.pending.clear()
         page.on("request", self._on_request)
         page.on("requestfinished", self._on_done)
         page.on("requestfailed", self._on_done)
         page.on("response", self._on_response)
+        try:
+            yield
+        finally:
+            for event, handler in (
+                ("request", self._on_request),
+                ("requestfinished", self._on_done),
+                ("requestfailed", self._on_done),
+                ("response", self._on_response),
+            ):
+                page.remove_listener(event, handler)
 
     def _on_request(self, request: Request) -> None:
         if request.resource_type in ("fetch", "xhr"):
@@ -34,10 +65,16 @@ class NetWatch:
         self.pending.discard(request)
 
     def _on_response(self, response: Response) -> None:
-        request = response.request
-        self.pending.discard(request)
-        if request.resource_type == "document" and request.frame == self.page.main_frame:
-            self.last_document_status = response.status
+        self.pending.discard(response.request)
+
+    @property
+    def document_status(self) -> int | None:
+        """The HTTP status the server gave the document the page shows, if known."""
+        try:
+            status = self.page.evaluate(_STATUS_JS)
+        except Exception:  # noqa: BLE001 - page closed, or navigating: unknown
+            return None
+        return status if isinstance(status, int) else None
 
     def wait_idle(self, timeout_ms: int) -> bool:
         """Wait until every fetch/XHR has been answered; False if still busy at the deadline."""

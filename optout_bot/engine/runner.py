@@ -280,7 +280,7 @@ class FlowRunner:
         url = self.flow.setting_url.get(self.options.platform)
         if stop.status is not Status.FLOW_BROKEN or stop.final or not url:
             return False
-        if (self.ctx.net.last_document_status or 0) >= 500:
+        if (self.ctx.net.document_status or 0) >= 500:
             return False  # the site is down, not redesigned: another URL will not help
         if isinstance(step, (m.Goto, m.GotoSetting)) or self.result.route:
             return False
@@ -421,13 +421,17 @@ class FlowRunner:
 
         log.info(f"switching {wanted}", switch=self.flow.switch.label)
         timeout = self.options.timeout_ms
-        try:
-            outcome = switch.set_state(self.page, found.locator, wanted, timeout)
-        except PWError as exc:
-            raise RunStop(
-                Status.FLOW_BROKEN,
-                f"could not click the switch: {first_line(exc)}",
-            ) from None
+        with self.ctx.net.watching():
+            try:
+                outcome = switch.set_state(self.page, found.locator, wanted, timeout)
+            except PWError as exc:
+                raise RunStop(
+                    Status.FLOW_BROKEN,
+                    f"could not click the switch: {first_line(exc)}",
+                ) from None
+            # The page saves on its own; let that request finish before judging or reloading.
+            idle = self.ctx.net.wait_idle(timeout)
+            pending = [r.url for r in self.ctx.net.pending]
         if outcome.attempts == 0 and not outcome.ok:
             raise RunStop(Status.FLOW_BROKEN, f"could not click the switch: {outcome.error}")
         flipped = outcome.ok
@@ -439,9 +443,7 @@ class FlowRunner:
         self.evidence.note(changed=self.result.changed)
         if not flipped:
             log.warning(f"the switch did not turn {wanted} when clicked")
-        # The page saves on its own; let that request finish before judging or reloading.
-        if not self.ctx.net.wait_idle(timeout):
-            pending = [r.url for r in self.ctx.net.pending]
+        if not idle:
             log.warning("the page was still saving when the wait ended", pending=pending)
         now = self._switch().read()
         self._shoot("after-change", of_switch=True)
@@ -680,7 +682,7 @@ class FlowRunner:
         log.warning("diagnosis saved", folder=str(folder))
 
     def _http_note(self) -> str:
-        status = self.ctx.net.last_document_status
+        status = self.ctx.net.document_status
         if not status or status < 400:
             return ""
         if status >= 500:
