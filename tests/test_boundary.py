@@ -199,3 +199,17 @@ def test_a_flow_that_opens_the_sign_out_url_is_refused_before_anything_runs(
     assert replica.writes == []
     assert replica.get_setting(AI_KEY, account=ACCOUNT) is True
     assert linkedin("verify").json["login_reason"] == ""  # still signed in
+
+
+def test_an_origin_is_named_one_way_whatever_the_url_spells(page):
+    """The boundary compares origins as the browser does: host case, the default port and a
+    user name do not make https://www.linkedin.com another site; another port does."""
+    boundary = Boundary(page, ("https://www.linkedin.com",))
+    for same in (
+        "https://WWW.LinkedIn.com/feed/",
+        "https://www.linkedin.com:443/feed/",
+        "https://someone@www.linkedin.com/feed/",
+    ):
+        assert boundary.refusal(same) is None, same
+    for other in ("https://www.linkedin.com:8443/", "http://www.linkedin.com/", "https://x:y/"):
+        assert "outside the flow's allowed origins" in boundary.refusal(other), other

@@ -34,11 +34,11 @@ from typing import TYPE_CHECKING, Any, cast
 from optout_bot.authoring.skeleton import (
     locator_yaml,
     login_pattern,
-    origin_of,
     shorten,
     skeleton,
     strip_fragment,
 )
+from optout_bot.base.urls import origin_of
 from optout_bot.engine import pagejs, switch
 from optout_bot.engine.locators import to_playwright
 from optout_bot.flow.loader import FlowErrors, load_flow_text, locator_problem

@@ -19,6 +19,7 @@ import jinja2
 import yaml
 
 from optout_bot.base import templates
+from optout_bot.base.urls import origin_of
 from optout_bot.flow.model import FORMAT_VERSION, Platform
 from optout_bot.flow.values import FORBIDDEN_CHARS_RE
 
@@ -38,13 +39,6 @@ _LOGIN_PATHS = (
     "account/login",
     "uas/login",
 )
-
-
-def origin_of(url: str) -> str:
-    """``https://host[:port]``, the port left out when it is the default."""
-    parts = urlsplit(url)
-    host = (parts.hostname or "").lower()
-    return f"{parts.scheme}://{host}" + (f":{parts.port}" if parts.port not in (None, 443) else "")
 
 
 def strip_fragment(url: str) -> str:

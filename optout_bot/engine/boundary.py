@@ -32,6 +32,7 @@ from urllib.parse import urlsplit
 
 import structlog
 
+from optout_bot.base.urls import origin_of
 from optout_bot.engine import guard, pagejs
 
 if TYPE_CHECKING:
@@ -41,11 +42,6 @@ log = structlog.get_logger("optout_bot")
 
 #: How the page-side script reports a cancelled opening: a console message with this prefix.
 REPORT_PREFIX = "optout-bot: cancelled a new tab at "
-
-
-def origin_of(url: str) -> str:
-    parts = urlsplit(url)
-    return f"{parts.scheme}://{parts.netloc}"
 
 
 class Boundary:
