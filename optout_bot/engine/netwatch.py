@@ -20,7 +20,7 @@ from __future__ import annotations
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from playwright.sync_api import Page, Request, Response
@@ -40,22 +40,21 @@ class NetWatch:
     @contextmanager
     def watching(self) -> Iterator[None]:
         """Track the page's fetch/XHR requests while the block runs (and `wait_idle` in it)."""
-        page = self.page
+        # Any: Page.on's overloads are keyed by each event's literal name.
+        listeners: tuple[tuple[Any, Any], ...] = (
+            ("request", self._on_request),
+            ("requestfinished", self._on_done),
+            ("requestfailed", self._on_done),
+            ("response", self._on_response),
+        )
         self.pending.clear()
-        page.on("request", self._on_request)
-        page.on("requestfinished", self._on_done)
-        page.on("requestfailed", self._on_done)
-        page.on("response", self._on_response)
+        for event, handler in listeners:
+            self.page.on(event, handler)
         try:
             yield
         finally:
-            for event, handler in (
-                ("request", self._on_request),
-                ("requestfinished", self._on_done),
-                ("requestfailed", self._on_done),
-                ("response", self._on_response),
-            ):
-                page.remove_listener(event, handler)
+            for event, handler in listeners:
+                self.page.remove_listener(event, handler)
 
     def _on_request(self, request: Request) -> None:
         if request.resource_type in ("fetch", "xhr"):

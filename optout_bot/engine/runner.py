@@ -134,8 +134,9 @@ class FlowRunner:
         self._current: tuple[m.Step, m.Step | None] | None = None
         #: reads the switch found last (see `switch.Probe`)
         self._probe: switch.Probe | None = None
-        #: when the run must have ended (time.monotonic()); moved on by a sign-in's wait
-        self._deadline = time.monotonic() + options.run_timeout_ms / 1000
+        #: when the run must have ended (time.monotonic(); set as `run` begins); moved on by
+        #: a sign-in's wait
+        self._deadline = 0.0
         #: the switch's name on the page, as the switch guard read it
         self._switch_name = ""
         #: the switch as the direct route found it, for `_find_switch` to take over
@@ -214,8 +215,7 @@ class FlowRunner:
         wanted = flow.switch.wanted
         if opts.mode == "run" and result.state_before != wanted:
             self._confirm(result.state_before, wanted)
-            self._check_origin()  # the page may have moved while the person answered
-            self._check_deadline()
+            self._check_bounds()  # the page may have moved while the person answered
             self._change(found, wanted)
 
         self._reload_and_reread()
@@ -316,8 +316,7 @@ class FlowRunner:
                 actions.execute(self.ctx, step)
         except StepFailed as failed:
             self._check_login()
-            self._check_origin()
-            self._check_deadline()
+            self._check_bounds()
             if failed.missing and (step.missing_means == "not_offered" or self._not_offered()):
                 raise RunStop(
                     Status.NOT_OFFERED,
@@ -337,8 +336,7 @@ class FlowRunner:
         self._check_login()
 
     def _find_switch(self, when: str) -> locators.Found:
-        self._check_origin()
-        self._check_deadline()
+        self._check_bounds()
         target = self.flow.switch.target
         found, self._found = self._found, None
         if found is None:
@@ -458,8 +456,7 @@ class FlowRunner:
         try:
             self.page.reload(wait_until="domcontentloaded", timeout=self._wait_ms())
         except Exception as exc:  # noqa: BLE001
-            self._check_origin()
-            self._check_deadline()
+            self._check_bounds()
             raise RunStop(Status.FLOW_BROKEN, f"the reload failed: {first_line(exc)}") from None
         self._check_origin()
         self._check_login()
@@ -598,6 +595,12 @@ class FlowRunner:
         page = self.page
         if frame is page.main_frame and self._boundary is not None:
             self._boundary.observe(page.main_frame.url)
+
+    def _check_bounds(self) -> None:
+        """Stop (exit 1, nothing else clicked) once the page tried to leave the boundary or
+        the run is past its deadline, in that order."""
+        self._check_origin()
+        self._check_deadline()
 
     def _check_origin(self) -> None:
         """Stop (exit 1, nothing else clicked) once the page tried to leave the boundary."""
