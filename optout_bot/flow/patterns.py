@@ -19,6 +19,7 @@ outlasts every timeout. So:
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -57,17 +58,23 @@ class UrlPattern:
     @classmethod
     def compile(cls, pattern: str) -> UrlPattern:
         """Raises `re2.error` for what RE2 cannot take."""
-        return cls(pattern, re2.compile(pattern, _OPTIONS))
+        return cls(pattern, _re2(pattern))
 
     def search(self, text: str) -> bool:
         """Whether the pattern matches anywhere in `text` (add ^ and $ to anchor it)."""
         return self._compiled.search(text) is not None
 
 
+@functools.lru_cache(maxsize=256)
+def _re2(pattern: str) -> Any:
+    """`pattern` compiled by RE2, once: the loader checks it (`re2_problem`), then keeps it."""
+    return re2.compile(pattern, _OPTIONS)
+
+
 def re2_problem(pattern: str) -> tuple[str, str] | None:
     """Why RE2 does not take `pattern` (which Python's `re` compiles), or None."""
     try:
-        re2.compile(pattern, _OPTIONS)
+        _re2(pattern)
     except re2.error as exc:
         reason = _reason(exc)
     else:
