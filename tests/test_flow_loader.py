@@ -381,6 +381,11 @@ def test_missing_required_key_points_at_the_parent_mapping() -> None:
     assert the_error(changed("  wanted: off\n", "")) == (
         "f.yaml:18:3: switch.wanted: missing required key 'wanted' (the state wanted: on or off)"
     )
+    # A key whose help runs on for a paragraph (the switch's label) gives its first sentence.
+    assert the_error(changed("  label: Use my data for AI\n", "")) == (
+        "f.yaml:18:3: switch.label: missing required key 'label' (the switch's label as the "
+        "site shows it)"
+    )
 
 
 def test_url_outside_allowed_origins() -> None:

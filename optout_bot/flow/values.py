@@ -541,6 +541,13 @@ def read_mapping(reader: Any, expected: str, data: Any, handler: Any, info: Any)
     raise problems(*found)
 
 
+def _first_sentence(help_text: str) -> str:
+    """A key's help as an error's one-line hint: its first sentence (a key whose help runs on,
+    as the switch's label does, would otherwise spill its whole reference into the error)."""
+    one_line = " ".join(help_text.split())
+    return re.split(r"(?<!e\.g)(?<!i\.e)\.\s+(?=[A-Z])", one_line, maxsplit=1)[0]
+
+
 def explain(error: ErrorDetails, root: Any) -> list[Found]:
     """A pydantic error about the tree under `root`, in the flow language's words."""
     loc, kind = tuple(error["loc"]), error["type"]
@@ -548,8 +555,8 @@ def explain(error: ErrorDetails, root: Any) -> list[Found]:
         return [(loc + tuple(sub), *rest) for sub, *rest in error["ctx"]["problems"]]
     key = str(loc[-1]) if loc else ""
     if kind == "missing":
-        hint = (getattr(error["input"], "reader", None) or Mapping).yaml_keys().get(key, "")
-        return [(loc, f"missing required key {key!r}", hint, False)]
+        help_text = (getattr(error["input"], "reader", None) or Mapping).yaml_keys().get(key, "")
+        return [(loc, f"missing required key {key!r}", _first_sentence(help_text), False)]
     if kind == "extra_forbidden":
         parent: Any = locate(root, loc[:-1])[0]
         reader = getattr(parent, "reader", None) or Mapping
