@@ -13,11 +13,11 @@ import pytest
 from playwright.sync_api import Page
 
 from optout_bot.authoring import inspect
-from optout_bot.engine import capture, diagnose, pagejs, switch
+from optout_bot.engine import capture, diagnose, guard, pagecalls, pagejs, switch
 
 PACKAGE = Path(pagejs.__file__).resolve().parent.parent
 #: The modules that run page-side scripts (importing them loads every script they use).
-RUNNERS: tuple[ModuleType, ...] = (switch, capture, diagnose, inspect)
+RUNNERS: tuple[ModuleType, ...] = (switch, pagecalls, guard, capture, diagnose, inspect)
 
 
 def _files() -> set[tuple[str, str]]:
@@ -43,6 +43,8 @@ def test_every_script_file_is_used_and_every_used_file_exists() -> None:
     """The files on disk are exactly the files the modules load (directly or through an
     include): no orphan file, and none loaded that is not shipped in the package."""
     assert _files(), "no script files found"
+    # Loaded when a run installs it, with the run's own values: load it as a run does.
+    pagejs.load("optout_bot.engine", "boundary-popups.js", ALLOWED=[], REPORT="")
     assert pagejs.read_so_far() == _files()
 
 

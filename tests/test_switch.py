@@ -502,3 +502,26 @@ def test_the_probe_shows_a_switch_below_the_fold(page, css):
     probe.show()
     assert probe.way == ("css" if css else "handle")
     assert page.evaluate(in_view) is True
+
+
+@pytest.mark.parametrize("shape", [p for p in SHAPES if p.values[0].find is _by_id])
+def test_each_shape_is_set_the_same_ways_when_found_by_css(open_page, shape: Shape):
+    """Given the CSS the switch was found by (the runner's common case, fewer round trips),
+    set_state tries the same ways in the same order, with one toggle each, never two."""
+    page = open_page(shape.page, on=True)
+    loc = _by_id(page)
+
+    for toggles, wanted in enumerate(("off", "on"), 1):
+        result = switch.set_state(page, loc, wanted, TIMEOUT_MS, settle_ms=SETTLE_MS, css="#s")
+
+        assert result.ok, (wanted, result)
+        assert result.tried == (*shape.before, shape.method), (wanted, result)
+        assert switch.read_state(loc) == wanted
+        assert _changes(page) == toggles
+
+
+def test_a_switch_found_by_css_that_already_reads_wanted_is_not_touched(open_page):
+    page = open_page("native.html", on=False)
+    result = switch.set_state(page, _by_id(page), "off", TIMEOUT_MS, css="#s")
+    assert result == switch.SetResult(True)
+    assert _changes(page) == 0

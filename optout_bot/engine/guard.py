@@ -28,18 +28,19 @@ destructive, sign-out, money, social -- matched after Unicode folding):
   `SwitchSpec.label`), and it must not read as a denied action ("Delete my account").
 - `url_refusal`, at the engine's navigation boundary, before any request is sent.
 
-Why the page is read the way it is (speed): one script per click (`js/guard-click*.js`), in
-one round trip, behind one function, `read_click`. When the flow's alternative is plain CSS
-that provably finds what Playwright finds (`locators.plain_css`, `js/native-css.js`) it runs
-inside one `page.evaluate`, which installs nothing; otherwise on the locator
+Why the page is read the way it is (speed): one script per click (the page call 'guard-
+click', `js/guard-lib.js`), behind one function, `read_click`. When the flow's alternative
+is plain CSS that provably finds what Playwright finds (`locators.plain_css`, `js/native-
+css.js`) it is asked in the same `page.evaluate` that found the element (`CLICK_QUESTION`,
+see pagecalls.py), or in one of its own, which installs nothing; otherwise on the locator
 (`Locator.evaluate`), whose first call on a new page also installs Playwright's selector
 script in the page's world (tens of milliseconds). The switch's facts come through
 `switch.Probe` (`judge`), the same way as its reads. Measured on a fresh replica page per
 click, 20 rounds alternated, under a load average of about 10 on 2 cores: the whole new
 guard (read and judge) took 11 ms on the Me button and 14 ms on a link, against 13 and 10 ms
 for the old one (the element's own text and three attributes through Playwright's isolated
-world, and a deny list): the median paired difference was 0 ms on the Me button and +3 ms
-on the link. The switch's facts cost about 15 ms per find (twice a run). Section 6 of
+world, and a deny list): the median paired difference was 0 ms on the Me button and +3 ms on
+the link. The switch's facts cost about 15 ms per find (twice a run). Section 6 of
 BENCHMARKS.md has `read_click` against the same script on the locator.
 """
 
@@ -50,18 +51,16 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from optout_bot.base import words
-from optout_bot.engine import pagejs
+from optout_bot.engine import pagecalls
 
 if TYPE_CHECKING:
     from optout_bot.engine.locators import Found
     from optout_bot.flow.model import SwitchSpec
 
-#: Matches nothing a page says: "read the element on the locator instead".
-_NEXT = "optout-bot:next"
 #: Must agree with GUARD_MAX_CHARS in js/guard-lib.js (beyond it the page stops reading).
 MAX_CHARS = 20_000
-CLICK_JS = pagejs.load("optout_bot.engine", "guard-click.js")
-CLICK_BY_CSS_JS = pagejs.load("optout_bot.engine", "guard-click-css.js", NEXT=_NEXT)
+#: The click guard's question, asked where the element is found (`locators.find`'s `ask`).
+CLICK_QUESTION = pagecalls.ask("guard-click")
 
 
 @dataclass(frozen=True)
@@ -186,18 +185,20 @@ class Click:
 
 
 def read_click(found: Found, timeout_ms: int = 5_000) -> Click:
-    """Read what a click on `found` would act on: one round trip (see the module)."""
+    """Read what a click on `found` would act on: the answer the finder brought along, else
+    one round trip (see the module)."""
     from optout_bot.engine.locators import plain_css
 
+    call = CLICK_QUESTION[0]
+    data: Any = (found.answers or {}).get(call, pagecalls.NEXT)
     css = plain_css(found.source)
-    data: Any = _NEXT
-    if css is not None:
+    if data == pagecalls.NEXT and css is not None:
         try:
-            data = found.locator.page.evaluate(CLICK_BY_CSS_JS, css)
+            data = found.locator.page.evaluate(pagecalls.CALL_BY_CSS_JS, [css, call, []])
         except Exception:  # noqa: BLE001 - the locator's way says what is wrong
-            data = _NEXT
-    if data == _NEXT:
-        data = found.locator.evaluate(CLICK_JS, timeout=timeout_ms)
+            data = pagecalls.NEXT
+    if data == pagecalls.NEXT:
+        data = found.locator.evaluate(pagecalls.CALL_ON_ELEMENT_JS, [call, []], timeout=timeout_ms)
     return Click.of(data)
 
 

@@ -256,7 +256,9 @@ class FlowRunner:
         try:
             self._step(m.GotoSetting(), 1, 1)
             target = self.flow.switch.target
-            found = locators.find(self.page, target, self._wait_ms(), "attached")
+            found = locators.find(
+                self.page, target, self._wait_ms(), "attached", switch.FOUND_QUESTIONS
+            )
             if found is not None:
                 self.result.route = "direct-url"
                 self._found = found  # _find_switch takes it from here: no second search
@@ -340,7 +342,9 @@ class FlowRunner:
         target = self.flow.switch.target
         found, self._found = self._found, None
         if found is None:
-            found = locators.find(self.page, target, self._wait_ms(), state="attached")
+            found = locators.find(
+                self.page, target, self._wait_ms(), "attached", switch.FOUND_QUESTIONS
+            )
         if found is None:
             self._check_login()
             self._check_deadline()
@@ -367,7 +371,10 @@ class FlowRunner:
         self.result.switch_locator = found.description
         self.result.switch_alternative = found.index
         self._probe = switch.Probe(
-            found.locator, locators.plain_css(found.source), self.options.timeout_ms
+            found.locator,
+            locators.plain_css(found.source),
+            self.options.timeout_ms,
+            answers=found.answers,
         )
         self._judge_switch()
         return found
@@ -421,7 +428,9 @@ class FlowRunner:
         timeout = self.options.timeout_ms
         with self.ctx.net.watching():
             try:
-                outcome = switch.set_state(self.page, found.locator, wanted, timeout)
+                outcome = switch.set_state(
+                    self.page, found.locator, wanted, timeout, css=self._switch().css
+                )
             except PWError as exc:
                 raise RunStop(
                     Status.FLOW_BROKEN,
@@ -632,7 +641,7 @@ class FlowRunner:
             page.add_locator_handler(locators.any_of(page, overlay.appears), handler)
 
     def _dismiss(self, overlay: m.Overlay) -> None:
-        found = locators.find_now(self.page, overlay.dismiss)
+        found = locators.find_now(self.page, overlay.dismiss, ask=(guard.CLICK_QUESTION,))
         if found is not None:
             log.info("dismissing a pop-up", locator=found.description)
             actions.guarded_click(found, self.options.timeout_ms)

@@ -96,7 +96,7 @@ def _goto_setting(ctx: StepContext, step: m.GotoSetting) -> None:
 def _click(ctx: StepContext, step: m.Click) -> None:
     from playwright.sync_api import Error as PWError
 
-    found = locators.find(ctx.page, step.target, ctx.timeout(step))
+    found = locators.find(ctx.page, step.target, ctx.timeout(step), ask=(guard.CLICK_QUESTION,))
     if found is None:
         raise StepFailed(f"{step.target.describe()} not found", missing=True)
     try:
@@ -125,7 +125,8 @@ def _expect_url(ctx: StepContext, step: m.ExpectUrl) -> None:
 def _dismiss_if_present(ctx: StepContext, step: m.DismissIfPresent) -> None:
     from playwright.sync_api import Error as PWError
 
-    found = locators.find(ctx.page, step.target, ctx.timeout(step, DISMISS_DEFAULT_MS))
+    timeout = ctx.timeout(step, DISMISS_DEFAULT_MS)
+    found = locators.find(ctx.page, step.target, timeout, ask=(guard.CLICK_QUESTION,))
     if found is None:
         return
     try:

@@ -48,7 +48,7 @@ from typing import TYPE_CHECKING, Literal
 
 import structlog
 
-from optout_bot.engine import guard, pagejs
+from optout_bot.engine import guard, pagecalls
 from optout_bot.engine.outcome import first_line
 from optout_bot.flow.model import SwitchState, WantedState
 
@@ -58,20 +58,8 @@ if TYPE_CHECKING:
 
 log = structlog.get_logger("optout_bot")
 
-#: What counts as a switch-like control (CSS; Playwright's CSS pierces open shadow roots).
-#: `aria-hidden` copies are left out: Radix, for one, renders a hidden "bubble" checkbox next
-#: to its `<button role="switch">` for form submission; the button is the control.
-SWITCHY_CSS = ", ".join(
-    f"{sel}:not([aria-hidden='true'])"
-    for sel in (
-        "input[type='checkbox']",
-        "[role='switch']",
-        "[role='checkbox']",
-        "[aria-checked]",
-        "[data-state='checked']",
-        "[data-state='unchecked']",
-    )
-)
+#: What counts as a switch-like control (see pagecalls.py, where the page's scripts get it).
+SWITCHY_CSS = pagecalls.SWITCHY_CSS
 #: The same set as an XPath step (XPath does not pierce shadow roots; see `near_text`).
 _SWITCHY_XPATH = (
     "*[(@role='switch' or @role='checkbox' or @aria-checked or @data-state='checked'"
@@ -80,14 +68,10 @@ _SWITCHY_XPATH = (
 )
 
 
-#: The answer no call of `Probe`'s scripts gives: "not this way, ask the next one".
-_NEXT = "optout-bot:next"
-
-
 def _script(name: str) -> str:
     """A page-side script of the switch engine (engine/js/switch-*.js); every one of them
     includes the same switch-lib.js, so reading, waiting and acting can never disagree."""
-    return pagejs.load("optout_bot.engine", name, SWITCHY=SWITCHY_CSS, NEXT=_NEXT)
+    return pagecalls.script(name)
 
 
 READ_JS = _script("switch-read.js")
@@ -99,6 +83,7 @@ LABELS_JS = _script("switch-labels.js")
 TRACK_JS = _script("switch-track.js")
 FOCUS_JS = _script("switch-focus.js")
 DESCRIBE_JS = _script("switch-describe.js")
+WAIT_BY_CSS_JS = _script("switch-wait-css.js")
 
 #: What identifies a switch on the page, recorded with the evidence.
 IDENTITY_ATTRIBUTES = (
@@ -132,9 +117,13 @@ def read_state(switch: PWLocator, timeout_ms: int = 5_000) -> SwitchState:
 
 # -- the found switch, read cheaply (why: see the module docstring) ------------------------
 
-#: One script per way; each answers any call ("read", "describe", "show").
-_PROBE_BY_CSS_JS = _script("switch-probe-css.js")
-_PROBE_ON_ELEMENT_JS = _script("switch-probe-element.js")
+#: What the runner asks the switch where it finds it (`locators.find`'s `ask`), answered in
+#: the same round trip when the page can tell: the guard's facts, its state, its description.
+FOUND_QUESTIONS = (
+    pagecalls.ask("judge"),
+    pagecalls.ask("read"),
+    pagecalls.ask("describe", list(IDENTITY_ATTRIBUTES)),
+)
 
 
 class Probe:
@@ -148,23 +137,40 @@ class Probe:
     3. else (detached, re-rendered) the locator, looked up again with Playwright's waiting.
     """
 
-    def __init__(self, locator: PWLocator, css: str | None, timeout_ms: int = 5_000) -> None:
+    def __init__(
+        self,
+        locator: PWLocator,
+        css: str | None,
+        timeout_ms: int = 5_000,
+        answers: dict[str, object] | None = None,
+    ) -> None:
         self.locator = locator
         self.page = locator.page
         self._css = css
         self._timeout_ms = timeout_ms
         self._pinned: ElementHandle | None = None
         self._pin_tried = False
-        #: which way answered last ("css", "handle", "locator"), for tests and debugging
+        #: answers the finder brought along (`Found.answers`), each used once
+        self._answers = dict(answers or {})
+        #: which way answered last ("found", "css", "handle", "locator"), for tests and
+        #: debugging
         self.way = ""
 
+    @property
+    def css(self) -> str | None:
+        """The plain CSS the switch is found by in one page.evaluate, while that holds."""
+        return self._css
+
     def _call(self, call: str, *args: object) -> object:
+        if call in self._answers:
+            self.way = "found"
+            return self._answers.pop(call)
         if self._css is not None:
             try:
-                value = self.page.evaluate(_PROBE_BY_CSS_JS, [self._css, call, list(args)])
+                value = self.page.evaluate(pagecalls.CALL_BY_CSS_JS, [self._css, call, list(args)])
             except Exception:  # noqa: BLE001 - the next way says what is wrong
-                value = _NEXT
-            if value != _NEXT:
+                value = pagecalls.NEXT
+            if value != pagecalls.NEXT:
                 self.way = "css"
                 return value
             self._css = None  # not provably the same element on this page: stop asking
@@ -176,16 +182,16 @@ class Probe:
                 self._pinned = None
         if self._pinned is not None:
             try:
-                value = self._pinned.evaluate(_PROBE_ON_ELEMENT_JS, [call, list(args)])
+                value = self._pinned.evaluate(pagecalls.CALL_ON_ELEMENT_JS, [call, list(args)])
             except Exception:  # noqa: BLE001 - context destroyed, handle disposed
-                value = _NEXT
-            if value != _NEXT:
+                value = pagecalls.NEXT
+            if value != pagecalls.NEXT:
                 self.way = "handle"
                 return value
             self._pinned = None
         self.way = "locator"
         return self.locator.evaluate(
-            _PROBE_ON_ELEMENT_JS, [call, list(args)], timeout=self._timeout_ms
+            pagecalls.CALL_ON_ELEMENT_JS, [call, list(args)], timeout=self._timeout_ms
         )
 
     def read(self) -> SwitchState:
@@ -339,74 +345,149 @@ def set_state(
     timeout_ms: int,
     *,
     settle_ms: int = FLIP_WAIT_MS,
+    css: str | None = None,
 ) -> SetResult:
     """Set the switch to `wanted` as a person would, one way at a time (see METHODS), all
     within `timeout_ms`. Each way gets `settle_ms` to show `wanted` before the next is tried,
     and the switch is re-read before every way: once it reads `wanted`, or anything but the
-    state it started in, nothing more is clicked."""
-    from playwright.sync_api import Error as PWError
-
+    state it started in, nothing more is clicked. `css`: the plain CSS `switch` was found by,
+    when the page's own scripts find the same element (`Probe.css`): the common case then
+    takes fewer round trips (`_click_by_css`)."""
     clock = _Clock(timeout_ms)
+    if css is not None:
+        done = _click_by_css(page, switch, css, wanted, clock, settle_ms)
+        if done is not None:
+            return done
     start = read_state(switch, clock.left())
     if start == wanted:
         return SetResult(True)
     if start == "unknown":
         return SetResult(False, error="the switch cannot be read, so it was not touched")
+    return _Ways(page, switch, wanted, start, clock, settle_ms).run(METHODS)
 
-    tried: list[Method] = []
-    looked = False
-    error = "no way to set the switch applies to this page"
-    ctl: ElementHandle | None = None
-    ctl_after = -1  # how many attempts had been made when `ctl` was looked up
 
-    def result(ok: bool) -> SetResult:
-        method = tried[-1] if tried else None
-        return SetResult(ok, method, len(tried), tuple(tried), "" if ok or tried else error)
+#: What switch-click-lands.js answers when a click on the control is what a person would do.
+_CLICKABLE = ("ok", "on-control", "covered-other")
+
+
+def _click_by_css(
+    page: Page, switch: PWLocator, css: str, wanted: WantedState, clock: _Clock, settle_ms: int
+) -> SetResult | None:
+    """The common case, the first way (a click on the control), in three round trips: one
+    page call says the switch's state and that a click on it lands on it, Playwright clicks,
+    and one wait in the page watches it come to read `wanted`. The same checks as the general
+    way's, asked of the element the CSS finds. None, before anything is clicked, when the
+    case is not that simple (the control is not the element itself, the click would not land
+    on it, the page cannot tell): the general way then starts from the beginning."""
+    from playwright.sync_api import Error as PWError
 
     try:
-        for method in METHODS:
-            if clock.expired:
-                break
-            try:
-                if ctl_after != len(tried):
-                    # Looked up again after every attempt: a re-render may have replaced it.
-                    _dispose(ctl)
-                    ctl, ctl_after = _control(switch, clock), len(tried)
-                if ctl is None:
-                    error = "the switch has no control to act on"
+        ready = page.evaluate(pagecalls.CALL_BY_CSS_JS, [css, "click-ready", []])
+    except PWError:
+        return None
+    if not isinstance(ready, dict) or ready.get("state") not in ("on", "off"):
+        return None
+    start: SwitchState = ready["state"]
+    if start == wanted:
+        return SetResult(True)
+    if not ready.get("same") or ready.get("lands") not in _CLICKABLE:
+        return None
+    ways = _Ways(page, switch, wanted, start, clock, settle_ms)
+    ways.looked = True  # read just now: the first way needs no second reading
+    try:
+        switch.click(timeout=clock.left())
+    except PWError as exc:
+        ways.error = first_line(exc)
+        return ways.run(METHODS[1:])
+    ways.tried.append("click")
+    try:
+        # Its answer is `true`, a plain value: no handle in the page to release.
+        page.wait_for_function(WAIT_BY_CSS_JS, arg=[css, wanted], timeout=clock.left(settle_ms))
+        return ways.result(True)
+    except PWError:
+        pass  # not (yet) `wanted` by CSS: the general way's patient half decides
+    if _settle(page, switch, wanted, clock, 1):
+        return ways.result(True)
+    return ways.run(METHODS[1:])
+
+
+class _Ways:
+    """The ways of setting one switch, tried in order (see `set_state`); what has been done
+    so far, for the result."""
+
+    def __init__(
+        self,
+        page: Page,
+        switch: PWLocator,
+        wanted: WantedState,
+        start: SwitchState,
+        clock: _Clock,
+        settle_ms: int,
+    ) -> None:
+        self.page, self.switch, self.wanted, self.start = page, switch, wanted, start
+        self.clock, self.settle_ms = clock, settle_ms
+        #: every way that reached the page, in order
+        self.tried: list[Method] = []
+        #: whether the switch was read since the last way (no re-read needed before the next)
+        self.looked = False
+        self.error = "no way to set the switch applies to this page"
+
+    def result(self, ok: bool) -> SetResult:
+        tried = self.tried
+        method = tried[-1] if tried else None
+        return SetResult(ok, method, len(tried), tuple(tried), "" if ok or tried else self.error)
+
+    def run(self, methods: tuple[Method, ...]) -> SetResult:
+        from playwright.sync_api import Error as PWError
+
+        page, switch, wanted, clock = self.page, self.switch, self.wanted, self.clock
+        tried = self.tried
+        ctl: ElementHandle | None = None
+        ctl_after = -1  # how many attempts had been made when `ctl` was looked up
+        try:
+            for method in methods:
+                if clock.expired:
                     break
-                targets = _targets(ctl, method)
-            except PWError as exc:
-                error = first_line(exc)
-                continue
-            try:
-                for target in targets:
-                    if clock.expired:
+                try:
+                    if ctl_after != len(tried):
+                        # Looked up again after every attempt: a re-render may have replaced it.
+                        _dispose(ctl)
+                        ctl, ctl_after = _control(switch, clock), len(tried)
+                    if ctl is None:
+                        self.error = "the switch has no control to act on"
                         break
-                    if looked:  # re-read before every way but the first: no second toggle
-                        now = read_state(switch, clock.left(1_000))
-                        if now == wanted:
-                            return result(True)
-                        if now != start:
-                            log.warning("the switch changed unexpectedly while set", state=now)
-                            return result(False)
-                    looked = True
-                    try:
-                        if not _act(page, method, target, ctl, clock.left()):
+                    targets = _targets(ctl, method)
+                except PWError as exc:
+                    self.error = first_line(exc)
+                    continue
+                try:
+                    for target in targets:
+                        if clock.expired:
+                            break
+                        if self.looked:  # re-read before every way but the first: no second toggle
+                            now = read_state(switch, clock.left(1_000))
+                            if now == wanted:
+                                return self.result(True)
+                            if now != self.start:
+                                log.warning("the switch changed unexpectedly while set", state=now)
+                                return self.result(False)
+                        self.looked = True
+                        try:
+                            if not _act(page, method, target, ctl, clock.left()):
+                                continue
+                        except PWError as exc:
+                            self.error = first_line(exc)
                             continue
-                    except PWError as exc:
-                        error = first_line(exc)
-                        continue
-                    tried.append(method)
-                    if method != "click":
-                        log.info("trying another way", way=method, attempt=len(tried))
-                    if _settle(page, switch, wanted, clock, settle_ms):
-                        return result(True)
-            finally:
-                _dispose(*(t for t in targets if t is not ctl))
-        return result(read_state(switch, clock.left(1_000)) == wanted)
-    finally:
-        _dispose(ctl)
+                        tried.append(method)
+                        if method != "click":
+                            log.info("trying another way", way=method, attempt=len(tried))
+                        if _settle(page, switch, wanted, clock, self.settle_ms):
+                            return self.result(True)
+                finally:
+                    _dispose(*(t for t in targets if t is not ctl))
+            return self.result(read_state(switch, clock.left(1_000)) == wanted)
+        finally:
+            _dispose(ctl)
 
 
 def _control(switch: PWLocator, clock: _Clock) -> ElementHandle | None:

@@ -1,7 +1,7 @@
 // The switch engine's page-side functions, shared by every script that reads, waits on or
 // acts on a switch (switch-*.js include this file), so reading, waiting and acting can never
 // disagree. Functions and constants only: the including script calls them and returns.
-// Needs SWITCHY (the CSS of switch-like controls, switch.SWITCHY_CSS), defined below from
+// Needs SWITCHY (the CSS of switch-like controls, pagecalls.SWITCHY_CSS), defined below from
 // Python so the page and the Python side use one list.
 // @const SWITCHY
 const INTERACTIVE = 'a[href], button, input, select, textarea, summary, [contenteditable=""],'
