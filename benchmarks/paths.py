@@ -11,12 +11,16 @@ a run reads the switch and takes its screenshots on:
   DevTools capture with masks painted in the page, against `page.screenshot(mask=...)` (the
   Camera's own fallback). Timed twice per page, as a run takes them: the first shot on a new
   page (it opens the DevTools session), then one after a reload;
-- (b) `switch.Probe`: read and describe the switch -- one `page.evaluate`, against
-  `switch.read_state` + `switch.describe` on Playwright's locator;
-- (c) `guard.read_click`: what the click guard reads on the element it is about to click
-  (what acts on the click, and all it says) -- one `page.evaluate` that finds the element by
-  the flow's plain CSS, against the same script on Playwright's locator (`Locator.evaluate`,
-  the way for alternatives that are not plain CSS).
+- (b) find the switch and ask it what a run asks (the switch guard's facts, its state, its
+  description): `locators.find` with the questions (`pagecalls.py`: one `page.evaluate`),
+  against Playwright's way (wait for the locator, count, then each question on the locator);
+- (c) find an element to click and read it for the click guard (what acts on the click, and
+  all it says): `locators.find` with the guard's question, against Playwright's way (wait,
+  `is_visible`, the same script on the locator);
+- (d) set the switch: `switch.set_state` given the CSS it was found by (its quick click: one
+  page call aims, the mouse clicks, one wait in the page), against its general way
+  (Playwright's click, and a wait on an element handle), on a fresh page each time, the
+  switch going to the other state each time.
 
 Every measurement starts on a fresh page (a new tab, the setting page loaded, the element
 found, none of it timed): the first call on a new document is what a run pays, since each
@@ -43,7 +47,7 @@ from typing import Any
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from optout_bot.engine import guard, locators, switch  # noqa: E402
+from optout_bot.engine import guard, locators, pagecalls, switch  # noqa: E402
 from optout_bot.engine.browsers import find_browser  # noqa: E402
 from optout_bot.engine.capture import Camera  # noqa: E402
 from optout_bot.engine.session import QUIET_ARGS  # noqa: E402
@@ -148,48 +152,83 @@ class Bench:
             assert camera.fast == fast and (not fast or camera.way == "css"), camera.way
             return took[0], took[1]
 
-    # -- (b) read + describe the switch ------------------------------------------------------
+    # -- (b) find the switch and ask it what a run asks ----------------------------------------
 
-    def probe(self, fast: bool) -> float:
+    def playwright_find(self, page: Any, target: m.Target, state: str) -> locators.Found:
+        """Playwright's own way: wait for any alternative, then the first present, in order."""
+        locators.any_of(page, target).wait_for(state=state, timeout=TIMEOUT_MS)  # type: ignore[arg-type]
+        for index, alt in enumerate(target.alternatives):
+            loc = locators.to_playwright(page, alt).first
+            if loc.is_visible() if state == "visible" else loc.count() > 0:
+                return locators.Found(loc, index, alt.describe(), alt)
+        raise SystemExit(f"not on the page: {target.describe()}")
+
+    def switch_asked(self, page: Any, fast: bool) -> tuple[Any, ...]:
+        target = self.flow.switch.target
+        if fast:
+            found = locators.find(page, target, TIMEOUT_MS, "attached", switch.FOUND_QUESTIONS)
+            assert found is not None and found.answers is not None, "not the fast way"
+            probe = switch.Probe(
+                found.locator, locators.plain_css(found.source), TIMEOUT_MS, found.answers
+            )
+            return probe.judge(), probe.read(), probe.describe()
+        found = self.playwright_find(page, target, "attached")
+        facts = found.locator.evaluate(pagecalls.CALL_ON_ELEMENT_JS, ["judge", []])
+        state = switch.read_state(found.locator, TIMEOUT_MS)
+        return guard.SwitchFacts.of(facts), state, switch.describe(found.locator, TIMEOUT_MS)
+
+    def switch_found(self, fast: bool) -> float:
         with self.fresh_page() as page:
-            found = self.found(page, self.flow.switch.target)
             start = time.perf_counter()
-            if fast:
-                probe = switch.Probe(found.locator, locators.plain_css(found.source), TIMEOUT_MS)
-                state, attrs = probe.read(), probe.describe()
-            else:
-                state = switch.read_state(found.locator, TIMEOUT_MS)
-                attrs = switch.describe(found.locator, TIMEOUT_MS)
+            facts, state, attrs = self.switch_asked(page, fast)
             took = (time.perf_counter() - start) * 1000
-            assert state in ("on", "off") and attrs.get("tag"), (state, attrs)
-            assert not fast or probe.way == "css", probe.way
+            assert facts is not None and state in ("on", "off") and attrs.get("tag")
             return took
 
-    # -- (c) the click guard's reading -------------------------------------------------------
+    # -- (c) find an element to click, and the click guard's reading ---------------------------
+
+    def click_read(self, page: Any, target: m.Target, fast: bool) -> guard.Click:
+        if fast:
+            found = locators.find(page, target, TIMEOUT_MS, ask=(guard.CLICK_QUESTION,))
+            assert found is not None and found.answers is not None, "not the fast way"
+            return guard.read_click(found, TIMEOUT_MS)
+        found = self.playwright_find(page, target, "visible")
+        call = [guard.CLICK_QUESTION[0], []]
+        return guard.Click.of(found.locator.evaluate(pagecalls.CALL_ON_ELEMENT_JS, call))
 
     def guard_read(self, target: m.Target, fast: bool) -> float:
         with self.fresh_page() as page:
-            found = self.found(page, target)
             start = time.perf_counter()
-            if fast:
-                click = guard.read_click(found, TIMEOUT_MS)
-            else:
-                click = guard.Click.of(found.locator.evaluate(guard.CLICK_JS, timeout=TIMEOUT_MS))
+            click = self.click_read(page, target, fast)
             took = (time.perf_counter() - start) * 1000
             assert click.reading.texts(), "nothing read"
+            return took
+
+    # -- (d) set the switch ----------------------------------------------------------------------
+
+    def set_switch(self, fast: bool) -> float:
+        with self.fresh_page() as page:
+            found = self.found(page, self.flow.switch.target)
+            css = locators.plain_css(found.source)
+            wanted = "off" if switch.read_state(found.locator) == "on" else "on"
+            start = time.perf_counter()
+            done = switch.set_state(
+                page, found.locator, wanted, TIMEOUT_MS, css=css if fast else None
+            )
+            took = (time.perf_counter() - start) * 1000
+            assert done.ok and done.tried == ("click",), done
             return took
 
     def check(self) -> None:
         """Both sides of (b) and (c) give the same answers, so only their speed differs."""
         with self.fresh_page() as page:
-            found = self.found(page, self.flow.switch.target)
-            probe = switch.Probe(found.locator, locators.plain_css(found.source), TIMEOUT_MS)
-            assert probe.read() == switch.read_state(found.locator), "reads differ"
-            assert probe.describe() == switch.describe(found.locator), "descriptions differ"
+            assert self.switch_asked(page, True) == self.switch_asked(page, False), "differ"
             for target in (self.me, self.privacy):
-                found = self.found(page, target)
-                plain = guard.Click.of(found.locator.evaluate(guard.CLICK_JS))
-                assert guard.read_click(found) == plain, target.describe()
+                fast, plain = (
+                    self.click_read(page, target, True),
+                    self.click_read(page, target, False),
+                )
+                assert fast == plain, target.describe()
 
     def close(self) -> None:
         self.browser.close()
@@ -206,7 +245,7 @@ def alternate(rounds: int, measure: Callable[[bool], Any]) -> tuple[list[Any], l
 
 
 def measure(rounds: int, progress: Callable[[str], None] | None = None) -> list[Row]:
-    """Time (a), (b) and (c) against their plain Playwright ways; one Row each measurement."""
+    """Time (a) to (d) against their plain Playwright ways; one Row each measurement."""
     from playwright.sync_api import sync_playwright
 
     say = progress or (lambda _: None)
@@ -216,16 +255,19 @@ def measure(rounds: int, progress: Callable[[str], None] | None = None) -> list[
             say("warming up")
             bench.check()
             alternate(2, bench.shots)
-            alternate(2, bench.probe)
+            alternate(2, bench.switch_found)
             alternate(2, lambda fast: bench.guard_read(bench.me, fast))
+            alternate(2, bench.set_switch)
 
             say("(a) Camera vs page.screenshot(mask=...)")
             fast, plain = alternate(rounds, bench.shots)
-            say("(b) Probe vs the locator")
-            probe = alternate(rounds, bench.probe)
-            say("(c) guard.read_click vs the same script on the locator")
+            say("(b) find the switch and ask it, vs Playwright's way")
+            found = alternate(rounds, bench.switch_found)
+            say("(c) find and read for the click guard, vs Playwright's way")
             me = alternate(rounds, lambda f: bench.guard_read(bench.me, f))
             privacy = alternate(rounds, lambda f: bench.guard_read(bench.privacy, f))
+            say("(d) set_state's quick click vs its general way")
+            setting = alternate(rounds, bench.set_switch)
         finally:
             bench.close()
     cam, pw_shot = "`Camera.png`", "`page.screenshot(mask=...)`"
@@ -234,12 +276,14 @@ def measure(rounds: int, progress: Callable[[str], None] | None = None) -> list[
             [f for f, _ in fast], [p for p, _ in plain], "1"),
         Row("(a)", "masked screenshot, later on the page", cam, pw_shot,
             [f for _, f in fast], [p for _, p in plain], "1 (verify), 2 (run)"),
-        Row("(b)", "read + describe the switch", "`Probe`", "`read_state` + `describe`",
-            *probe, "2 (verify), 1 (run) [1]"),
-        Row("(c)", "guard reads the Me button", "`guard.read_click`", "`Locator.evaluate`",
-            *me, "4 clicks on 3 pages [2]"),
-        Row("(c)", "guard reads a link", "`guard.read_click`", "`Locator.evaluate`",
-            *privacy, "(the same clicks)"),
+        Row("(b)", "find the switch: guard facts, state, description", "`find(ask=...)`",
+            "wait, count, 3 evaluates", *found, "2"),
+        Row("(c)", "find the Me button, read it for the guard", "`find(ask=...)`",
+            "wait, `is_visible`, evaluate", *me, "4 clicks on 3 pages [1]"),
+        Row("(c)", "find a link, read it for the guard", "`find(ask=...)`",
+            "wait, `is_visible`, evaluate", *privacy, "(the same clicks)"),
+        Row("(d)", "set the switch (click, wait)", "`set_state(css=...)`",
+            "`set_state` (Playwright's click)", *setting, "1 (run)"),
     ]  # fmt: skip
 
 
@@ -272,12 +316,12 @@ def section(rows: list[Row], rounds: int, load: str) -> list[str]:
         )
     lines += [
         "",
-        "Times in ms, medians. [1] In `run`, clicking the switch evaluates scripts on it in the",
-        "page's own world, which installs Playwright's selector script on that page anyway, so",
-        "the probe saves the install only on the reloaded page. [2] The first read on each new",
-        "page pays the install; the Me button and the Settings link are on the same page.",
+        "Times in ms, medians. [1] Playwright's click that follows installs its selector script",
+        "on the page anyway, so in a run the fast find saves the round trips, not the install;",
+        "a verify, which clicks nothing, installs it nowhere. The fast ways' answers are",
+        "checked equal to the plain ways' before timing (`Bench.check`).",
         "",
-        "(d), the flow, settings and evidence store loaded on a worker thread while Playwright's",
+        "The flow, settings and evidence store loaded on a worker thread while Playwright's",
         "driver starts, has no row here: it is inside every optout-bot time of sections 1 and",
         "3, not measured apart.",
         "",

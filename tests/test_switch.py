@@ -21,7 +21,7 @@ import pytest
 from playwright.sync_api import Error as PWError
 from playwright.sync_api import Locator, Page, Route
 
-from optout_bot.engine import guard, switch
+from optout_bot.engine import guard, pagecalls, switch
 from optout_bot.flow.model import Locator as FlowLocator
 from optout_bot.flow.model import SwitchSpec, Target
 
@@ -525,3 +525,68 @@ def test_a_switch_found_by_css_that_already_reads_wanted_is_not_touched(open_pag
     result = switch.set_state(page, _by_id(page), "off", TIMEOUT_MS, css="#s")
     assert result == switch.SetResult(True)
     assert _changes(page) == 0
+
+
+DECOY = """
+<input type="checkbox" id="s" checked style="width:40px;height:40px"
+       onchange="document.body.dataset.changes = (+document.body.dataset.changes || 0) + 1">
+<button id="decoy" style="display:none;position:absolute;left:0;top:0;width:300px;height:300px"
+        onclick="document.body.dataset.deleted = 'yes'">Delete my account</button>
+<script>
+  // Slides over the switch as the pointer arrives, and goes away a little later.
+  addEventListener('pointermove', () => {
+    const d = document.getElementById('decoy');
+    if (d.dataset.done) return;
+    d.dataset.done = '1';
+    d.style.display = 'block';
+    setTimeout(() => { d.style.display = 'none'; }, 300);
+  }, {once: false});
+</script>
+"""
+
+
+def test_the_quick_click_never_lands_on_what_moved_under_the_pointer(page, monkeypatch):
+    """Something slides over the switch between the check and the click: the watch swallows
+    the click (the decoy never hears it), and the usual click, which waits for the switch to
+    be uncovered, sets it, once."""
+    page.set_content(DECOY)
+    quick: list[tuple[float, float]] = []
+    click = page.mouse.click
+    monkeypatch.setattr(page.mouse, "click", lambda x, y: quick.append((x, y)) or click(x, y))
+
+    result = switch.set_state(page, page.locator("#s"), "off", TIMEOUT_MS, css="#s")
+
+    assert result.ok and result.tried == ("click",), result
+    assert len(quick) == 1  # the quick click was tried, and swallowed
+    assert page.evaluate("document.body.dataset.deleted") is None
+    assert page.evaluate("document.body.dataset.changes") == "1"
+    assert page.evaluate(f"window.{pagecalls.AIM_KEY}") is None  # the watch is gone
+
+
+def test_the_watch_swallows_every_event_of_a_click_that_lands_elsewhere(page):
+    page.set_content(DECOY)
+    aim = page.evaluate(pagecalls.CALL_BY_CSS_JS, ["#s", "aim", []])
+    assert aim["state"] == "on" and {"x", "y"} <= aim.keys()
+    page.evaluate("document.getElementById('decoy').dataset.done = '1'")
+    page.evaluate("document.getElementById('decoy').style.display = 'block'")
+
+    page.mouse.click(aim["x"], aim["y"])
+
+    assert page.evaluate("document.body.dataset.deleted") is None
+    with pytest.raises(PWError, match=pagecalls.BLOCKED):
+        page.wait_for_function(switch.WAIT_BY_CSS_JS, arg=["#s", "off"], timeout=2_000)
+    # The watch ended with that click: the page's own clicks work again.
+    page.mouse.click(aim["x"], aim["y"])
+    assert page.evaluate("document.body.dataset.deleted") == "yes"
+
+
+def test_a_switch_a_click_would_not_land_on_alone_gets_no_quick_click(page):
+    """A label over the switch's centre: no aim, so the general way decides (it clicks the
+    label, which is what a person clicks)."""
+    page.set_content(
+        '<label for="s" style="position:relative;display:inline-block">'
+        '<input type="checkbox" id="s" checked>'
+        '<span style="position:absolute;inset:-5px;background:#ccc"></span></label>'
+    )
+    aim = page.evaluate(pagecalls.CALL_BY_CSS_JS, ["#s", "aim", []])
+    assert aim == {"state": "on"}

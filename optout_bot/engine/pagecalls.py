@@ -11,8 +11,9 @@ finds the element inside one `page.evaluate` and asks it everything it needs the
   call, ask it the caller's questions (`Question`): the click guard's reading before a click,
   the switch guard's facts and the switch's state when the switch is found;
 - `switch.Probe` asks the switch it found ("read", "show", ...);
-- `switch.set_state` asks whether the switch can be clicked as it is, then waits for it to
-  read the wanted state, by CSS.
+- `switch.set_state` asks the switch's state and where to click it (with a watch that the
+  click lands there), clicks by coordinates, and waits for it to read the wanted state, by
+  CSS.
 
 Every answer is the same as the general way's: the page-side code is one set of functions
 (`js/page-calls.js` and what it includes), and wherever the fast way cannot tell it answers
@@ -47,13 +48,26 @@ SWITCHY_CSS = ", ".join(
     )
 )
 
+#: Where the page keeps the watch of switch.set_state's quick click (js/switch-lib.js, aimAt).
+AIM_KEY = "__optoutBotAim"
+#: What the wait after that click throws when the watch swallowed it (js/switch-wait-css.js).
+BLOCKED = "optout-bot: the click did not land on the switch"
+
 #: A question: the call's name (see js/page-calls.js) and its arguments.
 Question = tuple[str, tuple[Any, ...]]
 
 
 def script(name: str) -> str:
     """A page-side script of the engine (engine/js/NAME) with the constants they share."""
-    return pagejs.load("optout_bot.engine", name, SWITCHY=SWITCHY_CSS, NEXT=NEXT, ABSENT=ABSENT)
+    return pagejs.load(
+        "optout_bot.engine",
+        name,
+        SWITCHY=SWITCHY_CSS,
+        NEXT=NEXT,
+        ABSENT=ABSENT,
+        AIM_KEY=AIM_KEY,
+        BLOCKED=BLOCKED,
+    )
 
 
 #: locators.find's fast way (js/find-css.js).

@@ -23,20 +23,18 @@ The page-side logic is JavaScript in `engine/js/switch-*.js` (loaded by `pagejs`
 shared `switch-lib.js` and one small script per question, so reading, waiting and acting
 can never disagree.
 
-Why `Probe` exists (speed). Those scripts run in the page's own world (a custom element's
-`checked` property lives only there), and to hand Playwright's evaluate an element there,
-Playwright first installs its selector script in that world: tens of milliseconds on every
-new page, twice per run (before and after the reload). The runner reads, describes and shows
-the switch it found through `Probe`, whose only interface is `read()`, `describe()`,
-`show()` and `judge()` (the switch guard's facts: see guard.py): one `page.evaluate` when
-the flow's CSS provably finds the same element (`locators.plain_css`, `js/native-css.js`),
-else an element handle taken once, else the locator -- the same answers, fewer round trips.
-Measured on its own, against `read_state` + `describe` on the locator, on the replica's
-setting page, a fresh page each time, 40 rounds alternated (`python benchmarks/paths.py`,
-section 6 of BENCHMARKS.md; 2 cores under a load average of 6-10): reading and describing
-the switch took 10 ms against 50 ms (saved 44 ms, 95% CI 37-50), on both pages of a verify;
-in a run, clicking the switch installs the script on the first page anyway, so it saves that
-on the reloaded page only.
+Why `Probe` and the quick click exist (speed). Those scripts run in the page's own world (a
+custom element's `checked` property lives only there), and to hand Playwright's evaluate an
+element there, Playwright first installs its selector script in that world: tens of
+milliseconds on every new page. The runner reads, describes and shows the switch it found
+through `Probe`, whose only interface is `read()`, `describe()`, `show()` and `judge()` (the
+switch guard's facts: see guard.py): answers the finder brought along
+(`locators.find(..., ask=FOUND_QUESTIONS)`), else one `page.evaluate` when the flow's CSS
+provably finds the same element (`locators.plain_css`, `js/native-css.js`), else an element
+handle taken once, else the locator -- the same answers, fewer round trips (pagecalls.py).
+`set_state` given that CSS clicks in three round trips where the general way takes about
+ten (`_click_by_css`: aim, mouse click with a watch on where it lands, one wait). Section 6
+of BENCHMARKS.md measures both against the plain Playwright way.
 """
 
 from __future__ import annotations
@@ -84,6 +82,7 @@ TRACK_JS = _script("switch-track.js")
 FOCUS_JS = _script("switch-focus.js")
 DESCRIBE_JS = _script("switch-describe.js")
 WAIT_BY_CSS_JS = _script("switch-wait-css.js")
+UNAIM_JS = _script("switch-unaim.js")
 
 #: What identifies a switch on the page, recorded with the evidence.
 IDENTITY_ATTRIBUTES = (
@@ -366,49 +365,61 @@ def set_state(
     return _Ways(page, switch, wanted, start, clock, settle_ms).run(METHODS)
 
 
-#: What switch-click-lands.js answers when a click on the control is what a person would do.
-_CLICKABLE = ("ok", "on-control", "covered-other")
-
-
 def _click_by_css(
     page: Page, switch: PWLocator, css: str, wanted: WantedState, clock: _Clock, settle_ms: int
 ) -> SetResult | None:
     """The common case, the first way (a click on the control), in three round trips: one
-    page call says the switch's state and that a click on it lands on it, Playwright clicks,
-    and one wait in the page watches it come to read `wanted`. The same checks as the general
-    way's, asked of the element the CSS finds. None, before anything is clicked, when the
-    case is not that simple (the control is not the element itself, the click would not land
-    on it, the page cannot tell): the general way then starts from the beginning."""
+    page call reads the switch, checks that a click at its centre lands on it and nothing
+    else, and arms a watch that swallows the click should anything else be under the pointer
+    by then (js/switch-lib.js, aimAt: what Playwright's click checks, without its selector
+    script to install and its waits for a still element); the mouse clicks there, as a
+    person would; one wait in the page watches the switch come to read `wanted`. None, before
+    anything is clicked, when the case is not that simple (the control is not the element
+    itself, a click would not land on it, the page cannot tell): the general way then starts
+    from the beginning, with Playwright's click."""
     from playwright.sync_api import Error as PWError
 
     try:
-        ready = page.evaluate(pagecalls.CALL_BY_CSS_JS, [css, "click-ready", []])
+        aim = page.evaluate(pagecalls.CALL_BY_CSS_JS, [css, "aim", []])
     except PWError:
         return None
-    if not isinstance(ready, dict) or ready.get("state") not in ("on", "off"):
+    if not isinstance(aim, dict) or aim.get("state") not in ("on", "off"):
         return None
-    start: SwitchState = ready["state"]
+    start: SwitchState = aim["state"]
     if start == wanted:
         return SetResult(True)
-    if not ready.get("same") or ready.get("lands") not in _CLICKABLE:
+    if "x" not in aim:
         return None
     ways = _Ways(page, switch, wanted, start, clock, settle_ms)
     ways.looked = True  # read just now: the first way needs no second reading
     try:
-        switch.click(timeout=clock.left())
+        page.mouse.click(aim["x"], aim["y"])
     except PWError as exc:
+        _unaim(page)
         ways.error = first_line(exc)
         return ways.run(METHODS[1:])
-    ways.tried.append("click")
     try:
-        # Its answer is `true`, a plain value: no handle in the page to release.
         page.wait_for_function(WAIT_BY_CSS_JS, arg=[css, wanted], timeout=clock.left(settle_ms))
+        ways.tried.append("click")
         return ways.result(True)
-    except PWError:
-        pass  # not (yet) `wanted` by CSS: the general way's patient half decides
-    if _settle(page, switch, wanted, clock, 1):
+    except PWError as exc:
+        _unaim(page)
+        if pagecalls.BLOCKED in str(exc):
+            # Something else was under the pointer: nothing reached the page. Playwright's
+            # click, which waits for the switch to be uncovered, takes it from the start.
+            log.info("the quick click did not land on the switch; clicking it the usual way")
+            return ways.run(METHODS)
+    ways.tried.append("click")
+    if _settle(page, switch, wanted, clock, 1):  # not (yet) `wanted`: the patient half decides
         return ways.result(True)
     return ways.run(METHODS[1:])
+
+
+def _unaim(page: Page) -> None:
+    try:
+        page.evaluate(UNAIM_JS)
+    except Exception:  # noqa: BLE001 - the page is gone, and the watch with it
+        pass
 
 
 class _Ways:

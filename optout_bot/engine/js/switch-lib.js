@@ -229,6 +229,32 @@ function describe(el, attrs) {
   return out;
 }
 
+// Where a person would click the switch, and a watch that the click lands there: a click
+// by coordinates (switch.set_state's quick way) goes where the switch is now, checked here,
+// and the watch (capture phase, on the window: before the page's own listeners on the
+// element) swallows every event of that click whose target is not inside el, should
+// something else have moved under the pointer since, and says so (`watch.blocked`). The watch
+// ends with the click, or when unarmed. Null when a click at its centre would not land on it.
+function aimAt(el) {
+  if (probe(el, el) !== 'ok') return null;
+  const p = centre(el, false);
+  if (!p) return null;
+  const watch = {blocked: false};
+  const kinds = ['pointerdown', 'mousedown', 'pointerup', 'mouseup', 'click'];
+  const check = (event) => {
+    const target = event.composedPath()[0];
+    if (!(target instanceof Node) || !within(el, target)) {
+      watch.blocked = true;
+      event.preventDefault();
+      event.stopImmediatePropagation();
+    }
+    if (event.type === 'click') watch.unarm();
+  };
+  watch.unarm = () => kinds.forEach((k) => window.removeEventListener(k, check, true));
+  kinds.forEach((k) => window.addEventListener(k, check, true));
+  return {watch, x: p.x, y: p.y};
+}
+
 // The deepest focused element, through shadow roots.
 function focusedIn(doc) {
   let a = doc.activeElement;
