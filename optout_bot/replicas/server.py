@@ -26,6 +26,7 @@ from typing import Any
 from urllib.parse import parse_qs, quote, urlencode, urlsplit, urlunsplit
 
 from optout_bot.replicas import pages
+from optout_bot.replicas.site import Request, Response, Site, bundled_sites
 from optout_bot.replicas.state import (
     AI_SETTING,
     DEFAULT_ACCOUNT,
@@ -142,12 +143,21 @@ class Replica:
         port: int = 0,
         accounts: Iterable[str] | Mapping[str, Mapping[str, bool]] | None = None,
         scenario: Scenario | None = None,
+        sites: Iterable[Site] | None = None,
     ):
         """`accounts`: emails, or email -> {setting key: value}; default one member with
-        every setting on. Unknown accounts that sign in are created with the defaults."""
+        every setting on. Unknown accounts that sign in are created with the defaults.
+        `sites`: the other sites it plays (default: every bundled one, fresh)."""
         self.port = port
         self.scenario = scenario if scenario is not None else Scenario()
         self.state = ReplicaState(accounts)
+        self.sites: dict[str, Site] = {
+            s.name: s for s in (sites if sites is not None else bundled_sites())
+        }
+        #: host name -> the site answering for it (LinkedIn's hosts are the server's own)
+        self.site_hosts: dict[str, Site] = {h: s for s in self.sites.values() for h in s.hosts}
+        #: every host the replica answers for, LinkedIn's first
+        self.hosts: tuple[str, ...] = (*HOSTNAMES, *self.site_hosts)
         self.spki = ""
         self._server: _TLSServer | None = None
         self._thread: threading.Thread | None = None
@@ -160,7 +170,7 @@ class Replica:
         # The key only has to exist on disk while ssl loads it; nothing is left behind, even
         # if this process is killed later.
         with tempfile.TemporaryDirectory(prefix="optout-bot-replica-") as tmp:
-            cert = make_certificate(Path(tmp))
+            cert = make_certificate(Path(tmp), self.hosts)
             context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
             context.minimum_version = ssl.TLSVersion.TLSv1_2
             context.load_cert_chain(cert.cert, cert.key)
@@ -196,7 +206,7 @@ class Replica:
 
     # -- what callers need -----------------------------------------------------------------
 
-    def chromium_args(self, hosts: Iterable[str] = HOSTNAMES) -> list[str]:
+    def chromium_args(self, hosts: Iterable[str] | None = None) -> list[str]:
         """Switches that make Chromium load `hosts` (by default every host the replica
         answers for) from this replica, trusting its certificate."""
         from optout_bot.engine.session import host_mapping_args
@@ -204,7 +214,7 @@ class Replica:
         if self._server is None:
             raise RuntimeError("the replica is not running; call start() first")
         return [
-            *host_mapping_args(hosts, f"{HOST}:{self.port}"),
+            *host_mapping_args(self.hosts if hosts is None else hosts, f"{HOST}:{self.port}"),
             f"--ignore-certificate-errors-spki-list={self.spki}",
         ]
 
@@ -229,6 +239,22 @@ class Replica:
             "sameSite": "None",
         }
 
+    def site(self, name: str) -> Site:
+        """The site played under `name` ("chatgpt", "x"), to set or read its state."""
+        try:
+            return self.sites[name]
+        except KeyError:
+            raise KeyError(
+                f"no site {name!r}; the replica plays: {', '.join(self.sites)}"
+            ) from None
+
+    def sign_in_cookies(self, account: str = DEFAULT_ACCOUNT) -> list[dict[str, Any]]:
+        """Fresh signed-in sessions on every site the replica plays, LinkedIn's included."""
+        cookies = [self.sign_in_cookie(account)]
+        for site in self.sites.values():
+            cookies += site.sign_in_cookies(account)
+        return cookies
+
     def sign_in_profile(
         self,
         playwright: Any,
@@ -236,8 +262,8 @@ class Replica:
         executable_path: str,
         account: str = DEFAULT_ACCOUNT,
     ) -> Path:
-        """Leave a kept browser profile signed in to the replica, as if the member had signed
-        in by hand once (for tests, the benchmarks and the docs)."""
+        """Leave a kept browser profile signed in to every site of the replica, as if the
+        member had signed in by hand once (for tests, the benchmarks and the docs)."""
         from optout_bot.engine.session import QUIET_ARGS
 
         profile_dir.mkdir(parents=True, exist_ok=True)
@@ -248,7 +274,7 @@ class Replica:
             args=QUIET_ARGS + self.chromium_args(),
         )
         try:
-            context.add_cookies([self.sign_in_cookie(account)])
+            context.add_cookies(self.sign_in_cookies(account))
         finally:
             context.close()
         return profile_dir
@@ -305,14 +331,19 @@ class _Handler(BaseHTTPRequestHandler):
         if slow_ms:
             time.sleep(slow_ms / 1000)
         self.out_cookies: list[str] = []
-        if self.scenario.outage_status:
-            body = b"<!DOCTYPE html><title>LinkedIn</title><h1>Something went wrong</h1>"
-            self._send(self.scenario.outage_status, body, "text/html; charset=utf-8")
-            return
         parts = urlsplit(self.path)
         self.route_path = parts.path
         self.query = {k: v[-1] for k, v in parse_qs(parts.query).items()}
         self.cookies = self._parse_cookies()
+        host = (self.headers.get("Host") or "").rsplit(":", 1)[0].lower()
+        site = self.replica.site_hosts.get(host)
+        if site is not None:
+            self._serve_site(site, host)
+            return
+        if self.scenario.outage_status:  # LinkedIn's outage (a site has its own failures)
+            body = b"<!DOCTYPE html><title>LinkedIn</title><h1>Something went wrong</h1>"
+            self._send(self.scenario.outage_status, body, "text/html; charset=utf-8")
+            return
         try:
             for pattern, handler in routes:
                 match = pattern.fullmatch(self.route_path)
@@ -327,6 +358,31 @@ class _Handler(BaseHTTPRequestHandler):
             log.exception("replica failed on %s %s", self.command, self.path)
             self._send(500, b"Internal error in the replica", "text/plain; charset=utf-8")
 
+    def _serve_site(self, site: Site, host: str) -> None:
+        """Another site's request (see site.py): its answer, or a 500 for a bug in it."""
+        request = Request(
+            method=self.command,
+            host=host,
+            path=self.route_path,
+            query=self.query,
+            cookies=self.cookies,
+            headers={k.lower(): v for k, v in self.headers.items()},
+            body=self._read_body() if self.command == "POST" else b"",
+            mobile=self._mobile_ua,
+        )
+        try:
+            response = site.handle(request)
+        except _QUIET_ERRORS:
+            raise
+        except Exception:
+            log.exception("replica site %s failed on %s %s", site.name, self.command, self.path)
+            response = Response(500, b"Internal error in the replica", "text/plain; charset=utf-8")
+        self.out_cookies.extend(response.cookies)
+        own_csp = any(name.lower() == "content-security-policy" for name, _ in response.headers)
+        self._send(
+            response.status, response.body, response.content_type, response.headers, csp=not own_csp
+        )
+
     def _parse_cookies(self) -> dict[str, str]:
         cookies: dict[str, str] = {}
         for header in self.headers.get_all("Cookie") or []:
@@ -337,13 +393,20 @@ class _Handler(BaseHTTPRequestHandler):
         return cookies
 
     def _send(
-        self, status: int, body: bytes, content_type: str, headers: Iterable[tuple[str, str]] = ()
+        self,
+        status: int,
+        body: bytes,
+        content_type: str,
+        headers: Iterable[tuple[str, str]] = (),
+        *,
+        csp: bool = True,
     ) -> None:
         self.send_response(status)
         self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(body)))
         self.send_header("Cache-Control", "no-cache, no-store")
-        self.send_header("Content-Security-Policy", CSP)
+        if csp:
+            self.send_header("Content-Security-Policy", CSP)
         self.send_header("X-Content-Type-Options", "nosniff")
         for cookie in self.out_cookies:
             self.send_header("Set-Cookie", cookie)

@@ -19,6 +19,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
+#: LinkedIn's hosts; the other sites' come from their modules (`site.Site.hosts`).
 HOSTNAMES = ("www.linkedin.com", "linkedin.com")
 VALID_DAYS = 30
 
@@ -31,10 +32,11 @@ class CertFiles:
     spki: str
 
 
-def make_certificate(directory: Path) -> CertFiles:
-    """Write cert.pem and key.pem (ECDSA P-256, valid from yesterday) into directory."""
+def make_certificate(directory: Path, hosts: tuple[str, ...] = HOSTNAMES) -> CertFiles:
+    """Write cert.pem and key.pem (ECDSA P-256, valid from yesterday, for every one of
+    `hosts`) into directory."""
     key = ec.generate_private_key(ec.SECP256R1())
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, HOSTNAMES[0])])
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, hosts[0])])
     now = datetime.datetime.now(datetime.timezone.utc)
     cert = (
         x509.CertificateBuilder()
@@ -44,7 +46,7 @@ def make_certificate(directory: Path) -> CertFiles:
         .serial_number(x509.random_serial_number())
         .not_valid_before(now - datetime.timedelta(days=1))
         .not_valid_after(now + datetime.timedelta(days=VALID_DAYS))
-        .add_extension(x509.SubjectAlternativeName([x509.DNSName(h) for h in HOSTNAMES]), False)
+        .add_extension(x509.SubjectAlternativeName([x509.DNSName(h) for h in hosts]), False)
         .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
         .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.SERVER_AUTH]), critical=False)
         .sign(key, hashes.SHA256())
