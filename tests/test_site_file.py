@@ -216,7 +216,7 @@ def test_each_linkedin_setting_is_switched_off_and_proved(linkedin, replica, flo
     result = linkedin("run", "--yes", flow=flow_id)
 
     assert result.code == 0, result.out
-    assert result.json()["state_after"] == "off"
+    assert result.json["state_after"] == "off"
     assert replica.get_setting(key) is False
     assert all(v for k, v in replica.state.settings_of("member@example.com").items() if k != key)
     assert linkedin("verify", flow=flow_id).code == 0
@@ -233,3 +233,31 @@ def test_a_linkedin_setting_turned_back_on_is_drift(linkedin, replica):
     result = linkedin("verify", flow="linkedin-research")
     assert result.code == 3, result.out
     assert replica.writes == []  # verify never writes
+
+
+def test_a_shared_site_file_is_installed_under_its_site_and_overrides_by_id(run_cli, tmp_path):
+    """`flows add` keeps a site file under the site's name; its settings then override the
+    bundled ones of the same ids, and each runs by its id."""
+    shared = tmp_path / "from-a-friend.yaml"
+    shared.write_text(LINKEDIN_SITE.read_text().replace('version: "2.0.0"', 'version: "2.1.0"'))
+
+    added = run_cli("flows", "add", str(shared))
+
+    assert added.code == 0, added.err
+    first, overrides = added.out.splitlines()
+    assert first.startswith("installed linkedin-ai-training, ") and first.endswith("linkedin.yaml")
+    assert overrides.startswith("it overrides the bundled linkedin-ai-training, linkedin-research")
+    listed = run_cli("flows").out
+    research = next(line for line in listed.splitlines() if line.startswith("linkedin-research "))
+    assert "2.1.0" in research and "user (overrides the bundled one)" in research
+    plan = run_cli("verify", "linkedin-research", "--dry-run")
+    assert plan.code == 0 and "linkedin-research 2.1.0" in plan.out
+
+
+def test_one_setting_of_a_file_is_named_by_file_and_id(run_cli):
+    plan = run_cli("run", f"{LINKEDIN_SITE}#linkedin-ads-gender", "--dry-run")
+    assert plan.code == 0, plan.out
+    assert "linkedin-ads-gender 2.0.0" in plan.out and "allowAdsByGender" in plan.out
+    which = run_cli("run", str(LINKEDIN_SITE), "--dry-run")
+    assert which.code == 2
+    assert "this site file describes 10 settings; say which" in which.out + which.err

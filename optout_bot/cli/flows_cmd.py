@@ -117,9 +117,12 @@ def cmd_add(args: argparse.Namespace) -> int:
     ids = ", ".join(f.id for f in flows)
     print(f"{what} {ids} {first.version} ({', '.join(first.platforms)}) as {target}")
     bundled = bundled_flows()
-    for flow in flows:
-        if flow.id in bundled:
-            print(f"it overrides the bundled {flow.id}; `optout-bot flows show {flow.id}` shows it")
+    over = [f.id for f in flows if f.id in bundled]
+    if over:
+        print(
+            f"it overrides the bundled {', '.join(over)}; `optout-bot flows show {over[0]}` "
+            "shows it"
+        )
     return 0
 
 
