@@ -55,7 +55,7 @@ from optout_bot.flow import load_flow  # noqa: E402
 from optout_bot.flow import model as m  # noqa: E402
 from optout_bot.replicas import Replica  # noqa: E402
 
-FLOW = REPO / "flows" / "linkedin-ai-training.yaml"
+FLOW = REPO / "flows" / "linkedin.yaml"
 TIMEOUT_MS = 10_000
 
 HEADING = "## 6. What each speed path buys"
@@ -103,7 +103,7 @@ def median_ci(values: list[float], level: float = 0.95) -> tuple[float, float]:
 
 class Bench:
     def __init__(self, pw: Any, replica: Replica) -> None:
-        self.flow = load_flow(FLOW)
+        self.flow = load_flow(FLOW, "linkedin-ai-training")
         self.url = self.flow.setting_url["desktop"]
         self.browser = pw.chromium.launch(
             executable_path=find_browser().path,

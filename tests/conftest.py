@@ -24,7 +24,11 @@ from optout_bot.engine.session import LAUNCH_ARGS
 from optout_bot.replicas import Replica
 
 REPO = Path(__file__).resolve().parent.parent
-LINKEDIN_FLOW = REPO / "flows" / "linkedin-ai-training.yaml"
+#: A one-setting flow file (format 1), as people share them: the LinkedIn AI setting, the
+#: same as the bundled site file's (a test keeps them equal), which hostile variants start from.
+LINKEDIN_FLOW = REPO / "tests" / "flows" / "linkedin-ai-training.yaml"
+#: The bundled LinkedIn site file (format 2).
+LINKEDIN_SITE = REPO / "flows" / "linkedin.yaml"
 ACCOUNT = "member@example.com"
 AI_KEY = "allowDataForGenerativeAI"
 

@@ -57,7 +57,7 @@ def test_check_fixes_with_the_same_options_in_run_mode():
 
 def test_the_replica_answers_for_every_host_of_the_flow():
     """--replica sends each host of the flow's allowed_origins to the replica, in order."""
-    flow = load_flow(REPO / "flows" / "linkedin-ai-training.yaml")
+    flow = load_flow(REPO / "flows" / "linkedin.yaml", "linkedin-ai-training")
     assert hosts_of(flow.allowed_origins) == ["www.linkedin.com"]
     hosts = hosts_of(["https://chatgpt.com", "https://auth.openai.com:443", "https://chatgpt.com"])
     assert hosts == ["chatgpt.com", "auth.openai.com"]

@@ -65,7 +65,7 @@ def test_validate_accepts_the_bundled_flows(capsys):
     """Every bundled flow file validates."""
     flows = sorted((REPO / "flows").glob("*.yaml"))
     assert cli.main(["validate", *map(str, flows)]) == 0
-    assert "ok (linkedin-ai-training" in capsys.readouterr().out
+    assert "ok (10 settings: linkedin-ai-training, linkedin-research," in capsys.readouterr().out
 
 
 def test_validate_prints_every_problem_with_its_location(tmp_path, capsys):
@@ -89,21 +89,24 @@ def test_validate_prints_every_problem_with_its_location(tmp_path, capsys):
     assert "ok (linkedin-ai-training" in out
 
 
-def test_flows_lists_the_bundled_flow(capsys):
-    """`flows` shows id, site, setting, platforms and version."""
+def test_flows_lists_the_bundled_flows(capsys):
+    """`flows` shows each setting of a site file on a line of its own: id, site, setting,
+    category, platforms and version."""
     assert cli.main(["flows"]) == 0
-    out = capsys.readouterr().out
-    assert "linkedin-ai-training" in out and "LinkedIn" in out
-    assert "desktop,mobile" in out and "1.0.0" in out
+    lines = capsys.readouterr().out.splitlines()
+    ai = next(line for line in lines if line.startswith("linkedin-ai-training "))
+    assert "LinkedIn" in ai and "ai-training" in ai and "desktop,mobile" in ai and "2.0.0" in ai
+    research = next(line for line in lines if line.startswith("linkedin-research "))
+    assert "Social, economic, and workplace research" in research and " research " in research
 
 
-def test_every_bundled_flow_id_matches_its_file_name():
-    """Flow ids resolve by file name, so the two must agree."""
+def test_every_bundled_flow_id_loads_from_the_file_the_catalog_names():
+    """Flow ids resolve through the catalog's quick read of the files; loading agrees."""
     from optout_bot.flow import load_flow
     from optout_bot.flow.catalog import bundled_flows
 
     for flow_id, path in bundled_flows().items():
-        assert load_flow(path).id == flow_id
+        assert load_flow(path, flow_id).id == flow_id
 
 
 def test_an_unknown_flow_id_is_exit_2_with_a_suggestion(run_cli):
@@ -311,7 +314,8 @@ def test_a_flow_that_does_not_load_says_so_in_one_line(run_cli, tmp_path):
 @pytest.mark.parametrize(
     ("flow", "code", "out", "err"),
     [
-        ("flows/linkedin-ai-training.yaml", 0, "ok (linkedin-ai-training 1.0.0", ""),
+        ("tests/flows/linkedin-ai-training.yaml", 0, "ok (linkedin-ai-training; 1.0.0", ""),
+        ("flows/linkedin.yaml", 0, "ok (10 settings: linkedin-ai-training, ", ""),
         ("nope.yaml", 2, "nope.yaml", "1 of 1 flow file(s) invalid"),
     ],
 )

@@ -31,7 +31,8 @@ from optout_bot.flow.safe_yaml import MAX_DEPTH
 from optout_bot.flow.values import MAX_ITEMS
 
 ROOT = Path(__file__).resolve().parent.parent
-BUNDLED = ROOT / "flows" / "linkedin-ai-training.yaml"
+BUNDLED = ROOT / "tests" / "flows" / "linkedin-ai-training.yaml"
+SITE = ROOT / "flows" / "linkedin.yaml"
 INVALID = Path(__file__).resolve().parent / "flows" / "invalid"
 
 # A small valid flow. Tests change one thing in it and assert the exact place of the error,
@@ -281,7 +282,7 @@ def test_unknown_key_without_a_close_match_lists_the_keys() -> None:
     """An unknown key with no near miss lists the valid keys instead."""
     assert the_error(BASE + "zzz: 1\n") == (
         "f.yaml:30:1: zzz: unknown key 'zzz'; expected one of: format, id, site, setting, "
-        "description, version, last_verified, ui_variant, platforms, allowed_origins, "
+        "category, description, version, last_verified, ui_variant, platforms, allowed_origins, "
         "setting_url, login, switch, navigate, verify, not_offered, overlays, mask"
     )
 
@@ -641,7 +642,8 @@ def test_windows_line_endings_and_bom_are_fine() -> None:
 def test_empty_file_and_non_mapping() -> None:
     """An empty file and a top-level list are refused at 1:1."""
     assert the_error("") == (
-        "f.yaml:1:1: the file is empty (a flow is a mapping starting with `format: 1`)"
+        "f.yaml:1:1: the file is empty (a flow is a mapping starting with `format: 1` "
+        "(one setting) or `format: 2`)"
     )
     assert the_error("- a\n") == (
         "f.yaml:1:1: expected a mapping of flow keys (format, id, site, ...), got a list"

@@ -2,7 +2,7 @@
 
 One replica and one browser serve the whole module; each test gets fresh browser contexts,
 its own member account and a healthy `Scenario` to change. Every locator the bundled flow
-uses is read from flows/linkedin-ai-training.yaml, so a page change that would break the flow
+uses is read from tests/flows/linkedin-ai-training.yaml, so a page change that would break the flow
 breaks these tests too.
 """
 
@@ -33,7 +33,9 @@ from optout_bot.replicas import Replica, Scenario
 from optout_bot.replicas.strings import STRINGS
 
 ROOT = Path(__file__).resolve().parents[1]
-FLOW: dict[str, Any] = yaml.safe_load((ROOT / "flows" / "linkedin-ai-training.yaml").read_text())
+FLOW: dict[str, Any] = yaml.safe_load(
+    (ROOT / "tests" / "flows" / "linkedin-ai-training.yaml").read_text()
+)
 
 AI = "allowDataForGenerativeAI"
 BASE = "https://www.linkedin.com"

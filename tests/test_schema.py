@@ -19,7 +19,8 @@ jsonschema = pytest.importorskip("jsonschema")
 
 ROOT = Path(__file__).resolve().parent.parent
 COMMITTED = ROOT / "flows" / "flow.schema.json"
-BUNDLED = ROOT / "flows" / "linkedin-ai-training.yaml"
+BUNDLED = ROOT / "tests" / "flows" / "linkedin-ai-training.yaml"
+SITE = ROOT / "flows" / "linkedin.yaml"
 REFERENCE = ROOT / "docs" / "flow-language.md"
 
 _BOOL = "tag:yaml.org,2002:bool"
@@ -104,9 +105,8 @@ def test_every_step_type_and_modifier_is_in_the_schema() -> None:
 
 
 def _objects(schema: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
-    return [("flow", schema)] + [
-        (name, d) for name, d in schema["$defs"].items() if d.get("type") == "object"
-    ]
+    """Every mapping of the language (a one-setting flow and a site file included)."""
+    return [(name, d) for name, d in schema["$defs"].items() if d.get("type") == "object"]
 
 
 def test_every_key_has_a_value_schema() -> None:
@@ -256,8 +256,10 @@ def test_reference_lists_every_step_and_key() -> None:
     text = reference_text()
     for key, cls in STEP_TYPES.items():
         assert f"| `{key}` |" in text and cls.HELP in text and cls.EXAMPLE in text
-    for key in json_schema()["properties"]:
-        assert f"| `{key}` |" in text
+    defs = json_schema()["$defs"]
+    for model in ("Flow", "SiteFile", "RouteSpec", "SettingSpec"):
+        for key in defs[model]["properties"]:
+            assert f"| `{key}` |" in text, (model, key)
 
 
 def test_write_schema_writes_the_reference_for_a_markdown_path(tmp_path: Path) -> None:

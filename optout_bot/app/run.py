@@ -46,11 +46,11 @@ def load(flow_arg: str, *, on_problem: Callable[[str], None] | None = None) -> F
     from optout_bot.flow import FlowErrors, catalog, load_flow
 
     try:
-        path = catalog.resolve(flow_arg)
+        path, flow_id = catalog.locate(flow_arg)
     except catalog.UnknownFlow as exc:
         raise RunStop(Status.INVALID, str(exc)) from None
     try:
-        return load_flow(path)
+        return load_flow(path, flow_id)
     except FlowErrors as errors:
         for error in errors.errors:
             if on_problem is not None:

@@ -21,3 +21,9 @@ def is_flow_id(text: str) -> bool:
 
 def is_profile_name(text: str) -> bool:
     return PROFILE_NAME.fullmatch(text) is not None
+
+
+def site_slug(site: str) -> str:
+    """A site's name as a file-name stem, e.g. ``linkedin`` for LinkedIn (a site file in the
+    user's flows folder is kept under it)."""
+    return re.sub(r"[^a-z0-9]+", "-", site.lower()).strip("-")[:64] or "site"

@@ -42,27 +42,41 @@ def register(add: Callable[..., argparse.ArgumentParser]) -> None:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    from optout_bot.flow import FlowErrors, load_flow
+    from optout_bot.flow import FlowErrors, load_flows
     from optout_bot.flow.catalog import available
+    from optout_bot.flow.model import Flow
 
-    rows = [("ID", "SITE", "SETTING", "PLATFORMS", "VERSION", "SOURCE")]
+    rows = [("ID", "SITE", "SETTING", "CATEGORY", "PLATFORMS", "VERSION", "SOURCE")]
     data = []
+    loaded: dict[Path, tuple[Flow, ...] | FlowErrors] = {}
     for entry in available().values():
         source = entry.origin
         if entry.overrides is not None:
             source += " (overrides the bundled one)"
-        try:
-            flow = load_flow(entry.path)
-        except FlowErrors as errors:
-            rows.append((entry.id, "?", f"(invalid: {errors.errors[0]})", "", "", source))
+        if entry.path not in loaded:  # a site file holds several flows: read it once
+            try:
+                loaded[entry.path] = load_flows(entry.path)
+            except FlowErrors as errors:
+                loaded[entry.path] = errors
+        flows = loaded[entry.path]
+        flow = (
+            None
+            if isinstance(flows, FlowErrors)
+            else next((f for f in flows if f.id == entry.id), None)
+        )
+        if flow is None:
+            why = str(flows.errors[0]) if isinstance(flows, FlowErrors) else "no such id in it"
+            rows.append((entry.id, "?", f"(invalid: {why})", "", "", "", source))
             data.append({"id": entry.id, "path": str(entry.path), "origin": entry.origin,
                          "valid": False})  # fmt: skip
             continue
         rows.append(
-            (flow.id, flow.site, flow.setting, ",".join(flow.platforms), flow.version, source)
-        )
+            (flow.id, flow.site, flow.setting, flow.category, ",".join(flow.platforms),
+             flow.version, source)
+        )  # fmt: skip
         data.append(
             {"id": flow.id, "site": flow.site, "setting": flow.setting,
+             "category": flow.category,
              "platforms": list(flow.platforms), "version": flow.version,
              "last_verified": flow.last_verified.isoformat(), "origin": entry.origin,
              "overrides": str(entry.overrides) if entry.overrides else None,
@@ -79,26 +93,36 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 def cmd_add(args: argparse.Namespace) -> int:
     from optout_bot.base.files import write_private
-    from optout_bot.flow import FlowErrors, load_flow
+    from optout_bot.base.names import site_slug
+    from optout_bot.flow import FlowErrors, load_flows
     from optout_bot.flow.catalog import bundled_flows, user_dir
 
     try:
-        flow = load_flow(args.path)
+        flows = load_flows(args.path)
     except FlowErrors as errors:
         for error in errors.errors:
             print(error)
         print(f"{args.path}: not installed ({len(errors.errors)} problem(s))", file=sys.stderr)
         return 2
+    first = flows[0]
     folder = user_dir()
     folder.mkdir(parents=True, exist_ok=True)
-    target = folder / f"{flow.id}.yaml"
+    # A one-setting flow is kept under its id; a site file under its site's name.
+    stem = first.id if first.format == 1 else site_slug(first.site)
+    target = folder / f"{stem}.yaml"
     replaced = target.exists()
     # Atomic: a half-copied flow must never be picked up by a scheduled run.
     write_private(target, Path(args.path).read_bytes(), replace=True)
     what = "replaced" if replaced else "installed"
-    print(f"{what} {flow.id} {flow.version} ({', '.join(flow.platforms)}) as {target}")
-    if flow.id in bundled_flows():
-        print(f"it overrides the bundled {flow.id}; `optout-bot flows show {flow.id}` shows it")
+    ids = ", ".join(f.id for f in flows)
+    print(f"{what} {ids} {first.version} ({', '.join(first.platforms)}) as {target}")
+    bundled = bundled_flows()
+    over = [f.id for f in flows if f.id in bundled]
+    if over:
+        print(
+            f"it overrides the bundled {', '.join(over)}; `optout-bot flows show {over[0]}` "
+            "shows it"
+        )
     return 0
 
 

@@ -275,18 +275,24 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 def cmd_validate(args: argparse.Namespace) -> int:
     from optout_bot.engine.outcome import Status
-    from optout_bot.flow import FlowErrors, load_flow
+    from optout_bot.flow import FlowErrors, load_flows
 
     bad = 0
     for path in args.files:
         try:
-            flow = load_flow(path)
+            flows = load_flows(path)
         except FlowErrors as errors:
             bad += 1
             for error in errors.errors:
                 print(error)
             continue
-        print(f"{path}: ok ({flow.id} {flow.version}, {', '.join(flow.platforms)})")
+        first = flows[0]
+        what = (
+            first.id
+            if len(flows) == 1
+            else f"{len(flows)} settings: {', '.join(f.id for f in flows)}"
+        )
+        print(f"{path}: ok ({what}; {first.version}, {', '.join(first.platforms)})")
     if bad:
         print(f"{bad} of {len(args.files)} flow file(s) invalid", file=sys.stderr)
         return Status.INVALID.exit_code

@@ -95,7 +95,7 @@ def cmd_add(args: argparse.Namespace) -> int:
     from optout_bot.unattended.schedule import InvalidJob, ScheduleError
 
     try:
-        path = catalog.resolve(args.flow)
+        path, which = catalog.locate(args.flow)
     except catalog.UnknownFlow as exc:
         return _error(str(exc), EXIT_INVALID)
     if catalog.bundled_flows().get(args.flow) == path:
@@ -104,7 +104,8 @@ def cmd_add(args: argparse.Namespace) -> int:
         # A flow file: the job is named after the flow's id and runs the file by its
         # absolute path (cron starts jobs in the home folder, not here).
         try:
-            flow_id, target = load_flow(path).id, str(Path(path).resolve())
+            flow_id = load_flow(path, which).id
+            target = str(Path(path).resolve()) + (f"#{which}" if "#" in args.flow else "")
         except FlowErrors as errors:
             for error in errors.errors:
                 print(error, file=sys.stderr)

@@ -1,6 +1,11 @@
-"""Which flows exist: a FLOW argument is a path, or an id looked up in the user's flows folder
-(``flows/`` beside config.toml) and then in the bundled flows, so a user flow overrides a bundled
-one of the same id (e.g. a fix someone shared the day the site changed its page).
+"""Which flows exist: a FLOW argument is a path (``FILE#ID`` for one setting of a site file),
+or an id looked up in the user's flows folder (``flows/`` beside config.toml) and then in the
+bundled flows, so a user flow overrides a bundled one of the same id (e.g. a fix someone shared
+the day the site changed its page).
+
+A file holds one flow (format 1, whose id is usually its name) or a site's settings (format 2,
+one id each). The ids are read from the files without validating them (`ids_in`), so finding
+a flow stays cheap; loading it validates the whole file.
 """
 
 from __future__ import annotations
@@ -25,14 +30,43 @@ def user_dir() -> Path:
     return config_path().parent / "flows"
 
 
+#: Only this much of a file is read for its ids (the loader's own limit).
+_SCAN_BYTES = 256 * 1024
+
+
+def ids_in(path: Path) -> list[str]:
+    """The flow ids a file declares: a site file's settings' ids, a one-setting file's id. Read
+    without validation; a file that cannot be read that way counts as its name's stem (so
+    loading it says what is wrong)."""
+    import yaml
+
+    from optout_bot.flow.safe_yaml import Scalar, compose
+
+    try:
+        with open(path, "rb") as fh:
+            text = fh.read(_SCAN_BYTES).decode("utf-8")
+        root = compose(text, str(path), lambda *_: None)
+    except (OSError, UnicodeDecodeError, yaml.YAMLError, RecursionError):
+        return [path.stem]
+    ids: list[str] = []
+    if isinstance(root, dict):
+        settings = root.get("settings")
+        items = settings if isinstance(settings, list) else [root]
+        for item in items:
+            ident = item.get("id") if isinstance(item, dict) else None
+            if isinstance(ident, Scalar) and ident.text and ident.text not in ids:
+                ids.append(ident.text)
+    return ids or [path.stem]
+
+
 def _flows_in(folder: Path) -> dict[str, Path]:
     if not folder.is_dir():
         return {}
-    return {p.stem: p for p in sorted(folder.glob("*.yaml"))}
+    return {i: p for p in sorted(folder.glob("*.yaml")) for i in ids_in(p)}
 
 
 def bundled_flows() -> dict[str, Path]:
-    """Flow id -> file, for every bundled flow (the id is the file name's stem)."""
+    """Flow id -> file, for every bundled flow."""
     return _flows_in(bundled_dir())
 
 
@@ -56,6 +90,16 @@ def available() -> dict[str, Entry]:
 
 class UnknownFlow(Exception):
     pass
+
+
+def locate(arg: str) -> tuple[Path, str | None]:
+    """The file a FLOW argument names, and which of its flows: ``FILE#ID`` (that setting),
+    a path (None: its only flow), or an id (that flow's file)."""
+    file, sep, flow_id = arg.rpartition("#")
+    if sep and flow_id and Path(file).expanduser().is_file():
+        return Path(file).expanduser(), flow_id
+    path = resolve(arg)
+    return path, (arg if path != Path(arg).expanduser() else None)
 
 
 def resolve(arg: str) -> Path:

@@ -17,7 +17,7 @@ from pathlib import Path
 import yaml
 from pydantic import TypeAdapter, ValidationError
 
-from optout_bot.flow.model import Flow, Target, TargetField
+from optout_bot.flow.model import Flow, SiteFile, Target, TargetField
 from optout_bot.flow.safe_yaml import Mark, Scalar, YMap, compose, locate
 from optout_bot.flow.values import explain, forbidden_char
 
@@ -26,6 +26,7 @@ __all__ = [
     "FlowErrors",
     "load_flow",
     "load_flow_text",
+    "load_flows",
     "locator_problem",
     "validate_paths",
 ]
@@ -111,7 +112,15 @@ def _hidden_characters(text: str, filename: str) -> list[FlowError]:
     return errors
 
 
-def _parse(text: str, filename: str) -> Flow:
+def _is_site_file(root: object) -> bool:
+    """A format 2 file: it says so, or it lists settings."""
+    if not isinstance(root, dict):
+        return False
+    fmt = root.get("format")
+    return "settings" in root or (isinstance(fmt, Scalar) and fmt.text == "2")
+
+
+def _parse(text: str, filename: str) -> tuple[Flow, ...]:
     errors: list[FlowError] = []
 
     def report(mark: Mark, path: str, message: str, hint: str) -> None:
@@ -139,10 +148,13 @@ def _parse(text: str, filename: str) -> Flow:
         raise _fail(filename, f"YAML error: {getattr(exc, 'reason', exc)}", line, col) from None
 
     if root is None:  # an empty file, or one the YAML layer stopped reading
-        hint = "a flow is a mapping starting with `format: 1`"
+        hint = "a flow is a mapping starting with `format: 1` (one setting) or `format: 2`"
         raise FlowErrors(errors) if errors else _fail(filename, "the file is empty", hint=hint)
+    model: type[Flow] | type[SiteFile] = SiteFile if _is_site_file(root) else Flow
+    flows: tuple[Flow, ...] = ()
     try:
-        flow = Flow.model_validate(root, context={})
+        parsed = model.model_validate(root, context={})
+        flows = parsed.flows() if isinstance(parsed, SiteFile) else (parsed,)
     except ValidationError as exc:
         for error in exc.errors(include_url=False):
             for loc, message, hint, at_key in explain(error, root):
@@ -155,19 +167,47 @@ def _parse(text: str, filename: str) -> Flow:
         # mapping's unknown keys before its missing ones (the likely misspellings of them).
         order = sorted(errors, key=lambda e: (e.line, e.col, e.message.startswith("missing ")))
         raise FlowErrors(order)
-    return flow
+    return flows
 
 
-def load_flow_text(text: str, filename: str = "<flow>") -> Flow:
-    """Validate a flow given as text (its ``sha256`` is the UTF-8 text's; ``source`` is None)."""
-    flow = _parse(text, filename)
-    flow._sha256 = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
-    return flow
+def _one(flows: tuple[Flow, ...], filename: str, flow_id: str | None) -> Flow:
+    """The flow `flow_id` names in a file, or its only one."""
+    ids = [f.id for f in flows]
+    if flow_id is not None:
+        for flow in flows:
+            if flow.id == flow_id:
+                return flow
+        raise _fail(
+            filename, f"no setting {flow_id!r} in this file", hint=f"it has: {', '.join(ids)}"
+        )
+    if len(flows) == 1:
+        return flows[0]
+    raise _fail(
+        filename,
+        f"this site file describes {len(flows)} settings; say which",
+        hint=f"use {filename}#ID or the id alone, one of: {', '.join(ids)}",
+    )
 
 
-def load_flow(path: str | os.PathLike[str]) -> Flow:
-    """Read and validate the flow in `path`; errors name the file as given, ``source`` is the
-    resolved path and ``sha256`` the digest of the bytes (what the evidence records)."""
+def load_flow_text(text: str, filename: str = "<flow>", flow_id: str | None = None) -> Flow:
+    """Validate a flow given as text (its ``sha256`` is the UTF-8 text's; ``source`` is None);
+    from a site file, the setting `flow_id` (or its only one)."""
+    flows = _parse(text, filename)
+    digest = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+    for flow in flows:
+        flow._sha256 = digest
+    return _one(flows, filename, flow_id)
+
+
+def load_flow(path: str | os.PathLike[str], flow_id: str | None = None) -> Flow:
+    """Read and validate the flow in `path` (from a site file, the setting `flow_id`, or its
+    only one); errors name the file as given, ``source`` is the resolved path and ``sha256``
+    the digest of the bytes (what the evidence records)."""
+    return _one(load_flows(path), os.fspath(path), flow_id)
+
+
+def load_flows(path: str | os.PathLike[str]) -> tuple[Flow, ...]:
+    """Every flow in `path`: the one of a format 1 file, each setting of a site file."""
     filename = os.fspath(path)
     try:
         with open(filename, "rb") as fh:
@@ -186,10 +226,11 @@ def load_flow(path: str | os.PathLike[str]) -> Flow:
         col = len(data[line_start : exc.start].decode("utf-8", "replace")) + 1
         message = f"file is not UTF-8 text (byte 0x{data[exc.start]:02x})"
         raise _fail(filename, message, line, col, "save it as UTF-8") from None
-    flow = _parse(text, filename)
-    flow._source = Path(filename).resolve()
-    flow._sha256 = hashlib.sha256(data).hexdigest()
-    return flow
+    flows = _parse(text, filename)
+    source, digest = Path(filename).resolve(), hashlib.sha256(data).hexdigest()
+    for flow in flows:
+        flow._source, flow._sha256 = source, digest
+    return flows
 
 
 def validate_paths(paths: Iterable[str | os.PathLike[str]]) -> dict[str, list[FlowError]]:
@@ -198,7 +239,7 @@ def validate_paths(paths: Iterable[str | os.PathLike[str]]) -> dict[str, list[Fl
     results: dict[str, list[FlowError]] = {}
     for path in paths:
         try:
-            load_flow(path)
+            load_flows(path)
             results[os.fspath(path)] = []
         except FlowErrors as exc:
             results[os.fspath(path)] = exc.errors

@@ -26,8 +26,12 @@ from optout_bot.flow.values import Found, Mapping, Schema, Seq, problem, suggest
 __all__ = ["Mark", "UrlPattern"]  # re-exported for the engine, with everything below
 
 #: Newest flow format this engine understands. A flow that declares a higher `format` is
-#: refused with a message to upgrade optout-bot.
-FORMAT_VERSION = 1
+#: refused with a message to upgrade optout-bot. Format 1: one setting per file (`Flow`);
+#: format 2: a site's settings in one file (`SiteFile`).
+FORMAT_VERSION = 2
+#: What a setting is about, for choosing which to look after and for grouping in reports.
+Category = Literal["ai-training", "research", "sharing", "ads", "cookies"]
+CATEGORIES: tuple[Category, ...] = get_args(Category)
 MAX_TIMEOUT_MS = 120_000
 
 Platform = Literal["desktop", "mobile"]
@@ -384,8 +388,9 @@ class PerPlatform:
     """The kind of a mapping platform -> value for each platform the flow declares (which the
     validation's context holds); the engine gets a dict."""
 
-    def __init__(self, what: str, key: str) -> None:
-        self.what, self.key = what, key
+    def __init__(self, what: str, key: str, *, every: bool = True) -> None:
+        #: `every`: each declared platform must have a value (else the owner checks)
+        self.what, self.key, self.every = what, key, every
 
     def __get_pydantic_core_schema__(self, source: Any, handler: Any) -> core_schema.CoreSchema:
         value = handler.generate_schema(get_args(source)[1])
@@ -410,7 +415,7 @@ class PerPlatform:
                 message = f"platform {p!r} is not in platforms ({', '.join(declared)})"
                 fix = f"add it to platforms or remove it from {self.key}"
                 found.append(((p,), message, fix, True))
-            elif p in declared and p not in data:
+            elif self.every and p in declared and p not in data:
                 message = f"missing {self.what} for platform {p!r}, which platforms lists"
                 found.append(((p,), message, f"add `{p}:` under {self.key}", False))
         return found
@@ -471,6 +476,8 @@ class Overlay(Mapping):
 
 
 _Route = Annotated[tuple[AnyStep, ...], Seq("a list of steps", non_empty=True)]
+#: The most settings one site file may describe.
+MAX_SETTINGS = 50
 _Url = Annotated[str, v.url]
 
 
@@ -481,7 +488,7 @@ class Flow(Mapping):
     EXPECTED = "a mapping of flow keys (format, id, site, ...)"
 
     format: Annotated[int, v.integer(1, 10**6, FORMAT_VERSION)] = Field(
-        description=f"the flow format; write {FORMAT_VERSION}"
+        description="the flow format: 1 for a file of one setting (2: a site file, `SiteFile`)"
     )
     id: Annotated[str, v.flow_id]
     """a short slug naming the flow, e.g. linkedin-ai-training"""
@@ -489,6 +496,8 @@ class Flow(Mapping):
     """the site's name, e.g. LinkedIn"""
     setting: Annotated[str, v.text(2000, strip=True)]
     """the setting's name as the site shows it"""
+    category: Annotated[Category, v.choice(CATEGORIES, "category")] = "ai-training"
+    """what the setting is about: ai-training, research, sharing, ads or cookies"""
     description: Annotated[str, v.text(5000, strip=True)]
     """what the setting does, in a sentence or two"""
     version: Annotated[str, v.VERSION]
@@ -570,3 +579,167 @@ def _peek(key: str, data: dict[str, Any]) -> Any:
         return _reader(key).validate_python(data[key], context={}) if key in data else None
     except ValidationError:
         return None
+
+
+# --------------------------------------------------------------------------------------------
+# Format 2: a site's settings in one file.
+# --------------------------------------------------------------------------------------------
+
+_Steps = Annotated[tuple[AnyStep, ...], Seq("a list of steps")]
+
+
+class RouteSpec(Mapping):
+    """A way through the site's menus that several settings share (the first steps of their
+    navigation), named once."""
+
+    EXPECTED = "a mapping with id and navigate"
+    id: Annotated[str, v.flow_id]
+    """a short slug naming the route, e.g. data-privacy"""
+    navigate: Annotated[dict[Platform, _Route], PerPlatform("steps", "navigate")]
+    """its steps, for each platform"""
+
+
+class SettingSpec(Mapping):
+    """One setting of a site file: what a one-setting flow file says about its setting."""
+
+    EXPECTED = "a mapping with id, setting, description, setting_url, navigate and switch"
+    id: Annotated[str, v.flow_id]
+    """a short slug naming the setting everywhere (run, verify, history, report, schedule),
+    e.g. linkedin-ai-training"""
+    setting: Annotated[str, v.text(2000, strip=True)]
+    """the setting's name as the site shows it"""
+    category: Annotated[Category, v.choice(CATEGORIES, "category")] = "ai-training"
+    """what the setting is about: ai-training, research, sharing, ads or cookies"""
+    description: Annotated[str, v.text(5000, strip=True)]
+    """what the setting does, in a sentence or two"""
+    setting_url: Annotated[dict[Platform, _Url], PerPlatform("a URL", "setting_url")]
+    """the setting's direct URL for each platform"""
+    route: Annotated[str | None, v.flow_id] = None
+    """the id of a shared route (`routes`) its navigation starts with"""
+    navigate: Annotated[dict[Platform, _Steps], PerPlatform("steps", "navigate", every=False)] = (
+        Field(default_factory=dict)
+    )
+    """the steps that lead to the setting, for each platform (after the route's, if any)"""
+    switch: SwitchSpec
+    """the switch to read and set, and the state wanted"""
+    verify: Annotated[tuple[AnyStep, ...], Seq("a list of steps")] = ()
+    """steps run after the runner's reload, before it reads the switch again"""
+    not_offered: Targets = ()
+    """targets that show this setting is not offered to this account (besides the site's)"""
+
+    @classmethod
+    def check(cls, data: dict[str, Any], context: dict[str, Any]) -> list[Found]:
+        routes, declared = context.get("routes"), context.get("platforms")
+        route = data.get("route")
+        found: list[Found] = []
+        name = route.text if isinstance(route, Scalar) else None
+        if name is not None and routes is not None and name not in routes:
+            message = f"no route {show(name)} in routes" + suggest(name, routes)
+            found.append((("route",), message, "", False))
+        navigate = data.get("navigate")
+        given = navigate if isinstance(navigate, dict) else {}
+        if declared is not None and route is None and isinstance(navigate, (dict, type(None))):
+            for p in declared:
+                if p not in given:
+                    where: tuple[str, ...] = ("navigate",) if navigate is not None else ()
+                    message = f"missing steps for platform {p!r}, which platforms lists"
+                    hint = f"add `{p}:` under navigate, or start from a shared `route:`"
+                    found.append(((*where,), message, hint, navigate is None))
+        return found
+
+
+class SiteFile(Mapping):
+    """A site file (format 2): what a site's settings share -- origins, sign-in, pop-ups,
+    masks, shared routes -- and the settings, each run on its own by its id."""
+
+    EXPECTED = "a mapping of site file keys (format, site, settings, ...)"
+
+    format: Annotated[int, v.integer(2, 2)] = Field(description="the flow format; write 2")
+    site: Annotated[str, v.text(2000, strip=True)]
+    """the site's name, e.g. LinkedIn"""
+    version: Annotated[str, v.VERSION]
+    """the file's own version, e.g. 2.0.0"""
+    last_verified: Annotated[datetime.date, v.DATE]
+    """the date the file last worked against the site, e.g. 2026-11-30"""
+    ui_variant: Annotated[str, v.text(500, strip=True, allow_empty=True)] = ""
+    """which UI variant the file was written for"""
+    platforms: Annotated[
+        tuple[Annotated[Platform, v.choice(PLATFORMS, "platform")], ...],
+        Seq("a list of platforms, e.g. [desktop, mobile]", non_empty=True, unique="platform"),
+    ]
+    """the platforms every setting covers, e.g. [desktop, mobile]"""
+    allowed_origins: Annotated[
+        tuple[Annotated[str, v.origin], ...],
+        Seq("a list of origins, e.g. [https://www.example.com]", non_empty=True, unique="origin"),
+    ]
+    """the https origins its flows may open, e.g. [https://www.linkedin.com]"""
+    login: LoginSpec
+    """how to tell a signed-in page from a logged-out one"""
+    routes: Annotated[tuple[RouteSpec, ...], Seq("a list of routes")] = ()
+    """ways through the menus that several settings share, each named by an id"""
+    settings: Annotated[
+        tuple[SettingSpec, ...], Seq("a list of settings", non_empty=True, most=MAX_SETTINGS)
+    ]
+    """the site's settings, each with its own id, switch and way to it"""
+    not_offered: Targets = ()
+    """targets that show a setting is not offered to this account"""
+    overlays: Annotated[tuple[Overlay, ...], Seq("a list of overlays")] = ()
+    """pop-ups that can cover any page and how to close them"""
+    mask: Targets = ()
+    """elements hidden in screenshots (the member's name and photo), unless --no-mask"""
+    json_schema_url: Annotated[str | None, v.text(2000)] = Field(default=None, alias="$schema")
+    """a JSON Schema URL for editors (the loader ignores it)"""
+
+    @classmethod
+    def check(cls, data: dict[str, Any], context: dict[str, Any]) -> list[Found]:
+        Flow.check(data, context)  # origins and platforms, as a one-setting flow reads them
+        routes = data.get("routes")
+        context["routes"] = [
+            r["id"].text
+            for r in (routes if isinstance(routes, list) else [])
+            if isinstance(r, dict) and isinstance(r.get("id"), Scalar)
+        ]
+        found: list[Found] = []
+        for key, items in (("routes", routes), ("settings", data.get("settings"))):
+            seen: set[str] = set()
+            for index, item in enumerate(items if isinstance(items, list) else []):
+                ident = item.get("id") if isinstance(item, dict) else None
+                if not isinstance(ident, Scalar):
+                    continue
+                if ident.text in seen:
+                    message = f"id {ident.text!r} is used twice in {key}"
+                    found.append(((key, index, "id"), message, "give each its own id", False))
+                seen.add(ident.text)
+        return found
+
+    def flows(self) -> tuple[Flow, ...]:
+        """Each setting as the engine runs it: a one-setting flow with what the site shares."""
+        routes = {r.id: r.navigate for r in self.routes}
+        out = []
+        for s in self.settings:
+            start = routes.get(s.route, {}) if s.route else {}
+            navigate = {p: (*start.get(p, ()), *s.navigate.get(p, ())) for p in self.platforms}
+            flow = Flow.model_construct(
+                format=2,
+                id=s.id,
+                site=self.site,
+                setting=s.setting,
+                category=s.category,
+                description=s.description,
+                version=self.version,
+                last_verified=self.last_verified,
+                ui_variant=self.ui_variant,
+                platforms=self.platforms,
+                allowed_origins=self.allowed_origins,
+                setting_url=s.setting_url,
+                login=self.login,
+                switch=s.switch,
+                navigate=navigate,
+                verify=s.verify,
+                not_offered=(*self.not_offered, *s.not_offered),
+                overlays=self.overlays,
+                mask=self.mask,
+            )
+            flow._mark = s.mark
+            out.append(flow)
+        return tuple(out)

@@ -31,9 +31,21 @@ def _tidy(schema: Any) -> Any:
 
 
 def json_schema() -> dict[str, Any]:
-    """The JSON Schema (draft 2020-12) of a flow file, as a JSON-ready dict."""
-    schema = _tidy(m.Flow.model_json_schema(by_alias=True))
-    return {"$schema": DRAFT, "title": f"optout-bot flow (format {m.FORMAT_VERSION})", **schema}
+    """The JSON Schema (draft 2020-12) of a flow file, either format, as a JSON-ready dict."""
+    from pydantic import TypeAdapter
+
+    either: TypeAdapter[m.Flow | m.SiteFile] = TypeAdapter(m.Flow | m.SiteFile)
+    schema = _tidy(either.json_schema(by_alias=True))
+    flow, site = schema.pop("anyOf")
+    # Chosen by `format`, as the loader chooses: an editor then reports a mistake where it
+    # is, not "valid under none of the formats".
+    schema |= {
+        "if": {"properties": {"format": {"const": 2}}, "required": ["format"]},
+        "then": site,
+        "else": flow,
+    }
+    title = f"optout-bot flow (format 1: one setting; format {m.FORMAT_VERSION}: a site file)"
+    return {"$schema": DRAFT, "title": title, **schema}
 
 
 def schema_text() -> str:
