@@ -264,8 +264,8 @@ def _judge(page: Page, css: str, spec: SwitchSpec) -> str | None:
         (
             "#follow",
             "Follow",
-            "refused to read or set button 'Follow': 'follow' reads as a social action, and "
-            "optout-bot never does those",
+            "refused to read or set button 'Follow': it is a toggle button (aria-pressed), not "
+            "a setting's switch or checkbox",
         ),
         (
             "#delete-account",
@@ -376,3 +376,49 @@ def test_a_steps_reason_is_shown_in_the_plan():
     step = flow.navigate["desktop"][4]
     assert step.because == "the row opens the setting"
     assert actions.describe(step).endswith("(because: the row opens the setting)")
+
+
+@pytest.mark.parametrize(
+    ("html", "refused"),
+    [
+        ('<a id="t" href="/settings/share-data">Data sharing with select partners On</a>', False),
+        ('<a id="t" href="/settings/delete">Delete account</a>', True),
+        ('<a id="t" href="/settings/x">Sign out</a>', True),
+        ('<a id="t" href="#">Share</a>', True),
+        ('<a id="t" href="javascript:void(0)">Follow</a>', True),
+        ('<button id="t" aria-expanded="false">Share</button>', True),
+        ('<div role="button" id="w"><a id="t" href="/x">Share post</a></div>', True),
+    ],
+    ids=[
+        "a settings link about sharing",
+        "a link that deletes",
+        "a link that signs out",
+        "a script-only link",
+        "a javascript: link",
+        "a button",
+        "a link inside a button",
+    ],
+)
+def test_a_link_that_leads_to_a_page_is_judged_as_a_navigation(page, html, refused):
+    """A link to a page is judged as its URL is, without the social words; everything that
+    acts by script is judged by them all."""
+    page.set_content(html)
+    found = locators.find(page, Target((Locator("css", "#t"),)), 2_000, "attached")
+    assert found is not None
+    reason = guard.click_refusal(guard.read_click(found))
+    assert (reason is not None) == refused, reason
+
+
+@pytest.mark.parametrize(("wanted", "refused"), [("off", False), ("on", True)])
+def test_a_social_switch_may_be_switched_off_never_on(page, wanted, refused):
+    """Switching "Share my data with select partners" off is an opt-out; on, the sharing."""
+    page.set_content(
+        '<input type="checkbox" role="switch" id="s"'
+        ' aria-label="Share my data with select partners">'
+    )
+    spec = _spec("Share my data with select partners", "css: '#s'", wanted=wanted)
+    reason = _judge(page, "#s", spec)
+    if refused:
+        assert reason is not None and "'share' reads as a social action" in reason
+    else:
+        assert reason is None

@@ -18,14 +18,20 @@ destructive, sign-out, money, social -- matched after Unicode folding):
   cut: an element with more text than any name (`MAX_CHARS`) is refused unread. One
   exception, on purpose: an image's alt text is read only when the element has no other text,
   since the Me button holds the member's photo, whose alt is their name, and a name is not an
-  action (an icon button whose only name is its image's alt is still read). Then the kind of
+  action (an icon button whose only name is its image's alt is still read). A second, on
+  purpose too: a link that leads to a page (inside nothing else that acts) is a navigation,
+  judged as its URL is, without the social words -- privacy settings are named "Data
+  sharing with select partners" -- while every button, form control and script-only link is
+  judged by them all (posting, sending, following take one of those). Then the kind of
   element: a flow's clicks go to links, menu items, tabs, disclosure buttons (aria-expanded,
   aria-haspopup, <summary>) and a dialog's close button; anything else needs the step to say
   why (`because:`), and is still refused when it reads as a denied action.
 - `switch_refusal`, whenever the switch is found (before it is read, so a verify checks it
   too, and after the reload): its control must be a switch or a checkbox (not a toggle button
   such as Follow), its name on the page must be one the flow declares (see
-  `SwitchSpec.label`), and it must not read as a denied action ("Delete my account").
+  `SwitchSpec.label`), and it must not read as a denied action ("Delete my account"); the
+  social words count only for a flow that wants the switch on: switching "Share my data
+  with select partners" off is an opt-out, switching it on is the sharing.
 - `url_refusal`, at the engine's navigation boundary, before any request is sent.
 
 Why the page is read the way it is (speed): one script per click (the page call 'guard-
@@ -71,6 +77,8 @@ class Element:
     role: str = ""
     type: str = ""
     href: bool = False
+    #: a link that leads to a page (not "#..." or "javascript:"): its click is a navigation
+    navigates: bool = False
     expanded: bool = False
     popup: bool = False
     dialog: bool = False
@@ -136,9 +144,11 @@ def shown(name: str, limit: int = 60) -> str:
     return repr(text if len(text) <= limit else text[: limit - 1] + "…")
 
 
-def _denied(reading: Reading) -> words.Denial | None:
+def _denied(reading: Reading, *, social: bool = True) -> words.Denial | None:
+    """The first denied wording in what the elements say; without `social`, judged as a URL
+    is, by every category but the social words."""
     for text in reading.texts():
-        found = words.denial(text)
+        found = words.denial(text, urls=not social)
         if found is not None:
             return found
     return None
@@ -222,7 +232,11 @@ def click_refusal(click: Click, because: str | None = None) -> str | None:
     what = click.describe()
     if click.reading.chars > MAX_CHARS:
         return f"refused to click {what}: it holds more text than any name, so it cannot be judged"
-    denial = _denied(click.reading)
+    # A link that leads to a page, inside nothing else that acts, is a navigation: judged as
+    # its URL is, without the social words (settings are named "Data sharing with partners";
+    # posting, sending or following takes a button or a form, which are judged by them all).
+    navigation = click.actor.navigates and all(a.navigates for a in click.also)
+    denial = _denied(click.reading, social=not navigation)
     if denial is not None:
         return f"refused to click {what}: {_never(denial)}"
     if not because and not _allowed(click.actor):
@@ -300,7 +314,9 @@ def switch_refusal(facts: SwitchFacts, spec: SwitchSpec) -> str | None:
     (one line), or None."""
     what = replace(facts.control, name=facts.name).describe()
     what = what if facts.name.strip() else f"the {what}"
-    denial = _denied(facts.reading)
+    # Switched off, a social switch ("Share my data with select partners") is an opt-out,
+    # the tool's purpose; switched on, it is the social action itself.
+    denial = _denied(facts.reading, social=spec.wanted == "on")
     if denial is not None:
         return f"refused to read or set {what}: {_never(denial)}"
     if facts.control.kind == "toggle-button":

@@ -456,8 +456,8 @@ class SwitchSpec(Mapping):
     label_regex of the target that this label matches too (its translations; a regex that
     matches an empty name declares nothing). So a flow cannot call a switch by another name:
     its label has to fit every name it declares. The element must be a switch or a checkbox (not
-    a toggle button such as Follow), and must not read as a destructive, sign-out, money or
-    social action"""
+    a toggle button such as Follow), and must not read as a destructive, sign-out or money
+    action, nor, when wanted on, as a social one (switching "Share my data" off is an opt-out)"""
     target: TargetField
     """how to find the switch"""
     # Read from the raw text: an unquoted `off` is YAML 1.1's False but means "off" here.

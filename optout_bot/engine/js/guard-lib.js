@@ -122,6 +122,10 @@ function guardDescribe(el) {
     role,
     type: (el.getAttribute('type') || '').toLowerCase(),
     href: el.hasAttribute('href'),
+    // A link that leads to a page: its click is a navigation, which the origin boundary
+    // judges by its URL ("#..." and "javascript:" lead nowhere: a script acts instead).
+    navigates: el.matches('a[href], area[href]')
+      && !/^\s*(#|javascript:)/i.test(el.getAttribute('href')),
     expanded: el.hasAttribute('aria-expanded'),
     popup: !!el.getAttribute('aria-haspopup') && el.getAttribute('aria-haspopup') !== 'false',
     dialog: dialog !== null,
