@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import secrets
 import threading
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -146,8 +147,8 @@ class X:
     """The X site of the replica (see `optout_bot.replicas.site.Site`): server-side settings
     per account, sessions, and every save attempt in `writes`."""
 
-    name = "x"
-    hosts = HOSTS
+    name: str = "x"
+    hosts: tuple[str, ...] = HOSTS
 
     def __init__(self, scenario: XScenario | None = None) -> None:
         self.scenario = scenario if scenario is not None else XScenario()
@@ -232,7 +233,7 @@ class X:
         in_privacy = path in _PRIVACY_PATHS
         selected = "/settings/privacy_and_safety" if in_privacy else path
         back = "/settings/privacy_and_safety" if in_privacy else "/settings"
-        page = dict(selected=selected, back=back, title=_SETTINGS_TITLES[path])
+        page: dict[str, Any] = dict(selected=selected, back=back, title=_SETTINGS_TITLES[path])
         if path == "/settings/privacy_and_safety":
             titles = {"/settings/grok_settings": grok_title}
             sections = [
@@ -240,7 +241,9 @@ class X:
                 for heading, rows in PRIVACY_SECTIONS
             ]
             sub = wording.rstrip(".")
-            return self._page("privacy.html", request, user, sections=sections, grok_sub=sub, **page)
+            return self._page(
+                "privacy.html", request, user, sections=sections, grok_sub=sub, **page
+            )
         if path == "/settings/grok_settings":
             boxes = [
                 (number, key, label or wording)
@@ -255,6 +258,7 @@ class X:
         template: str,
         request: Request,
         user: XAccount | None,
+        *,
         status: int = 200,
         **values: Any,
     ) -> Response:
@@ -338,12 +342,14 @@ class X:
 
 
 def _cookie(name: str, value: str, *, http_only: bool) -> dict[str, Any]:
-    """A cookie for every host of x.com, as Playwright's add_cookies() takes it."""
+    """A cookie for every host of x.com, as Playwright's add_cookies() takes it (lasting, so
+    a kept profile keeps it)."""
     return {
         "name": name,
         "value": value,
         "domain": ".x.com",
         "path": "/",
+        "expires": time.time() + SESSION_MAX_AGE_S,
         "secure": True,
         "httpOnly": http_only,
         "sameSite": "Lax",
