@@ -218,3 +218,31 @@ def test_a_save_needs_the_session_and_the_ct0_token():
     ok = site.handle(_request(save, method="POST", body=body, cookies=cookies, headers=token))
     assert ok.status == 200 and site.get_setting(ACCOUNT) is False
     assert [w["status"] for w in site.writes] == [401, 403, 400, 200]
+
+
+@pytest.mark.parametrize("mask", [True, False])
+def test_the_members_photo_and_name_are_masked_unless_no_mask(
+    x, replica, playwright, chromium_path, mask
+):
+    """Evidence hides the side bar's account button (photo, name, @handle) in grey by
+    default; --no-mask keeps it."""
+    from optout_bot.engine.session import QUIET_ARGS
+    from tests.test_linkedin_flow import _pixel
+
+    result = x("verify", *([] if mask else ["--no-mask"]))
+    before = Path(result.json["screenshots"][0])
+
+    browser = playwright.chromium.launch(
+        executable_path=chromium_path, args=QUIET_ARGS + replica.chromium_args()
+    )
+    try:
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        page.context.add_cookies(replica.sign_in_cookies(ACCOUNT))
+        page.goto("https://x.com/settings/grok_settings")
+        box = page.locator("header button:has(img) img").first.bounding_box()
+        assert box is not None
+        rgb = _pixel(page, before, box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    finally:
+        browser.close()
+
+    assert (rgb == [127, 127, 127]) is mask
