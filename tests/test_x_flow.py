@@ -137,6 +137,17 @@ def test_a_failed_save_is_never_reported_as_success(x, site):
     assert _writes(site)[:1] == [(GROK_SETTING, False, 500)]
 
 
+def test_slow_pages_are_waited_for(x, replica, site):
+    """With every answer of the server late (X's pages and its saves alike) the run still
+    ends in exit 0, the change kept."""
+    replica.scenario.slow_ms = 400
+
+    result = x("run", "--yes")
+
+    assert result.code == 0, result.json["reason"]
+    assert site.get_setting(ACCOUNT) is False
+
+
 # The flow declares the 2024 name (its role alternative's regex), but the engine's guard reads
 # "posts" in it as a social action (base/words.py, category "social") and refuses to read or
 # click anything so named: the switch on the direct URL, and the "Grok" row whose description
