@@ -5,8 +5,9 @@ What follows the public facts (shared/reference/services.md, "X: Grok training")
 (`/home`, `/settings`, `/settings/privacy_and_safety`, `/settings/grok_settings`), the path
 More -> Settings and privacy -> Privacy and safety -> Grok & Third-party Collaborators, the
 switch (`<input type="checkbox" aria-describedby="CHECKBOX_1_LABEL">`, on by default, in its
-2026 or 2024 wording), the cookies (`twid` and `auth_token` for a session, `ct0` the CSRF
-token echoed in an `x-csrf-token` header) and the logged-out redirect to `/i/flow/login`.
+2026 or 2024 wording), the `twid` cookie of a signed-in browser and the logged-out
+redirect to `/i/flow/login`; from X's widely documented web client, the `auth_token` session
+cookie and the `ct0` CSRF token that the page echoes in an `x-csrf-token` header.
 What is the replica's own reading of X's pages: the exact markup around them (the
 data-testid values, the mobile drawer's "Settings & Support" disclosure, the other rows and
 checkboxes), so the bundled flow finds its way by URLs, roles and names first.
