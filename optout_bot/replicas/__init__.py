@@ -16,6 +16,11 @@ Modules: `server` (the HTTPS server and `Replica`), `state` (accounts, sessions,
 language), `classnames` (hashed class names for the renamed-build variant), `tls` (the
 throwaway certificate).
 
+Other sites are played by the same server, each a module of its own (`site` is the seam):
+`x` is X (https://x.com) around the "Grok & Third-party Collaborators" training switch, its
+page text in `replicas/x/`; `Replica.site("x")` reads and sets its state and its own
+`XScenario` (a failing save, the 2024 wording).
+
 `Scenario` also picks a UI variant (language, switch markup, renamed classes, reordered
 menus, where a promotion appears): a redesign the flows must survive.
 """
