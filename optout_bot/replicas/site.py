@@ -95,4 +95,6 @@ class Site(Protocol):
 
 def bundled_sites() -> list[Site]:
     """A new instance of every site module, each with fresh state."""
-    return []
+    from optout_bot.replicas.chatgpt import ChatGPT
+
+    return [ChatGPT()]
