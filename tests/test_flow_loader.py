@@ -305,7 +305,8 @@ def test_unknown_key_without_a_close_match_lists_the_keys() -> None:
     assert the_error(BASE + "zzz: 1\n") == (
         "f.yaml:30:1: zzz: unknown key 'zzz'; expected one of: format, id, site, setting, "
         "description, version, last_verified, ui_variant, platforms, allowed_origins, "
-        "setting_url, login, switch, navigate, verify, not_offered, overlays, mask"
+        "setting_url, login, switch, navigate, after_setting_url, verify, not_offered, overlays, "
+        "mask"
     )
 
 
