@@ -149,6 +149,24 @@ def test_logged_out_stops_with_exit_4_without_clicking(run_cli, replica, home, t
     assert [p for _, p in site.requests if p.startswith(("/auth/", "/backend-api/"))] == []
 
 
+def test_a_signed_out_page_where_the_switch_should_be_is_exit_4_too(
+    run_cli, replica, home, tmp_path
+):
+    """Menus that end without a failed step on the signed-out app (only a goto): the missing
+    switch is then the page's sign-in to ask for, exit 4, not an error escaping the run."""
+    text = FLOW.read_text()
+    start = text.index("  desktop:\n    - goto: https://chatgpt.com/\n")
+    end = text.index("  mobile:\n    - goto")
+    flow = tmp_path / "goto-only.yaml"
+    flow.write_text(text[:start] + "  desktop:\n    - goto: https://chatgpt.com/\n" + text[end:])
+
+    result = _runner(run_cli, replica, tmp_path)("verify", "--route", "menus", "--timeout", "2",
+                                                 flow=str(flow))  # fmt: skip
+
+    assert result.code == 4, result.json["reason"]
+    assert result.json["login_reason"] == "logged_out"
+
+
 def test_logged_out_without_login_logged_out_is_a_broken_flow(run_cli, replica, home, tmp_path):
     """Without `login.logged_out` the same signed-out app reads as a broken flow (exit 1): the
     URL alone cannot tell (why the flow language has the key)."""
