@@ -237,6 +237,22 @@ def test_slow_answers_and_late_settings_are_waited_for(chatgpt, replica):
     assert _site(replica).get_setting(ACCOUNT) is False
 
 
+def test_the_plan_shows_the_steps_after_the_setting_url():
+    """--dry-run's plan says what follows the direct URL (after_setting_url), before the
+    switch is read, and what follows the reload (verify)."""
+    from optout_bot.engine.runner import plan
+    from optout_bot.flow import load_flow
+
+    lines = plan(load_flow(FLOW), "desktop", "verify")
+    after = next(i for i, line in enumerate(lines) if line.startswith("whenever the setting's"))
+    assert lines[after] == (
+        "whenever the setting's direct URL is opened, then: click "
+        "css='button[data-testid=\"improve-model-open-modal-button\"]'"
+    )
+    assert lines[after + 1].startswith("read the switch 'Improve the model for everyone'")
+    assert "then: click css='button[data-testid=\"improve-model-open-modal-button\"]'" in lines
+
+
 # -- the replica, as a person sees it -----------------------------------------------------------
 
 
