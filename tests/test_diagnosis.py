@@ -105,3 +105,38 @@ def test_a_moved_setting_url_falls_back_to_the_menus(linkedin, replica, tmp_path
     assert result.json["route"] == "navigation-fallback"
     assert "walking the menus instead" in result.err
     assert replica.get_setting(AI_KEY, account=ACCOUNT) is False
+
+
+def test_after_setting_url_steps_lead_from_the_direct_url_to_the_switch(
+    linkedin, replica, tmp_path
+):
+    """A setting URL that shows a row, not the switch, is followed by the flow's
+    `after_setting_url` steps (numbered after the URL), and no fallback is needed; the same
+    steps bring a run round broken menus."""
+    flow = _variant(
+        tmp_path,
+        "  desktop: https://www.linkedin.com/mypreferences/d/settings/data-for-ai-improvement",
+        "  desktop: https://www.linkedin.com/mypreferences/d/categories/privacy",
+    )
+    text = Path(flow).read_text() + (
+        "after_setting_url:\n"
+        "  - click: {css: 'a[href$=\"/mypreferences/d/settings/data-for-ai-improvement\"]'}\n"
+    )
+    Path(flow).write_text(text)
+    result = linkedin("verify", "--timeout", "5", flow=flow)
+    assert result.code == 3, result.json["reason"]
+    assert result.json["route"] == "direct-url"
+    assert "walking the menus instead" not in result.err
+    assert "[2/2]" in result.err
+
+    broken = (
+        Path(flow)
+        .read_text()
+        .replace('categories/privacy"]', 'categories/renamed"]')
+        .replace("name_regex: '^(Data privacy|Datenschutz)$'", "name: Privacy centre")
+    )
+    Path(flow).write_text(broken)
+    result = linkedin("run", "--yes", "--timeout", "3", flow=flow)
+    assert result.code == 0, result.json["reason"]
+    assert result.json["route"] == "direct-url"
+    assert replica.get_setting(AI_KEY, account=ACCOUNT) is False

@@ -26,6 +26,7 @@ from optout_bot.flow.model import (
     Mark,
     Reload,
     Screenshot,
+    WaitFor,
 )
 from optout_bot.flow.safe_yaml import MAX_DEPTH
 from optout_bot.flow.values import MAX_ITEMS
@@ -255,6 +256,28 @@ def test_optional_keys_and_schema_key() -> None:
     assert flow.ui_variant == "2026 hub"
 
 
+def test_after_setting_url_and_login_logged_out() -> None:
+    """`after_setting_url` is a list of steps and `login.logged_out` a list of targets, both
+    optional (empty when absent), both checked like their kin."""
+    assert load_flow_text(BASE).after_setting_url == ()
+    assert load_flow_text(BASE).login.logged_out == ()
+    text = changed(
+        "  signed_in: {css: '#nav'}\n",
+        "  signed_in: {css: '#nav'}\n  logged_out:\n    - {css: '#log-in'}\n"
+        "    - [{test_id: login-button}, {role: button, name: Log in}]\n",
+    )
+    text += (
+        "after_setting_url:\n  - click: {role: button, name: Open}\n  - wait_for: {role: switch}\n"
+    )
+    flow = load_flow_text(text)
+    assert [type(s) for s in flow.after_setting_url] == [Click, WaitFor]
+    assert [len(t.alternatives) for t in flow.login.logged_out] == [1, 2]
+    assert the_error(text.replace("  - wait_for:", "  - wiat_for:")) == (
+        "f.yaml:35:5: after_setting_url[1].wiat_for: unknown step 'wiat_for'; "
+        "did you mean 'wait_for'?"
+    )
+
+
 # --------------------------------------------------------------------------------------------
 # Errors, each at its exact place
 # --------------------------------------------------------------------------------------------
@@ -283,7 +306,8 @@ def test_unknown_key_without_a_close_match_lists_the_keys() -> None:
     assert the_error(BASE + "zzz: 1\n") == (
         "f.yaml:30:1: zzz: unknown key 'zzz'; expected one of: format, id, site, setting, "
         "category, description, version, last_verified, ui_variant, platforms, allowed_origins, "
-        "setting_url, login, switch, navigate, verify, not_offered, overlays, mask"
+        "setting_url, login, switch, navigate, after_setting_url, verify, not_offered, "
+        "overlays, mask"
     )
 
 

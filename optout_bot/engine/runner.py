@@ -68,6 +68,10 @@ def plan(flow: m.Flow, platform: m.Platform, mode: Mode) -> list[str]:
         f"{index}. {actions.describe(step)}"
         for index, step in enumerate(flow.navigate.get(platform, ()), 1)
     ]
+    lines += [
+        f"whenever the setting's direct URL is opened, then: {actions.describe(step)}"
+        for step in flow.after_setting_url
+    ]
     lines.append(f"read the switch '{switch_spec.label}' ({alternatives})")
     wanted = switch_spec.wanted
     if mode == "run":
@@ -158,7 +162,10 @@ class FlowRunner:
                 )
             self._deadline = time.monotonic() + self.options.run_timeout_ms / 1000
             page = self.session.new_page()
-            self._run(page)
+            try:
+                self._run(page)
+            except _LoginNeeded as need:  # past the menus (a reload, the switch): no waiting
+                self._stop_for_login(need)
         except actions.Refused as refused:
             result.status, result.reason = Status.FLOW_BROKEN, refused.reason
             self._shoot("refused")
@@ -251,10 +258,10 @@ class FlowRunner:
                 waited_for_login = True  # sign in once, then walk the flow from the top
 
     def _direct(self) -> bool:
-        """--route direct: open the setting's URL; False (walk the menus) when that page does
-        not show the switch."""
+        """--route direct: open the setting's URL (and take the flow's `after_setting_url`
+        steps); False (walk the menus) when that does not lead to the switch."""
         try:
-            self._step(m.GotoSetting(), 1, 1)
+            self._open_setting_url()
             target = self.flow.switch.target
             found = locators.find(
                 self.page, target, self._wait_ms(), "attached", switch.FOUND_QUESTIONS
@@ -293,8 +300,16 @@ class FlowRunner:
         )
         self.result.route = "direct-url"
         self.evidence.note(route="direct-url", route_reason=stop.reason)
-        self._step(m.GotoSetting(), 1, 1)
+        self._open_setting_url()
         return True
+
+    def _open_setting_url(self) -> None:
+        """Open the setting's direct URL, then take the flow's `after_setting_url` steps (the
+        click that shows a switch kept in a dialog)."""
+        after = self.flow.after_setting_url
+        self._step(m.GotoSetting(), 1, 1 + len(after))
+        for index, step in enumerate(after, 2):
+            self._step(step, index, 1 + len(after))
 
     def _step(
         self,
@@ -318,6 +333,7 @@ class FlowRunner:
                 actions.execute(self.ctx, step)
         except StepFailed as failed:
             self._check_login()
+            self._check_logged_out_page()
             self._check_bounds()
             if failed.missing and (step.missing_means == "not_offered" or self._not_offered()):
                 raise RunStop(
@@ -347,6 +363,7 @@ class FlowRunner:
             )
         if found is None:
             self._check_login()
+            self._check_logged_out_page()
             self._check_deadline()
             if self._not_offered():
                 raise RunStop(
@@ -515,6 +532,16 @@ class FlowRunner:
         kind = self._login_kind(url)
         if kind is not None:
             raise _LoginNeeded(kind, url)
+
+    def _check_logged_out_page(self) -> None:
+        """After a step failed or the switch was not found: a page that shows what only a
+        logged-out page shows (`login.logged_out`) is a sign-in to ask for, not a broken
+        flow, whatever its URL."""
+        for target in self.flow.login.logged_out:
+            found = locators.find_now(self.page, target)
+            if found is not None:
+                log.info("the page shows it is signed out", locator=found.description)
+                raise _LoginNeeded("logged_out", self.page.url)
 
     def _stop_for_login(self, need: _LoginNeeded) -> None:
         self.result.login_reason = need.kind

@@ -441,6 +441,10 @@ class LoginSpec(Mapping):
     """regular expressions for URLs of security-check pages"""
     signed_in: TargetField
     """an element only a signed-in page shows"""
+    logged_out: Targets = ()
+    """elements only a logged-out page shows (a "Log in" button), for a site whose logged-out
+    pages keep the signed-in URLs (a single-page app): looked for when a step fails or the
+    switch is not found, so the run stops as not signed in (exit 4), clicking nothing more"""
 
 
 class SwitchSpec(Mapping):
@@ -524,6 +528,11 @@ class Flow(Mapping):
     """the switch to read and set, and the state wanted"""
     navigate: Annotated[dict[Platform, _Route], PerPlatform("steps", "navigate")]
     """the steps that lead to the setting, for each platform"""
+    after_setting_url: Annotated[tuple[AnyStep, ...], Seq("a list of steps")] = ()
+    """steps run whenever the runner opens the setting's direct URL itself (the direct route,
+    verify's default, and the way round broken menus), before it looks for the switch: for
+    a setting whose page shows the switch only after a click (a row that opens it in a
+    dialog). A goto_setting step in navigate is not followed by them"""
     verify: Annotated[tuple[AnyStep, ...], Seq("a list of steps")] = ()
     """steps run after the runner's reload, before it reads the switch again"""
     not_offered: Targets = ()
@@ -622,6 +631,8 @@ class SettingSpec(Mapping):
     """the steps that lead to the setting, for each platform (after the route's, if any)"""
     switch: SwitchSpec
     """the switch to read and set, and the state wanted"""
+    after_setting_url: Annotated[tuple[AnyStep, ...], Seq("a list of steps")] = ()
+    """steps run whenever the runner itself opens setting_url (as for a one-setting flow)"""
     verify: Annotated[tuple[AnyStep, ...], Seq("a list of steps")] = ()
     """steps run after the runner's reload, before it reads the switch again"""
     not_offered: Targets = ()
@@ -735,6 +746,7 @@ class SiteFile(Mapping):
                 login=self.login,
                 switch=s.switch,
                 navigate=navigate,
+                after_setting_url=s.after_setting_url,
                 verify=s.verify,
                 not_offered=(*self.not_offered, *s.not_offered),
                 overlays=self.overlays,

@@ -11,6 +11,10 @@ Tests (and people) drive a real Chromium against it as if it were https://www.li
         ...
         assert replica.get_setting("allowDataForGenerativeAI") is False
 
+The same server plays other sites by the request's Host header (`site`, `bundled_sites()`):
+ChatGPT (`chatgpt`, https://chatgpt.com, "Improve the model for everyone"; its page text in
+`chatgpt/`, its own `ChatGPTScenario`), reached through `replica.site("chatgpt")`.
+
 Modules: `server` (the HTTPS server and `Replica`), `state` (accounts, sessions, `Scenario`),
 `pages` (HTML templates), `assets` (the inline CSS, script and icons), `strings` (UI text per
 language), `classnames` (hashed class names for the renamed-build variant), `tls` (the

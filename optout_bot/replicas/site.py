@@ -96,5 +96,6 @@ class Site(Protocol):
 def bundled_sites() -> list[Site]:
     """A new instance of every site module, each with fresh state."""
     from optout_bot.replicas import x
+    from optout_bot.replicas.chatgpt import ChatGPT
 
-    return [x.X()]
+    return [ChatGPT(), x.X()]
