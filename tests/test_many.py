@@ -167,3 +167,32 @@ def test_all_runs_the_ai_training_setting_of_each_bundled_site_by_default(run_cl
     assert plan.code == 0
     assert "linkedin-ai-training 2.0.0" in plan.out
     assert "linkedin-research" not in plan.out
+
+
+def test_flows_enable_and_disable_choose_what_all_looks_after(run_cli, home):
+    """`flows enable` adds to what --all runs (the default first), `flows disable` takes
+    away; the settings file keeps the person's comments and other keys."""
+    from optout_bot.base.paths import config_path
+
+    config = config_path()
+    config.parent.mkdir(parents=True, exist_ok=True)
+    config.write_text('# my settings\nplatform = "desktop"  # my laptop\n')
+
+    enabled = run_cli("flows", "enable", "linkedin-research")
+    assert enabled.code == 0, enabled.err
+    text = config.read_text()
+    assert "# my settings" in text and "# my laptop" in text
+    assert 'flows = ["linkedin-ai-training", "linkedin-research"]' in text
+    plan = run_cli("verify", "--all", "--dry-run").out
+    assert "linkedin-ai-training 2.0.0" in plan and "linkedin-research 2.0.0" in plan
+
+    assert run_cli("flows", "disable", "linkedin-ai-training").code == 0
+    assert 'flows = ["linkedin-research"]' in config.read_text()
+    plan = run_cli("verify", "--all", "--dry-run").out
+    assert "linkedin-ai-training" not in plan and "linkedin-research 2.0.0" in plan
+
+
+def test_flows_enable_refuses_an_unknown_id(run_cli):
+    result = run_cli("flows", "enable", "linkedin-reserch")
+    assert result.code == 2
+    assert "did you mean 'linkedin-research'?" in result.err
