@@ -8,7 +8,7 @@ The file is optional and every key in it is optional; a missing file means the d
     evidence_dir = "~/Documents/optout-evidence"
     notify = ["ntfy://ntfy.sh/my-secret-topic", "mailto://me:app-password@gmail.com"]
     desktop_notifications = true
-    flows = ["linkedin-ai-training"]          # the flows you schedule (informational)
+    flows = ["linkedin-ai-training"]          # what --all looks after (`flows enable`)
     login_timeout = 300                       # seconds
     timeout = 15                              # seconds, per step
     run_timeout = 300                         # seconds, a whole run (sign-in wait excluded)
@@ -65,7 +65,8 @@ class Config:
     #: Apprise notification URLs (secrets-ish: show them with `redact()`).
     notify: tuple[str, ...] = ()
     desktop_notifications: bool = True
-    #: The flows the user schedules (informational: `optout-bot config` shows them).
+    #: The flows `run --all`, `verify --all` and `check --all` look after (`flows enable` /
+    #: `flows disable`); unset: the AI-training setting of each bundled site.
     flows: tuple[str, ...] = ()
     login_timeout: float = 300.0
     timeout: float = 15.0
@@ -254,3 +255,28 @@ def _from_table(table: dict[str, Any], path: Path) -> Config:
     if problems:
         raise ConfigError(problems)
     return Config(**values, path=path, from_file=frozenset(values))
+
+
+def set_flows(path: Path | None, flows: list[str]) -> None:
+    """Write `flows` into the settings file at `path` (created if missing), keeping every
+    other key, comment and the layout as the person wrote them."""
+    import tomlkit
+
+    path = Path(path) if path is not None else config_path()
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        text = ""
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError([f"{path}: cannot read it: {exc}"]) from None
+    try:
+        document = tomlkit.parse(text)
+    except tomlkit.exceptions.ParseError as exc:
+        raise ConfigError([f"{path}: not valid TOML: {exc}"]) from None
+    array = tomlkit.array()
+    array.extend(flows)
+    document["flows"] = array
+    path.parent.mkdir(parents=True, exist_ok=True)
+    from optout_bot.base.files import write_private
+
+    write_private(path, tomlkit.dumps(document).encode("utf-8"), replace=True)

@@ -19,19 +19,22 @@ from __future__ import annotations
 import os
 import sqlite3
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from optout_bot.app import browsing
 from optout_bot.engine.outcome import Result, RunStop, Status
+
+T = TypeVar("T")
 
 if TYPE_CHECKING:
     from playwright.sync_api import Playwright
 
     from optout_bot.app.request import BrowserRequest, CheckRequest, RunRequest
     from optout_bot.authoring.inspect import Inspection
+    from optout_bot.engine.runner import RunOptions
     from optout_bot.engine.session import Session
     from optout_bot.evidence.recorder import Evidence
     from optout_bot.evidence.store import EvidenceStore
@@ -78,7 +81,7 @@ def execute(
     return _attempt(partial, lambda: _execute(request, on_problem, meanwhile))
 
 
-def _attempt(partial: Result, work: Callable[[], Result]) -> Result:
+def _attempt(partial: Result, work: Callable[[], T]) -> T | Result:
     """Run `work`; any way it ends becomes a Result (never a traceback for the user)."""
     try:
         return work()
@@ -104,6 +107,8 @@ class _Begun:
     flow: Flow
     store: EvidenceStore
     evidence: Evidence
+    #: the store is this run's alone (closed with its record), not shared by several
+    owns_store: bool = True
 
 
 def _execute(
@@ -142,38 +147,148 @@ def _execute(
         raise
 
 
-class _Preparing:
+class _Preparing(Generic[T]):
     """`work` on a worker thread; `result()` waits for it, then returns or re-raises."""
 
-    def __init__(self, work: Callable[[], _Begun]) -> None:
-        self._value: _Begun | None = None
+    def __init__(self, work: Callable[[], T]) -> None:
+        self._value: T | None = None
         self.error: BaseException | None = None
         self._thread = threading.Thread(target=self._run, args=(work,), daemon=True)
         self._thread.start()
 
-    def _run(self, work: Callable[[], _Begun]) -> None:
+    def _run(self, work: Callable[[], T]) -> None:
         try:
             self._value = work()
         except BaseException as exc:  # noqa: BLE001 - handed to the main thread
             self.error = exc
 
-    def result(self) -> _Begun:
+    def result(self) -> T:
         self._thread.join()
         if self.error is not None:
             raise self.error
         assert self._value is not None
         return self._value
 
-    def result_or_none(self) -> _Begun | None:
+    def result_or_none(self) -> T | None:
         self._thread.join()
         return self._value
 
 
-def _begin(request: RunRequest, flow: Flow) -> _Begun:
-    """Open the evidence store and begin the run's record (a pending row from the start)."""
+# -- several flows in one run ------------------------------------------------------------------
+
+
+def execute_many(
+    requests: Sequence[RunRequest],
+    *,
+    on_problem: Callable[[str], None] | None = None,
+    meanwhile: Callable[[], None] | None = None,
+    limit: int | None = None,
+) -> list[Result]:
+    """Several flows in one run, one result each, in the order given: one browser session
+    (the first request's browser; they share it), a few tabs at once (`app/together.py`),
+    one evidence record each. A flow that cannot run (unknown, invalid, or failing) ends as
+    its own result and never stops the others."""
+    from optout_bot.app.together import TABS
+
+    partials = [Result(flow=r.flow, platform="", mode=r.mode, wanted="") for r in requests]
+    outcome = _attempt(
+        partials[0], lambda: _execute_many(requests, on_problem, meanwhile, limit or TABS)
+    )
+    if isinstance(outcome, list):
+        return outcome
+    # Stopped before any flow could start (no browser, the store, Ctrl-C): each says so.
+    for partial in partials:
+        partial.status, partial.reason = outcome.status, outcome.reason
+    return partials
+
+
+def _execute_many(
+    requests: Sequence[RunRequest],
+    on_problem: Callable[[str], None] | None,
+    meanwhile: Callable[[], None] | None,
+    limit: int,
+) -> list[Result]:
+    import playwright.sync_api  # noqa: F401 - first: the driver starts as soon as it is in
+
+    from optout_bot.app.together import run_together
+
+    def prepare() -> tuple[EvidenceStore, list[_Begun | RunStop]]:
+        if meanwhile is not None:
+            meanwhile()
+        store = _open_store(requests[0].store_path)
+        begun: list[_Begun | RunStop] = []
+        for request in requests:
+            try:
+                begun.append(_begin(request, load(request.flow, on_problem=on_problem), store))
+            except RunStop as stop:
+                begun.append(stop)
+        return store, begun
+
+    worker: _Preparing[tuple[EvidenceStore, list[_Begun | RunStop]]] = _Preparing(prepare)
+    results: list[Result | None] = [None] * len(requests)
+    prepared = None
+    try:
+        with browsing.playwright_factory() as pw:
+            prepared = worker.result()
+            begun = prepared[1]
+            ready = [(i, b) for i, b in enumerate(begun) if isinstance(b, _Begun)]
+            if ready:
+                hosts = {h for _, b in ready for h in browsing.hosts_of(b.flow.allowed_origins)}
+                with browsing.browser_session(pw, requests[0].browser, sorted(hosts)) as session:
+                    tasks = [(lambda b=b, i=i: _walk(b, requests[i], session)) for i, b in ready]
+                    for (i, _), outcome in zip(ready, run_together(pw, tasks, limit), strict=True):
+                        results[i] = _as_result(outcome, requests[i])
+    except BaseException as exc:
+        prepared = prepared or worker.result_or_none()
+        if prepared is None:
+            if isinstance(worker.error, RunStop):
+                raise worker.error from None
+            raise
+        stop = exc if isinstance(exc, RunStop) else None
+        for i, b in enumerate(prepared[1]):
+            if isinstance(b, _Begun) and results[i] is None and b.evidence.run_id is not None:
+                ended = _failed(b.flow.id, requests[i], exc)
+                if stop is not None:
+                    ended.status, ended.reason = stop.status, stop.reason
+                _close(b, ended)
+                results[i] = ended
+        if stop is None:
+            raise
+    finally:
+        if prepared is not None:
+            prepared[0].close()
+    out: list[Result] = []
+    for i, request in enumerate(requests):
+        result = results[i]
+        if result is None:
+            why = prepared[1][i] if prepared is not None else None
+            result = Result(flow=request.flow, platform="", mode=request.mode, wanted="")
+            if isinstance(why, RunStop):
+                result.status, result.reason = why.status, why.reason
+        out.append(result)
+    return out
+
+
+def _as_result(outcome: Result | BaseException, request: RunRequest) -> Result:
+    """A flow's outcome as its result: a crash in one flow is that flow's error only."""
+    if isinstance(outcome, Result):
+        return outcome
+    result = Result(flow=request.flow, platform=request.browser.platform, mode=request.mode,
+                    wanted="")  # fmt: skip
+    if isinstance(outcome, RunStop):
+        result.status, result.reason = outcome.status, outcome.reason
+    else:
+        result.status = Status.ERROR
+        result.reason = f"unexpected error: {type(outcome).__name__}: {outcome}"
+    return result
+
+
+def _begin(request: RunRequest, flow: Flow, shared: EvidenceStore | None = None) -> _Begun:
+    """Open the evidence store (or use `shared`) and begin the run's record (a pending row
+    from the start)."""
     from optout_bot.evidence.recorder import Evidence
 
-    store = _open_store(request.store_path)
+    store = shared if shared is not None else _open_store(request.store_path)
     try:
         evidence = Evidence(
             request.evidence_dir,
@@ -184,7 +299,8 @@ def _begin(request: RunRequest, flow: Flow) -> _Begun:
             "cdp" if request.browser.cdp else "profile",
         )
     except OSError as exc:
-        store.close()
+        if shared is None:
+            store.close()
         raise RunStop(
             Status.ERROR, f"cannot write evidence to {request.evidence_dir}: {exc}"
         ) from None
@@ -192,7 +308,7 @@ def _begin(request: RunRequest, flow: Flow) -> _Begun:
     import optout_bot.engine.runner
     import optout_bot.engine.session  # noqa: F401
 
-    return _Begun(flow, store, evidence)
+    return _Begun(flow, store, evidence, owns_store=shared is None)
 
 
 def _open_store(path: Path | None) -> EvidenceStore:
@@ -226,14 +342,14 @@ def _close(begun: _Begun, result: Result) -> None:
         if begun.evidence.record is not None:
             result.record = begun.evidence.record.ref
     finally:
-        begun.store.close()
+        if begun.owns_store:
+            begun.store.close()
 
 
-def _drive(begun: _Begun, request: RunRequest, pw: Playwright) -> Result:
-    """Walk the flow in the user's browser; the record is closed however that ends."""
-    from optout_bot.engine.runner import FlowRunner, RunOptions
+def _options(request: RunRequest) -> RunOptions:
+    from optout_bot.engine.runner import RunOptions
 
-    options = RunOptions(
+    return RunOptions(
         mode=request.mode,
         platform=request.browser.platform,
         yes=request.yes,
@@ -244,10 +360,21 @@ def _drive(begun: _Begun, request: RunRequest, pw: Playwright) -> Result:
         mask=request.mask,
         route=request.chosen_route,
     )
+
+
+def _drive(begun: _Begun, request: RunRequest, pw: Playwright) -> Result:
+    """Walk the flow in the user's browser; the record is closed however that ends."""
     hosts = browsing.hosts_of(begun.flow.allowed_origins)
+    with browsing.browser_session(pw, request.browser, hosts) as session:
+        return _walk(begun, request, session)
+
+
+def _walk(begun: _Begun, request: RunRequest, session: Session) -> Result:
+    """The flow's walk in an open session; its record is closed however that ends."""
+    from optout_bot.engine.runner import FlowRunner
+
     try:
-        with browsing.browser_session(pw, request.browser, hosts) as session:
-            result = FlowRunner(begun.flow, session, begun.evidence, options).run()
+        result = FlowRunner(begun.flow, session, begun.evidence, _options(request)).run()
     except BaseException as exc:
         # Ctrl-C or a crash: the record still says what happened so far.
         _close(begun, _failed(begun.flow.id, request, exc))

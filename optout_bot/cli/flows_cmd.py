@@ -33,6 +33,16 @@ def register(add: Callable[..., argparse.ArgumentParser]) -> None:
     )
     adding.add_argument("path", type=Path, metavar="PATH")
     adding.set_defaults(handler=cmd_add)
+    for name, verb in (("enable", "look after"), ("disable", "stop looking after")):
+        switch = action(
+            name,
+            f"{verb} these settings in `run --all`, `verify --all` and `check --all`",
+            f"{verb.capitalize()} these flows: the settings file's `flows` list, which "
+            "--all runs (by default the AI-training setting of each bundled site). Your "
+            "settings file keeps its comments and layout.",
+        )
+        switch.add_argument("ids", metavar="ID", nargs="+")
+        switch.set_defaults(handler=cmd_enable, enable=name == "enable")
     show = action("show", "print a flow with its origin and SHA-256")
     show.add_argument("flow", metavar="ID")
     show.set_defaults(handler=cmd_show)
@@ -123,6 +133,33 @@ def cmd_add(args: argparse.Namespace) -> int:
             f"it overrides the bundled {', '.join(over)}; `optout-bot flows show {over[0]}` "
             "shows it"
         )
+    return 0
+
+
+def cmd_enable(args: argparse.Namespace) -> int:
+    from optout_bot.app.config import ConfigError, load_config, set_flows
+    from optout_bot.cli.run_cmd import looked_after
+    from optout_bot.flow.catalog import UnknownFlow, locate
+
+    verb = "enable" if args.enable else "disable"
+    for flow_id in args.ids:
+        try:
+            locate(flow_id)
+        except UnknownFlow as exc:
+            print(f"optout-bot flows {verb}: {exc}", file=sys.stderr)
+            return 2
+    try:
+        settings = load_config()
+        now = looked_after(settings)
+        if args.enable:
+            wanted = now + [i for i in dict.fromkeys(args.ids) if i not in now]
+        else:
+            wanted = [i for i in now if i not in args.ids]
+        set_flows(settings.path, wanted)
+    except ConfigError as exc:
+        print(f"optout-bot flows {verb}: {exc}", file=sys.stderr)
+        return 2
+    print(f"--all looks after: {', '.join(wanted) or '(nothing)'} ({settings.path})")
     return 0
 
 

@@ -17,6 +17,14 @@ if TYPE_CHECKING:
     from optout_bot.engine.outcome import Result
 
 FLOW_HELP = "a bundled flow id or a path to a flow file"
+FLOWS_HELP = (
+    "one or more flow ids (see `optout-bot flows`) or paths to flow files (FILE#ID for one "
+    "setting of a site file)"
+)
+ALL_HELP = (
+    "every setting you look after: the settings file's `flows` (`optout-bot flows enable`), "
+    "by default the AI-training setting of each bundled site"
+)
 
 
 def register(add: Callable[..., argparse.ArgumentParser]) -> None:
@@ -24,9 +32,12 @@ def register(add: Callable[..., argparse.ArgumentParser]) -> None:
         "run",
         "switch the setting to the wanted state, then reload to prove it stuck",
         "Walk the flow in your signed-in browser, show the switch's state, ask before "
-        "changing it (unless --yes), reload and re-read it, and save screenshots.",
+        "changing it (unless --yes), reload and re-read it, and save screenshots. With "
+        "several flows (or --all) they share one browser, a few tabs at once; the exit code "
+        "is the first flow's, in the order given, that did not end 0.",
     )
-    run.add_argument("flow", metavar="FLOW", help=FLOW_HELP)
+    run.add_argument("flows", metavar="FLOW", nargs="*", help=FLOWS_HELP)
+    run.add_argument("--all", action="store_true", help=ALL_HELP)
     run.add_argument("-y", "--yes", action="store_true", help="change it without asking")
     run.add_argument(
         "--dry-run",
@@ -40,9 +51,11 @@ def register(add: Callable[..., argparse.ArgumentParser]) -> None:
         "verify",
         "check the setting without changing anything",
         "Read-only: walk the flow, read the switch, reload and read it again. Never clicks "
-        "the switch. Exit 3 when it is not in the wanted state.",
+        "the switch. Exit 3 when it is not in the wanted state. Several flows (or --all) "
+        "run as with `run`.",
     )
-    verify.add_argument("flow", metavar="FLOW", help=FLOW_HELP)
+    verify.add_argument("flows", metavar="FLOW", nargs="*", help=FLOWS_HELP)
+    verify.add_argument("--all", action="store_true", help=ALL_HELP)
     verify.add_argument(
         "--dry-run", action="store_true", help="print the plan; open and touch nothing"
     )
@@ -139,12 +152,14 @@ def browser_request(args: argparse.Namespace, settings: Config) -> BrowserReques
     )
 
 
-def run_request(args: argparse.Namespace, mode: str, settings: Config) -> RunRequest:
+def run_request(
+    args: argparse.Namespace, mode: str, settings: Config, flow: str | None = None
+) -> RunRequest:
     from optout_bot.app.request import RunRequest
 
     return RunRequest.merged(
         settings,
-        flow=args.flow,
+        flow=flow if flow is not None else args.flow,
         mode=mode,  # type: ignore[arg-type]
         browser=browser_request(args, settings),
         evidence_dir=args.evidence_dir,
@@ -193,7 +208,8 @@ def _settings_or_exit(args: argparse.Namespace, mode: str) -> Config | int:
         return load_settings()
     except RunStop as stop:
         _configure_logging(args)()
-        result = Result(flow=args.flow, platform=args.platform or "", mode=mode, wanted="")
+        flow = getattr(args, "flow", None) or ",".join(getattr(args, "flows", None) or [])
+        result = Result(flow=flow, platform=args.platform or "", mode=mode, wanted="")
         result.status, result.reason = stop.status, stop.reason
         return finish(result, args)
 
@@ -202,26 +218,51 @@ def _settings_or_exit(args: argparse.Namespace, mode: str) -> Config | int:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from optout_bot.app.run import execute
+    from optout_bot.app.run import execute, execute_many
 
-    if args.dry_run:
-        _configure_logging(args)()
-        return _dry_run(args)
+    if args.all and args.flows:
+        return _usage(args, "give flow ids or --all, not both")
+    if not args.all and not args.flows:
+        return _usage(args, "give one or more flow ids (see `optout-bot flows`), or --all")
     settings = _settings_or_exit(args, args.command)
     if isinstance(settings, int):
         return settings
-    request = run_request(args, args.command, settings)
-    result = execute(request, on_problem=_problem, meanwhile=_configure_logging(args))
-    return finish(result, args)
+    flows = looked_after(settings) if args.all else list(args.flows)
+    if args.dry_run:
+        _configure_logging(args)()
+        return max((_dry_run(args, flow) for flow in flows), default=0)
+    if len(flows) == 1 and not args.all:
+        args.flow = flows[0]
+        request = run_request(args, args.command, settings)
+        result = execute(request, on_problem=_problem, meanwhile=_configure_logging(args))
+        return finish(result, args)
+    requests = [run_request(args, args.command, settings, flow) for flow in flows]
+    results = execute_many(requests, on_problem=_problem, meanwhile=_configure_logging(args))
+    return finish_many(results, args)
 
 
-def _dry_run(args: argparse.Namespace) -> int:
+def _usage(args: argparse.Namespace, message: str) -> int:
+    print(f"optout-bot {args.command}: {message}", file=sys.stderr)
+    return 2
+
+
+def looked_after(settings: Config) -> list[str]:
+    """The flows `--all` runs: the settings file's `flows`, else the default (the
+    AI-training setting of each bundled site)."""
+    from optout_bot.flow import catalog
+
+    if settings.source("flows") == "file":
+        return list(settings.flows)
+    return catalog.default_flows()
+
+
+def _dry_run(args: argparse.Namespace, flow_arg: str) -> int:
     from optout_bot.app.run import load
     from optout_bot.engine.outcome import RunStop, Status
     from optout_bot.engine.runner import plan
 
     try:
-        flow = load(args.flow, on_problem=_problem)
+        flow = load(flow_arg, on_problem=_problem)
     except RunStop as stop:
         print(f"INVALID: {stop.reason}", file=sys.stderr)
         return stop.status.exit_code
@@ -353,6 +394,29 @@ def finish(result: Result, args: argparse.Namespace) -> int:
             record = f" (record #{result.record['seq']})" if result.record.get("seq") else ""
             print(f"evidence: {result.evidence_dir}{record}")
     return result.exit_code
+
+
+def finish_many(results: list[Result], args: argparse.Namespace) -> int:
+    """Several flows' results: with --json one object {"results": [...], "exit_code": N},
+    else each result's line and a table; N (the exit code) is 0 when every flow ended 0,
+    else the first flow's, in the order given, that did not."""
+    code = next((r.exit_code for r in results if r.exit_code != 0), 0)
+    if args.json:
+        print(json.dumps({"results": [r.to_json() for r in results], "exit_code": code},
+                         indent=2))  # fmt: skip
+        return code
+    for result in results:
+        print(summary_line(result))
+    rows = [("SETTING", "STATE", "RESULT", "EXIT", "EVIDENCE")]
+    for r in results:
+        record = f"record #{r.record['seq']}" if r.record.get("seq") else ""
+        state = r.state_after if r.state_after != "unknown" else r.state_before
+        rows.append((r.flow, state, r.status.verdict, str(r.exit_code), record))
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    print()
+    for row in rows:
+        print("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip())
+    return code
 
 
 def summary_line(result: Result) -> str:

@@ -205,6 +205,8 @@ class ProfileSession(Session):
             )
         self.options = options
         self.interactive = not options.headless
+        #: the tabs handed out so far (each flow of a run gets one of its own)
+        self._handed: list[Page] = []
         base = paths.private_dir(options.profiles_dir or paths.profiles_dir())
         self.profile_dir = base / name
         self._lock = FileLock(str(base / f"{name}.lock"))
@@ -248,9 +250,13 @@ class ProfileSession(Session):
             ) from None
 
     def new_page(self) -> Page:
-        # A persistent context opens with one blank tab: use it rather than a second window.
-        pages = [p for p in self.context.pages if p.url in ("about:blank", "")]
-        page = pages[0] if pages else self.context.new_page()
+        # A persistent context opens with one blank tab: use it rather than a second window,
+        # once (several flows of one run each get a tab of their own, blank at first too).
+        blank = [
+            p for p in self.context.pages if p.url in ("about:blank", "") and p not in self._handed
+        ]
+        page = blank[0] if blank else self.context.new_page()
+        self._handed.append(page)
         page.set_default_timeout(self.options.timeout_ms)
         return page
 

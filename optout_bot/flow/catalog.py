@@ -65,6 +65,21 @@ def _flows_in(folder: Path) -> dict[str, Path]:
     return {i: p for p in sorted(folder.glob("*.yaml")) for i in ids_in(p)}
 
 
+def default_flows() -> list[str]:
+    """The flows `--all` runs when the settings file names none: the AI-training setting of
+    each bundled site, the user's own version of it if they installed one."""
+    from optout_bot.flow.loader import FlowErrors, load_flows
+
+    chosen: list[str] = []
+    for path in sorted(set(bundled_flows().values())):
+        try:
+            flows = load_flows(path)
+        except FlowErrors:
+            continue  # a broken bundled file is reported when it is run by its id
+        chosen += [f.id for f in flows if f.category == "ai-training"][:1]
+    return chosen
+
+
 def bundled_flows() -> dict[str, Path]:
     """Flow id -> file, for every bundled flow."""
     return _flows_in(bundled_dir())

@@ -1,0 +1,97 @@
+"""Several flows in one run: one Playwright, one browser, a few tabs at once, one question.
+
+Why greenlets, not threads. Playwright's sync API already runs on greenlets: each call parks
+the calling greenlet while a dispatcher greenlet runs the event loop, and resumes it when the
+answer comes. So flow runners, each in a greenlet of its own, can all wait on their pages at
+the same time, on one thread, through one Playwright and one browser (a kept profile can be
+opened by one process only; an attached browser asks the person once). Nothing else changes:
+the evidence store and the runners' own code never run at the same time as each other, so
+the hash chain stays one strict order without a lock.
+
+`run_together` reaches two attributes of Playwright's sync objects (`_loop` and
+`_dispatcher_fiber`, which every one of them has) and its `wait_for_future`. Should a later
+Playwright change those, the flows run one after the other instead: slower, the same results.
+tests/test_many.py pins which way this Playwright takes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
+
+import structlog
+
+log = structlog.get_logger("optout_bot")
+
+T = TypeVar("T")
+
+#: How many flows work at once (tabs open at once), by default.
+TABS = 3
+
+
+def _hooks(anchor: Any) -> tuple[Any, Any, Callable[..., None]] | None:
+    """Playwright's event loop, its dispatcher greenlet and its waiting function, or None
+    when this Playwright does not have them where we look."""
+    try:
+        from playwright._impl._greenlets import wait_for_future
+
+        loop, fiber = anchor._loop, anchor._dispatcher_fiber
+    except (ImportError, AttributeError):
+        return None
+    if loop is None or fiber is None or fiber.dead:
+        return None
+    return loop, fiber, wait_for_future
+
+
+def concurrent(anchor: Any) -> bool:
+    """Whether `run_together` can run tasks at the same time with this Playwright."""
+    return _hooks(anchor) is not None
+
+
+def run_together(
+    anchor: Any, tasks: Sequence[Callable[[], T]], limit: int = TABS
+) -> list[T | BaseException]:
+    """Run `tasks` (each a function that drives Playwright synchronously), at most `limit` at
+    once, and return each one's value or the exception it raised, in the order given.
+    `anchor` is any object of the running sync Playwright (the `Playwright` itself). Returns
+    when every task has ended; a KeyboardInterrupt stops the wait and is raised."""
+    hooks = _hooks(anchor)
+    if hooks is None or len(tasks) < 2 or limit < 2:
+        return [_call(task) for task in tasks]
+    import greenlet
+
+    loop, fiber, wait_for_future = hooks
+    out: list[Any] = [None] * len(tasks)
+    done = loop.create_future()
+    waiting = list(range(len(tasks)))
+    running = [0]
+
+    def start_next() -> None:
+        while waiting and running[0] < limit:
+            index = waiting.pop(0)
+            running[0] += 1
+            # A greenlet of its own, its parent the dispatcher: when the task ends, control
+            # goes back to the event loop, which resumes whichever task's answer came next.
+            loop.call_soon(greenlet.greenlet(lambda i=index: body(i), parent=fiber).switch)
+
+    def body(index: int) -> None:
+        try:
+            out[index] = _call(tasks[index])
+        finally:
+            running[0] -= 1
+            start_next()
+            if not waiting and running[0] == 0 and not done.done():
+                done.set_result(None)
+
+    start_next()
+    wait_for_future(loop, fiber, done)
+    return out
+
+
+def _call(task: Callable[[], T]) -> T | BaseException:
+    try:
+        return task()
+    except KeyboardInterrupt:
+        raise
+    except BaseException as exc:  # noqa: BLE001 - handed back as the task's outcome
+        return exc
