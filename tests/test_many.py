@@ -165,8 +165,44 @@ def test_flows_or_all_but_not_both_nor_neither(run_cli, args, message):
 def test_all_runs_the_ai_training_setting_of_each_bundled_site_by_default(run_cli):
     plan = run_cli("verify", "--all", "--dry-run")
     assert plan.code == 0
-    assert "linkedin-ai-training 2.0.0" in plan.out
-    assert "linkedin-research" not in plan.out
+    firsts = [line.split()[0] for line in plan.out.splitlines() if "the plan" in line]
+    assert firsts == ["chatgpt-model-training", "linkedin-ai-training", "x-grok-training"]
+
+
+#: The issue's three sites, in the order it names them.
+SITES = ["linkedin-ai-training", "chatgpt-model-training", "x-grok-training"]
+
+
+def _all_off(replica) -> None:
+    replica.set_setting("allowDataForGenerativeAI", False)
+    replica.site("chatgpt").set_setting(False, ACCOUNT)
+    replica.site("x").set_setting(False, ACCOUNT)
+
+
+def test_the_three_sites_verified_in_one_run(many, replica):
+    """`verify linkedin-ai-training chatgpt-model-training x-grok-training --json`: exit 0,
+    three results in that order, all ok."""
+    _all_off(replica)
+
+    result = many("verify", *SITES)
+
+    assert result.code == 0, result.out
+    assert [(r["flow"], r["status"]) for r in result.json["results"]] == [
+        (flow, "ok") for flow in SITES
+    ]
+
+
+def test_only_chatgpt_on_is_exit_3_and_the_other_two_complete_ok(many, replica):
+    _all_off(replica)
+    replica.site("chatgpt").set_setting(True, ACCOUNT)
+
+    result = many("verify", *SITES)
+
+    assert result.code == 3, result.out
+    assert result.json["exit_code"] == 3
+    assert [(r["flow"], r["status"]) for r in result.json["results"]] == [
+        (SITES[0], "ok"), (SITES[1], "drift"), (SITES[2], "ok")
+    ]  # fmt: skip
 
 
 def test_flows_enable_and_disable_choose_what_all_looks_after(run_cli, home):
@@ -182,12 +218,17 @@ def test_flows_enable_and_disable_choose_what_all_looks_after(run_cli, home):
     assert enabled.code == 0, enabled.err
     text = config.read_text()
     assert "# my settings" in text and "# my laptop" in text
-    assert 'flows = ["linkedin-ai-training", "linkedin-research"]' in text
+    assert (
+        'flows = ["chatgpt-model-training", "linkedin-ai-training", "x-grok-training", '
+        '"linkedin-research"]'
+    ) in text
     plan = run_cli("verify", "--all", "--dry-run").out
     assert "linkedin-ai-training 2.0.0" in plan and "linkedin-research 2.0.0" in plan
 
     assert run_cli("flows", "disable", "linkedin-ai-training").code == 0
-    assert 'flows = ["linkedin-research"]' in config.read_text()
+    assert (
+        'flows = ["chatgpt-model-training", "x-grok-training", "linkedin-research"]'
+    ) in config.read_text()
     plan = run_cli("verify", "--all", "--dry-run").out
     assert "linkedin-ai-training" not in plan and "linkedin-research 2.0.0" in plan
 
