@@ -20,7 +20,7 @@ import yaml
 
 from optout_bot.base import templates
 from optout_bot.base.urls import origin_of
-from optout_bot.flow.model import FORMAT_VERSION, Platform
+from optout_bot.flow.model import ONE_SETTING_FORMAT, Platform
 from optout_bot.flow.values import FORBIDDEN_CHARS_RE
 
 if TYPE_CHECKING:
@@ -144,7 +144,7 @@ def skeleton(
     return _template().render(
         today=today.isoformat(),
         url=url,
-        format=FORMAT_VERSION,
+        format=ONE_SETTING_FORMAT,
         flow_id=flow_id,
         site=shorten(site, 200),
         setting=shorten(setting, 500),

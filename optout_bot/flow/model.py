@@ -29,6 +29,8 @@ __all__ = ["Mark", "UrlPattern"]  # re-exported for the engine, with everything 
 #: refused with a message to upgrade optout-bot. Format 1: one setting per file (`Flow`);
 #: format 2: a site's settings in one file (`SiteFile`).
 FORMAT_VERSION = 2
+#: The format of a file of one setting (what `inspect` drafts, and people share most).
+ONE_SETTING_FORMAT = 1
 #: What a setting is about, for choosing which to look after and for grouping in reports.
 Category = Literal["ai-training", "research", "sharing", "ads", "cookies"]
 CATEGORIES: tuple[Category, ...] = get_args(Category)
