@@ -337,10 +337,11 @@ def load_now() -> str:
 
 
 def write_section(out: Path, lines: list[str]) -> None:
-    """Replace section 6 of `out` (or add it at the end), keeping every other section."""
+    """Replace section 6 of `out` (or add it), keeping every other section."""
     previous = out.read_text() if out.exists() else "# Benchmarks\n"
     head = previous[: previous.index(HEADING[:6])] if HEADING[:6] in previous else previous
-    out.write_text(head.rstrip("\n") + "\n\n" + "\n".join(lines))
+    tail = previous[previous.index("## 7.") :] if "## 7." in previous else ""
+    out.write_text(head.rstrip("\n") + "\n\n" + "\n".join(lines) + ("\n" + tail if tail else ""))
 
 
 def main() -> int:

@@ -283,22 +283,26 @@ def test_ctrl_c_during_a_run_exits_130_without_a_traceback(
     assert replica.writes == []
 
 
-def test_demo_runs_the_linkedin_flow_against_the_bundled_replica(run_cli, tmp_path):
-    """`optout-bot demo` needs no account: exit 0, and says where the three screenshots are."""
+def test_demo_switches_off_every_bundled_ai_setting_on_the_replicas(run_cli, tmp_path):
+    """`optout-bot demo` needs no account: LinkedIn, ChatGPT and X switched off in one run,
+    exit 0, each with its three screenshots and its record."""
     evidence = tmp_path / "demo-evidence"
     result = run_cli("demo", "--evidence-dir", str(evidence))
     assert result.code == 0, result.err
-    assert result.out.startswith("OK: linkedin-ai-training (desktop)")
-    where = result.out.split("evidence: ")[1].strip()
-    assert where.endswith("(record #1)")
-    run_dir = Path(where.removesuffix(" (record #1)"))
-    assert (run_dir / "record.json").is_file()
-    assert run_dir.parent.parent == evidence
-    assert sorted(p.name for p in run_dir.glob("*.png")) == [
-        "01-before.png",
-        "02-after-change.png",
-        "03-after-reload.png",
-    ]
+    lines = result.out.splitlines()
+    flows = ["chatgpt-model-training", "linkedin-ai-training", "x-grok-training"]
+    assert [line.split()[1] for line in lines if line.startswith("OK: ")] == flows
+    folders = [line.removeprefix("evidence: ") for line in lines if line.startswith("evidence: ")]
+    assert len(folders) == 3
+    for where in folders:
+        run_dir = Path(where.rsplit(" (record #", 1)[0])
+        assert (run_dir / "record.json").is_file()
+        assert run_dir.parent.parent == evidence
+        assert sorted(p.name for p in run_dir.glob("*.png")) == [
+            "01-before.png",
+            "02-after-change.png",
+            "03-after-reload.png",
+        ]
 
 
 def test_a_flow_that_does_not_load_says_so_in_one_line(run_cli, tmp_path):

@@ -430,7 +430,12 @@ def check(
 
 # -- demo -------------------------------------------------------------------------------------
 
-DEMO_FLOW = "linkedin-ai-training"
+
+def demo_flows() -> list[str]:
+    """What the demo runs: the AI-training setting of every bundled site."""
+    from optout_bot.flow import catalog
+
+    return catalog.default_flows()
 
 
 @dataclass(frozen=True)
@@ -444,10 +449,11 @@ class DemoRequest:
     on_start: Callable[[str], None] | None = field(default=None, compare=False)
 
 
-def demo(request: DemoRequest, *, meanwhile: Callable[[], None] | None = None) -> Result:
-    """The LinkedIn flow against the bundled replica, in a throw-away profile signed in as
-    the replica's demo member: no account needed, nothing leaves the machine. The demo's
-    records go to a store of their own, apart from the member's real evidence."""
+def demo(request: DemoRequest, *, meanwhile: Callable[[], None] | None = None) -> list[Result]:
+    """The AI-training setting of every bundled site, switched off against the bundled
+    replicas in one run, in a throw-away profile signed in everywhere as the replicas' demo
+    member: no account needed, nothing leaves the machine. The demo's records go to a store
+    of their own, apart from the member's real evidence."""
     import tempfile
 
     from optout_bot.app.request import BrowserRequest
@@ -470,25 +476,28 @@ def demo(request: DemoRequest, *, meanwhile: Callable[[], None] | None = None) -
             profiles_dir=Path(tmp),
             prepare_session=lambda session: _sign_in(session, replica),
         )
-        run = Run(
-            flow=DEMO_FLOW,
-            mode="run",
-            browser=browser,
-            evidence_dir=evidence_dir,
-            yes=True,
-            login_timeout=60.0,
-            mask=request.mask,
-            store_path=evidence_dir / "demo-evidence.sqlite3",
-        )
-        return execute(run, meanwhile=meanwhile)
+        runs = [
+            Run(
+                flow=flow,
+                mode="run",
+                browser=browser,
+                evidence_dir=evidence_dir,
+                yes=True,
+                login_timeout=60.0,
+                mask=request.mask,
+                store_path=evidence_dir / "demo-evidence.sqlite3",
+            )
+            for flow in demo_flows()
+        ]
+        return execute_many(runs, meanwhile=meanwhile)
 
 
 def _sign_in(session: Session, replica: Replica) -> None:
-    """Leave the demo's throw-away profile signed in as the replica's demo member."""
+    """Leave the demo's throw-away profile signed in to every replica as the demo member."""
     from optout_bot.engine.session import ProfileSession
 
     assert isinstance(session, ProfileSession)  # the demo never attaches to a browser
-    session.context.add_cookies([replica.sign_in_cookie()])  # type: ignore[list-item]
+    session.context.add_cookies(replica.sign_in_cookies())  # type: ignore[arg-type]
 
 
 # -- inspect ----------------------------------------------------------------------------------

@@ -102,9 +102,10 @@ def register(add: Callable[..., argparse.ArgumentParser]) -> None:
 
     demo = add(
         "demo",
-        "run linkedin-ai-training against the bundled LinkedIn replica (no account needed)",
-        "Start the bundled local replica of LinkedIn, run the LinkedIn flow against it in a "
-        "throw-away profile, and show where the evidence is. Nothing leaves this machine.",
+        "switch off every bundled AI-training setting on local replicas (no account needed)",
+        "Start the bundled local replicas (LinkedIn, ChatGPT, X), switch off the AI-training "
+        "setting of each in one run, in a throw-away profile, and show where the evidence "
+        "is. Nothing leaves this machine.",
     )
     demo.add_argument(
         "--platform", choices=("desktop", "mobile"), default="desktop", help="(default: desktop)"
@@ -363,7 +364,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
     def started(address: str) -> None:
         print(
-            f"optout-bot demo: a local LinkedIn replica runs at {address}; "
+            f"optout-bot demo: local replicas of LinkedIn, ChatGPT and X run at {address}; "
             "nothing leaves this machine.",
             file=sys.stderr,
         )
@@ -377,7 +378,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
         mask=args.mask,
         on_start=started,
     )
-    return finish(demo(request), args)
+    return finish_many(demo(request), args)
 
 
 # -- output -----------------------------------------------------------------------------------
@@ -389,11 +390,16 @@ def finish(result: Result, args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(result.to_json(), indent=2))
     else:
-        print(summary_line(result))
-        if result.screenshots:
-            record = f" (record #{result.record['seq']})" if result.record.get("seq") else ""
-            print(f"evidence: {result.evidence_dir}{record}")
+        _print_result(result)
     return result.exit_code
+
+
+def _print_result(result: Result) -> None:
+    """The summary line, and where the evidence is."""
+    print(summary_line(result))
+    if result.screenshots:
+        record = f" (record #{result.record['seq']})" if result.record.get("seq") else ""
+        print(f"evidence: {result.evidence_dir}{record}")
 
 
 def finish_many(results: list[Result], args: argparse.Namespace) -> int:
@@ -406,7 +412,7 @@ def finish_many(results: list[Result], args: argparse.Namespace) -> int:
                          indent=2))  # fmt: skip
         return code
     for result in results:
-        print(summary_line(result))
+        _print_result(result)
     rows = [("SETTING", "STATE", "RESULT", "EXIT", "EVIDENCE")]
     for r in results:
         record = f"record #{r.record['seq']}" if r.record.get("seq") else ""
