@@ -101,3 +101,51 @@ def test_a_bad_settings_file_is_exit_2_naming_the_key(linkedin, tmp_path):
     result = linkedin("verify")
     assert result.code == 2
     assert "timeout" in result.json["reason"]
+
+
+SITES = ["linkedin-ai-training", "chatgpt-model-training", "x-grok-training"]
+
+
+def _check_many(run_cli, replica, tmp_path, *args: str):
+    return run_cli(
+        "check", *args, "--headless", "--json", "--replica", f"127.0.0.1:{replica.port}",
+        "--evidence-dir", str(tmp_path / "ev"), "--timeout", "10",
+    )  # fmt: skip
+
+
+def test_a_check_of_several_settings_sends_one_alert_naming_each(
+    run_cli, replica, receiver, sign_in_profile, tmp_path
+):
+    """Two of three settings back on: one alert that counts them and says what to do for
+    each; exit 3 (the first that did not end 0); nothing changed."""
+    sign_in_profile()
+    replica.set_setting(AI_KEY, False, account=ACCOUNT)
+
+    result = _check_many(run_cli, replica, tmp_path, *SITES)
+
+    assert result.code == 3, result.out
+    assert [r["status"] for r in result.json["results"]] == ["ok", "drift", "drift"]
+    (post,) = receiver.posts
+    assert post["title"] == "optout-bot: 2 settings need you"
+    assert "optout-bot run chatgpt-model-training" in post["message"]
+    assert "optout-bot run x-grok-training" in post["message"]
+    assert "linkedin" not in post["message"].lower()
+    assert replica.writes == [] and replica.site("x").writes == []
+
+
+def test_check_all_fix_switches_every_drifted_setting_back(
+    run_cli, replica, receiver, sign_in_profile, tmp_path
+):
+    """--all --fix: each setting looked after that drifted is switched back in one run;
+    exit 0, no alert."""
+    sign_in_profile()
+
+    result = _check_many(run_cli, replica, tmp_path, "--all", "--fix")
+
+    assert result.code == 0, result.out
+    assert [r["flow"] for r in result.json["results"]] == sorted(SITES)
+    assert all(r["mode"] == "run" and r["state_after"] == "off" for r in result.json["results"])
+    assert replica.get_setting(AI_KEY, account=ACCOUNT) is False
+    assert replica.site("chatgpt").get_setting(ACCOUNT) is False
+    assert replica.site("x").get_setting(ACCOUNT) is False
+    assert receiver.posts == []

@@ -237,3 +237,38 @@ def test_flows_enable_refuses_an_unknown_id(run_cli):
     result = run_cli("flows", "enable", "linkedin-reserch")
     assert result.code == 2
     assert "did you mean 'linkedin-research'?" in result.err
+
+
+def test_the_changes_of_several_flows_are_asked_once(playwright, browser):
+    """Each flow's question waits until every flow still working has asked or ended; one
+    question then lists them all, and its answer goes to each."""
+    from optout_bot.app.together import OneQuestion
+    from optout_bot.engine.runner import CONFIRM_NOTE
+
+    asked: list[str] = []
+    gate = OneQuestion(lambda text: asked.append(text) or True, playwright)
+    page = browser.new_page()
+
+    def flow(index: int, wants: bool):
+        def go() -> bool | None:
+            gate.started(index)
+            try:
+                page.evaluate("1")  # working on its page meanwhile
+                if not wants:
+                    return None
+                return gate.confirm_for(index)(f"Site {index}: switch it OFF? {CONFIRM_NOTE}")
+            finally:
+                gate.ended(index)
+
+        return go
+
+    try:
+        answers = run_together(playwright, [flow(0, True), flow(1, False), flow(2, True)])
+    finally:
+        page.close()
+
+    assert answers == [True, None, True]
+    (question,) = asked
+    assert question.startswith("optout-bot would change 2 settings")
+    assert "1. Site 0: switch it OFF?\n" in question and "2. Site 2: switch it OFF?\n" in question
+    assert question.endswith("Change all of them?") and CONFIRM_NOTE not in question

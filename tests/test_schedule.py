@@ -786,3 +786,16 @@ def shlex_join(words: list[str]) -> str:
     import shlex
 
     return shlex.join(words)
+
+
+def test_schedule_add_all_is_one_job_that_checks_every_setting(real_crontab, data_home, capsys):
+    """`schedule add --all`: one job, listed as 'all', running `check --all`."""
+    assert cli.main(["schedule", "add", "--all", "--fix"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("scheduled all: ")
+    (job,) = Scheduler("cron").jobs()
+    assert job.flow == "all" and job.target == "--all"
+    assert " check --all --headless " in _crontab("-l").stdout
+    assert cli.main(["schedule", "add", "linkedin-ai-training", "--all"]) == 2
+    assert "give a FLOW or --all" in capsys.readouterr().err
+    assert cli.main(["schedule", "remove", "all"]) == 0

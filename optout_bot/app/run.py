@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from playwright.sync_api import Playwright
 
     from optout_bot.app.request import BrowserRequest, CheckRequest, RunRequest
+    from optout_bot.app.together import OneQuestion
     from optout_bot.authoring.inspect import Inspection
     from optout_bot.engine.runner import RunOptions
     from optout_bot.engine.session import Session
@@ -210,7 +211,18 @@ def _execute_many(
 ) -> list[Result]:
     import playwright.sync_api  # noqa: F401 - first: the driver starts as soon as it is in
 
-    from optout_bot.app.together import run_together
+    from optout_bot.app.together import OneQuestion, run_together
+
+    asks = [r.confirm for r in requests if r.confirm is not None and not r.yes]
+    shared: list[OneQuestion] = []
+
+    def gate(pw: Any) -> OneQuestion | None:
+        """One question for the whole run, when any flow would ask one."""
+        if not asks:
+            return None
+        if not shared:
+            shared.append(OneQuestion(asks[0], pw))
+        return shared[0]
 
     def prepare() -> tuple[EvidenceStore, list[_Begun | RunStop]]:
         if meanwhile is not None:
@@ -235,7 +247,7 @@ def _execute_many(
             if ready:
                 hosts = {h for _, b in ready for h in browsing.hosts_of(b.flow.allowed_origins)}
                 with browsing.browser_session(pw, requests[0].browser, sorted(hosts)) as session:
-                    tasks = [(lambda b=b, i=i: _walk(b, requests[i], session)) for i, b in ready]
+                    tasks = [_task(b, requests[i], session, i, gate(pw)) for i, b in ready]
                     for (i, _), outcome in zip(ready, run_together(pw, tasks, limit), strict=True):
                         results[i] = _as_result(outcome, requests[i])
     except BaseException as exc:
@@ -267,6 +279,25 @@ def _execute_many(
                 result.status, result.reason = why.status, why.reason
         out.append(result)
     return out
+
+
+def _task(
+    begun: _Begun, request: RunRequest, session: Session, index: int, gate: OneQuestion | None
+) -> Callable[[], Result]:
+    """Flow `index`'s walk, as a task of `run_together`: its question goes through `gate`
+    (one question for all the run's changes) when there is one."""
+    from dataclasses import replace
+
+    def walk() -> Result:
+        if gate is None:
+            return _walk(begun, request, session)
+        gate.started(index)
+        try:
+            return _walk(begun, replace(request, confirm=gate.confirm_for(index)), session)
+        finally:
+            gate.ended(index)
+
+    return walk
 
 
 def _as_result(outcome: Result | BaseException, request: RunRequest) -> Result:
@@ -424,6 +455,63 @@ def check(
     if request.alert and alerts.should_alert(data):
         checked.alerts = alerts.notify(
             data, urls=list(request.notify), desktop=request.desktop_notifications
+        )
+    return checked
+
+
+@dataclass
+class CheckedMany:
+    """What a check of several settings found: each one's final result (after a fix, when
+    one ran), and the one alert for all that need the member."""
+
+    results: list[Result]
+    alerts: list[str] | None = None
+
+    @property
+    def exit_code(self) -> int:
+        """0 when every setting ended 0, else the first one's, in the order given, that did not."""
+        return next((r.exit_code for r in self.results if r.exit_code != 0), 0)
+
+    def to_json(self) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "results": [r.to_json() for r in self.results],
+            "exit_code": self.exit_code,
+        }
+        if self.alerts is not None:
+            data["alerts"] = self.alerts
+        return data
+
+
+def check_many(
+    requests: Sequence[CheckRequest],
+    *,
+    on_problem: Callable[[str], None] | None = None,
+    meanwhile: Callable[[], None] | None = None,
+    on_drift: Callable[[], None] | None = None,
+) -> CheckedMany:
+    """`check` of several settings in one run: verify them all (one browser); with `fix`, run
+    (as ``run --yes``) those that drifted, in one run again; then one alert naming every
+    setting that needs the member. The options are the first request's."""
+    from optout_bot.unattended import alerts
+
+    first = requests[0]
+    verified = execute_many(
+        [r.verify for r in requests], on_problem=on_problem, meanwhile=meanwhile
+    )
+    final = list(verified)
+    drifted = [i for i, r in enumerate(verified) if r.status is Status.DRIFT]
+    if first.fix and drifted:
+        if on_drift is not None:
+            on_drift()
+        fixed = execute_many([requests[i].verify.as_mode("run", yes=True) for i in drifted])
+        for i, result in zip(drifted, fixed, strict=True):
+            final[i] = result
+    checked = CheckedMany(final)
+    need = [r.to_json() for r in final if alerts.should_alert(r.to_json())]
+    if first.alert and need:
+        title, body = alerts.compose_many(need)
+        checked.alerts = alerts.send(
+            title, body, urls=list(first.notify), desktop=first.desktop_notifications
         )
     return checked
 

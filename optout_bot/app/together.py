@@ -21,6 +21,8 @@ from typing import Any, TypeVar
 
 import structlog
 
+from optout_bot.engine.runner import CONFIRM_NOTE
+
 log = structlog.get_logger("optout_bot")
 
 T = TypeVar("T")
@@ -95,3 +97,69 @@ def _call(task: Callable[[], T]) -> T | BaseException:
         raise
     except BaseException as exc:  # noqa: BLE001 - handed back as the task's outcome
         return exc
+
+
+class OneQuestion:
+    """The changes several flows of one run ask for, asked once.
+
+    Each flow's runner asks before it clicks (`RunOptions.confirm`). Here its question waits
+    (its greenlet parked, as in any Playwright wait) until every flow still working has asked
+    or ended; then one question lists them all, and the answer goes to each. With more flows
+    than tabs at once, the ones that start later are asked in a later question. Without
+    Playwright's hooks (the flows then run one after the other) each flow asks on its own.
+    """
+
+    def __init__(self, ask: Callable[[str], bool], anchor: Any) -> None:
+        self._ask = ask
+        self._hooks = _hooks(anchor)
+        self._working: set[int] = set()
+        self._waiting: dict[int, tuple[str, Any]] = {}
+
+    def started(self, index: int) -> None:
+        self._working.add(index)
+
+    def ended(self, index: int) -> None:
+        self._working.discard(index)
+        self._maybe_ask()
+
+    def confirm_for(self, index: int) -> Callable[[str], bool]:
+        """The `confirm` of flow `index`."""
+        if self._hooks is None:
+            return self._ask
+
+        def confirm(question: str) -> bool:
+            assert self._hooks is not None
+            loop, fiber, wait_for_future = self._hooks
+            answer = loop.create_future()
+            self._waiting[index] = (question, answer)
+            self._maybe_ask()
+            wait_for_future(loop, fiber, answer)
+            return bool(answer.result())
+
+        return confirm
+
+    def _maybe_ask(self) -> None:
+        if not self._waiting or any(i not in self._waiting for i in self._working):
+            return
+        waiting, self._waiting = self._waiting, {}
+        questions = [question for question, _ in (waiting[i] for i in sorted(waiting))]
+        if len(questions) == 1:
+            text = questions[0]
+        else:
+            lines = [q.removesuffix(f" {CONFIRM_NOTE}") for q in questions]
+            text = (
+                f"optout-bot would change {len(lines)} settings {CONFIRM_NOTE_MANY}:\n"
+                + "".join(f"  {n}. {line}\n" for n, line in enumerate(lines, 1))
+                + "Change all of them?"
+            )
+        yes = False
+        try:
+            yes = self._ask(text)
+        finally:  # Ctrl-C at the question: every flow hears "no" (and the run stops)
+            for _, answer in waiting.values():
+                if not answer.done():
+                    answer.set_result(yes)
+
+
+#: What a question for several says instead of each one's CONFIRM_NOTE.
+CONFIRM_NOTE_MANY = "(it clicks each switch once, then reloads its page to check)"

@@ -68,9 +68,11 @@ def register(add: Callable[..., argparse.ArgumentParser]) -> None:
         "Verify the setting; with --fix, when it is found in the unwanted state, run the flow "
         "(as `run --yes`) to switch it back. When the end result needs attention (drift, "
         "login needed, not offered, a broken flow) send an alert: a desktop notification "
-        "and the `notify` URLs of the settings file (`optout-bot config`).",
+        "and the `notify` URLs of the settings file (`optout-bot config`). Several settings "
+        "(or --all) are checked in one run, with one alert naming each that needs you.",
     )
-    check.add_argument("flow", metavar="FLOW", help=FLOW_HELP)
+    check.add_argument("flows", metavar="FLOW", nargs="*", help=FLOWS_HELP)
+    check.add_argument("--all", action="store_true", help=ALL_HELP)
     check.add_argument(
         "--fix", action="store_true", help="switch it back when verify finds it changed"
     )
@@ -285,24 +287,44 @@ def _dry_run(args: argparse.Namespace, flow_arg: str) -> int:
 def cmd_check(args: argparse.Namespace) -> int:
     """verify; with --fix, run --yes on drift; alert on whatever needs the member."""
     from optout_bot.app.request import CheckRequest
-    from optout_bot.app.run import check
+    from optout_bot.app.run import check, check_many
 
+    if args.all and args.flows:
+        return _usage(args, "give flow ids or --all, not both")
+    if not args.all and not args.flows:
+        return _usage(args, "give one or more flow ids (see `optout-bot flows`), or --all")
     settings = _settings_or_exit(args, "verify")
     if isinstance(settings, int):
         return settings
-    request = CheckRequest(
-        verify=run_request(args, "verify", settings),
-        fix=args.fix,
-        alert=args.alert,
-        notify=settings.notify,
-        desktop_notifications=settings.desktop_notifications,
-    )
+    flows = looked_after(settings) if args.all else list(args.flows)
+    requests = [
+        CheckRequest(
+            verify=run_request(args, "verify", settings, flow),
+            fix=args.fix,
+            alert=args.alert,
+            notify=settings.notify,
+            desktop_notifications=settings.desktop_notifications,
+        )
+        for flow in flows
+    ]
+    request = requests[0]
 
     def drifted() -> None:
         import structlog
 
         structlog.get_logger("optout_bot").warning("drift found; switching it back (--fix)")
 
+    if len(requests) > 1 or args.all:
+        many = check_many(
+            requests, on_problem=_problem, meanwhile=_configure_logging(args), on_drift=drifted
+        )
+        if args.json:
+            print(json.dumps(many.to_json(), indent=2))
+        else:
+            finish_many(many.results, args)
+            for line in many.alerts or []:
+                print(f"alert: {line}")
+        return many.exit_code
     checked = check(
         request, on_problem=_problem, meanwhile=_configure_logging(args), on_drift=drifted
     )

@@ -42,7 +42,15 @@ def register(add: Callable[..., argparse.ArgumentParser]) -> None:
         "schedule a check of FLOW (again: replaces its schedule)",
         "Schedule a check of FLOW. Adding a flow that is already scheduled replaces its schedule.",
     )
-    add_job.add_argument("flow", metavar="FLOW", help="a bundled flow id or a path to a flow file")
+    add_job.add_argument(
+        "flow", metavar="FLOW", nargs="?", help="a bundled flow id or a path to a flow file"
+    )
+    add_job.add_argument(
+        "--all",
+        action="store_true",
+        help="one job that checks every setting you look after (`optout-bot flows enable`), "
+        f"listed as '{ALL_JOB}'",
+    )
     add_job.add_argument(
         "--every",
         choices=("daily", "weekly"),
@@ -75,6 +83,10 @@ def register(add: Callable[..., argparse.ArgumentParser]) -> None:
     remove.set_defaults(handler=cmd_remove)
 
 
+#: The name of the one job that checks every setting looked after (`schedule add --all`).
+ALL_JOB = "all"
+
+
 def _error(message: str, code: int) -> int:
     print(f"optout-bot schedule: {message}", file=sys.stderr)
     return code
@@ -87,29 +99,16 @@ def _scheduler() -> Scheduler:
 
 
 def cmd_add(args: argparse.Namespace) -> int:
-    from pathlib import Path
-
     from optout_bot.app.config import ConfigError, load_config
     from optout_bot.base import paths
-    from optout_bot.flow import FlowErrors, catalog, load_flow
     from optout_bot.unattended.schedule import InvalidJob, ScheduleError
 
-    try:
-        path, which = catalog.locate(args.flow)
-    except catalog.UnknownFlow as exc:
-        return _error(str(exc), EXIT_INVALID)
-    if catalog.bundled_flows().get(args.flow) == path:
-        flow_id, target = args.flow, args.flow
-    else:
-        # A flow file: the job is named after the flow's id and runs the file by its
-        # absolute path (cron starts jobs in the home folder, not here).
-        try:
-            flow_id = load_flow(path, which).id
-            target = str(Path(path).resolve()) + (f"#{which}" if "#" in args.flow else "")
-        except FlowErrors as errors:
-            for error in errors.errors:
-                print(error, file=sys.stderr)
-            return _error(f"{path} is not a valid flow; nothing was scheduled", EXIT_INVALID)
+    if args.all == bool(args.flow):
+        return _error("give a FLOW or --all (one of the two)", EXIT_INVALID)
+    job_target = (ALL_JOB, "--all") if args.all else _job_target(args.flow)
+    if isinstance(job_target, int):
+        return job_target
+    flow_id, target = job_target
     profile = args.profile
     if profile is None:
         try:
@@ -141,6 +140,29 @@ def cmd_add(args: argparse.Namespace) -> int:
     for note in notes:
         print(f"note: {note}")
     return 0
+
+
+def _job_target(flow: str) -> tuple[str, str] | int:
+    """(the job's name, what it checks) for FLOW: a bundled id as itself; a flow file by its
+    absolute path (cron starts jobs in the home folder, not here), the job named after the
+    flow's id. An exit code when FLOW is unknown or invalid."""
+    from pathlib import Path
+
+    from optout_bot.flow import FlowErrors, catalog, load_flow
+
+    try:
+        path, which = catalog.locate(flow)
+    except catalog.UnknownFlow as exc:
+        return _error(str(exc), EXIT_INVALID)
+    if catalog.bundled_flows().get(flow) == path:
+        return flow, flow
+    try:
+        flow_id = load_flow(path, which).id
+    except FlowErrors as errors:
+        for error in errors.errors:
+            print(error, file=sys.stderr)
+        return _error(f"{path} is not a valid flow; nothing was scheduled", EXIT_INVALID)
+    return flow_id, str(Path(path).resolve()) + (f"#{which}" if "#" in flow else "")
 
 
 def cmd_list(args: argparse.Namespace) -> int:

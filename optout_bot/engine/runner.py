@@ -101,6 +101,10 @@ def plan(flow: m.Flow, platform: m.Platform, mode: Mode) -> list[str]:
     return lines
 
 
+#: What follows the question before a change (app/together.py lists several without it).
+CONFIRM_NOTE = "(optout-bot clicks it once, then reloads the page to check)"
+
+
 class _LoginNeeded(Exception):
     def __init__(self, kind: LoginKind, url: str) -> None:
         super().__init__(kind)
@@ -426,8 +430,7 @@ class FlowRunner:
             flow_says = f" (the flow calls it {guard.shown(label)})"
         question = (
             f"{self.flow.site}: the switch {guard.shown(name, 120)}{flow_says} is "
-            f"{state.upper()}. Switch it {wanted.upper()}? (optout-bot clicks it once, then "
-            "reloads the page to check)"
+            f"{state.upper()}. Switch it {wanted.upper()}? {CONFIRM_NOTE}"
         )
         if self.options.confirm is None:
             raise RunStop(

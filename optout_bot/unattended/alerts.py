@@ -21,7 +21,7 @@ import sys
 import threading
 import time
 import warnings
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -219,6 +219,17 @@ def _when(
 # -- sending ----------------------------------------------------------------------------------
 
 
+def compose_many(results: Sequence[Mapping[str, Any]]) -> tuple[str, str]:
+    """One alert for the settings of one check that need the person: a title that counts
+    them, and each one's own title and body, one after the other."""
+    parts = [compose(result, record=record_of(result)) for result in results]
+    if len(parts) == 1:
+        return parts[0]
+    title = f"optout-bot: {len(parts)} settings need you"
+    body = "\n\n".join(f"{n}. {t}: {b}" for n, (t, b) in enumerate(parts, 1))
+    return title, body
+
+
 def notify(
     result: Mapping[str, Any],
     *,
@@ -231,12 +242,25 @@ def notify(
 
     `record` is the run's evidence record; without it, the record.json beside the result's
     screenshots is read (`record_of`).
+    """
+    title, body = compose(result, record=record or record_of(result))
+    return send(title, body, urls=urls, desktop=desktop, timeout=timeout)
+
+
+def send(
+    title: str,
+    body: str,
+    *,
+    urls: list[str] | tuple[str, ...],
+    desktop: bool = True,
+    timeout: float = TIMEOUT,
+) -> list[str]:
+    """Send an alert; one line per delivery saying how it went (never raises).
 
     The Apprise URLs go one after another in a worker thread (so each failure is told apart)
     while the desktop notification runs beside them; after `timeout` seconds whatever has not
     finished is reported as such and left to finish in the background.
     """
-    title, body = compose(result, record=record or record_of(result))
     deadline = time.monotonic() + timeout
     outcomes: dict[str, str] = {}
     workers = []
