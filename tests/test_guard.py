@@ -422,3 +422,30 @@ def test_a_social_switch_may_be_switched_off_never_on(page, wanted, refused):
         assert reason is not None and "'share' reads as a social action" in reason
     else:
         assert reason is None
+
+
+@pytest.mark.parametrize(
+    ("html", "because", "refused"),
+    [
+        ('<button id="t">Reject all</button>', None, False),
+        ('<button id="t">Refuse non-essential cookies</button>', None, False),
+        ('<button id="t">Only necessary cookies</button>', None, False),
+        ('<button id="t">Alle ablehnen</button>', None, False),
+        ('<button id="t">Accept all cookies</button>', "to get rid of the banner", True),
+        ('<button id="t">Allow all</button>', "to get rid of the banner", True),
+        ('<a id="t" href="/consent?all=1">Accept all cookies</a>', None, True),
+        ('<button id="t">Alle akzeptieren</button>', "weg damit", True),
+    ],
+)
+def test_a_cookie_banner_gets_the_most_private_answer_never_accept_all(
+    page, html, because, refused
+):
+    """A banner's "Reject all" / "Only necessary" is a close button a flow may click; "Accept
+    all" is refused in any form, link or button, whatever reason the step gives."""
+    page.set_content(f'<div role="dialog" aria-label="Cookies">{html}</div>')
+    found = locators.find(page, Target((Locator("css", "#t"),)), 2_000, "attached")
+    assert found is not None
+    reason = guard.click_refusal(guard.read_click(found), because)
+    assert (reason is not None) == refused, reason
+    if refused:
+        assert "consent" in (reason or "")

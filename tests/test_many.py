@@ -272,3 +272,31 @@ def test_the_changes_of_several_flows_are_asked_once(playwright, browser):
     assert question.startswith("optout-bot would change 2 settings")
     assert "1. Site 0: switch it OFF?\n" in question and "2. Site 2: switch it OFF?\n" in question
     assert question.endswith("Change all of them?") and CONFIRM_NOTE not in question
+
+
+def test_sign_ins_by_hand_take_turns(playwright, browser):
+    """Two flows that need the person to sign in: the second waits while the first has
+    them signing in, never two sign-in pages at once."""
+    from optout_bot.app.together import Turns
+
+    turns = Turns(playwright)
+    page = browser.new_page()
+    events: list[str] = []
+
+    def flow(name: str):
+        def go() -> None:
+            page.evaluate("1")
+            with turns.one_at_a_time():
+                events.append(f"{name} signs in")
+                page.evaluate("1")  # waiting for the person: the other flow runs meanwhile
+                page.evaluate("1")
+                events.append(f"{name} done")
+
+        return go
+
+    try:
+        run_together(playwright, [flow("A"), flow("B")])
+    finally:
+        page.close()
+
+    assert events == ["A signs in", "A done", "B signs in", "B done"]

@@ -364,3 +364,42 @@ def test_every_status_has_its_own_words_in_the_report(status):
         {"status": status, "wanted": "off", "state_after": "on", "flow": {"id": "x"}}
     )
     assert "Finished with status" not in explain(record)
+
+
+def test_settings_are_grouped_by_site_each_with_its_own_timeline(context, tmp_path, pngs):
+    """Settings of one site sit together under the site's heading, in the order the sites
+    first appear, each setting with its own timeline."""
+    runs = [
+        (LINKEDIN, "run", "on", "off", "ok", "2026-11-01T09:00:00Z", ["before"]),
+        ("chatgpt-model-training", "run", "on", "off", "ok", "2026-11-01T09:01:00Z", ["before"]),
+        ("linkedin-research", "run", "on", "off", "ok", "2026-11-01T09:02:00Z", ["before"]),
+        (
+            "chatgpt-model-training",
+            "verify",
+            "off",
+            "off",
+            "ok",
+            "2026-11-02T09:00:00Z",
+            ["before"],
+        ),
+    ]
+    sites = {
+        2: {"site": "ChatGPT", "setting": "Improve the model for everyone"},
+        3: {"site": "LinkedIn", "setting": "Social, economic, and workplace research"},
+        4: {"site": "ChatGPT", "setting": "Improve the model for everyone"},
+    }
+    records = make_records(tmp_path / "evidence", pngs, runs=runs, overrides=sites)
+    page = open_offline(context, render_report(records, INTACT, generated_at=NOW))
+
+    order = page.locator(".site-heading, section[data-flow]").evaluate_all(
+        "els => els.map(e => e.dataset.flow || 'site:' + e.textContent)"
+    )
+    assert order == [
+        "site:LinkedIn",
+        LINKEDIN,
+        "linkedin-research",
+        "site:ChatGPT",
+        "chatgpt-model-training",
+    ]
+    chatgpt = page.locator('section[data-flow="chatgpt-model-training"]')
+    assert chatgpt.locator("svg .timeline-point").count() == 2

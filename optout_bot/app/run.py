@@ -20,7 +20,7 @@ import os
 import sqlite3
 import threading
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
@@ -33,7 +33,7 @@ if TYPE_CHECKING:
     from playwright.sync_api import Playwright
 
     from optout_bot.app.request import BrowserRequest, CheckRequest, RunRequest
-    from optout_bot.app.together import OneQuestion
+    from optout_bot.app.together import OneQuestion, Turns
     from optout_bot.authoring.inspect import Inspection
     from optout_bot.engine.runner import RunOptions
     from optout_bot.engine.session import Session
@@ -211,7 +211,7 @@ def _execute_many(
 ) -> list[Result]:
     import playwright.sync_api  # noqa: F401 - first: the driver starts as soon as it is in
 
-    from optout_bot.app.together import OneQuestion, run_together
+    from optout_bot.app.together import OneQuestion, Turns, run_together
 
     asks = [r.confirm for r in requests if r.confirm is not None and not r.yes]
     shared: list[OneQuestion] = []
@@ -247,7 +247,8 @@ def _execute_many(
             if ready:
                 hosts = {h for _, b in ready for h in browsing.hosts_of(b.flow.allowed_origins)}
                 with browsing.browser_session(pw, requests[0].browser, sorted(hosts)) as session:
-                    tasks = [_task(b, requests[i], session, i, gate(pw)) for i, b in ready]
+                    turns = Turns(pw)
+                    tasks = [_task(b, requests[i], session, i, gate(pw), turns) for i, b in ready]
                     for (i, _), outcome in zip(ready, run_together(pw, tasks, limit), strict=True):
                         results[i] = _as_result(outcome, requests[i])
     except BaseException as exc:
@@ -282,18 +283,24 @@ def _execute_many(
 
 
 def _task(
-    begun: _Begun, request: RunRequest, session: Session, index: int, gate: OneQuestion | None
+    begun: _Begun,
+    request: RunRequest,
+    session: Session,
+    index: int,
+    gate: OneQuestion | None,
+    turns: Turns,
 ) -> Callable[[], Result]:
     """Flow `index`'s walk, as a task of `run_together`: its question goes through `gate`
-    (one question for all the run's changes) when there is one."""
-    from dataclasses import replace
+    (one question for all the run's changes) when there is one, its sign-in by hand waits
+    for its turn."""
 
     def walk() -> Result:
         if gate is None:
-            return _walk(begun, request, session)
+            return _walk(begun, request, session, turns)
         gate.started(index)
         try:
-            return _walk(begun, replace(request, confirm=gate.confirm_for(index)), session)
+            asking = replace(request, confirm=gate.confirm_for(index))
+            return _walk(begun, asking, session, turns)
         finally:
             gate.ended(index)
 
@@ -400,12 +407,17 @@ def _drive(begun: _Begun, request: RunRequest, pw: Playwright) -> Result:
         return _walk(begun, request, session)
 
 
-def _walk(begun: _Begun, request: RunRequest, session: Session) -> Result:
+def _walk(
+    begun: _Begun, request: RunRequest, session: Session, turns: Turns | None = None
+) -> Result:
     """The flow's walk in an open session; its record is closed however that ends."""
     from optout_bot.engine.runner import FlowRunner
 
+    options = _options(request)
+    if turns is not None:
+        options = replace(options, sign_in_turn=turns.one_at_a_time)
     try:
-        result = FlowRunner(begun.flow, session, begun.evidence, _options(request)).run()
+        result = FlowRunner(begun.flow, session, begun.evidence, options).run()
     except BaseException as exc:
         # Ctrl-C or a crash: the record still says what happened so far.
         _close(begun, _failed(begun.flow.id, request, exc))

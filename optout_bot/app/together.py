@@ -16,7 +16,8 @@ tests/test_many.py pins which way this Playwright takes.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import contextlib
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any, TypeVar
 
 import structlog
@@ -159,6 +160,32 @@ class OneQuestion:
             for _, answer in waiting.values():
                 if not answer.done():
                     answer.set_result(yes)
+
+
+class Turns:
+    """One at a time: a flow that needs the person to sign in waits while another flow of the
+    run has them signing in (each site's sign-in page in turn, never two at once)."""
+
+    def __init__(self, anchor: Any) -> None:
+        self._hooks = _hooks(anchor)
+        self._held = False
+        self._queue: list[Any] = []
+
+    @contextlib.contextmanager
+    def one_at_a_time(self) -> Iterator[None]:
+        if self._hooks is not None and self._held:
+            loop, fiber, wait_for_future = self._hooks
+            turn = loop.create_future()
+            self._queue.append(turn)
+            wait_for_future(loop, fiber, turn)  # handed over by the one before
+        self._held = True
+        try:
+            yield
+        finally:
+            if self._queue:
+                self._queue.pop(0).set_result(None)  # still held: it is the next one's
+            else:
+                self._held = False
 
 
 #: What a question for several says instead of each one's CONFIRM_NOTE.

@@ -13,8 +13,11 @@ The vocabulary below is written in that folded form.
 
 The vocabulary is word stems, not exact words (`delet\\w*` is delete, deleted, deletion),
 each matched at the start of a word, in English and German (the languages of the bundled
-flows), in four categories. URLs are judged by three of them (`in_urls`): a path reads
-"posts" or "messaging" on ordinary pages, but never "logout" on one worth opening.
+flows), in five categories: destructive, sign-out, money, social, and consent ("Accept all
+cookies": a cookie banner gets the most private answer, or none). URLs are judged by the
+first three (`in_urls`): a path reads "posts" or "messaging" on ordinary pages, but never
+"logout" on one worth opening. A dialog's close button (`CLOSE`) includes a cookie banner's
+"Reject all" and "Only necessary cookies".
 """
 
 from __future__ import annotations
@@ -201,6 +204,24 @@ VOCABULARY: tuple[Category, ...] = (
 )
 
 
+CONSENT = Category(
+    "consent",
+    "giving away consent (cookies, tracking)",
+    False,
+    (
+        rf"accept\w*{_GAP}(?:all|cookies?|tracking)",
+        r"allow\W+all(?:\W+cookies)?",
+        r"agree\W+to\W+all",
+        r"(?:i\W+)?agree\W+and\W+(?:continue|proceed)",
+        # German: alle akzeptieren, alle zulassen, allen zustimmen
+        r"alle\w*\W+(?:akzeptier\w*|zulass\w*|annehm\w*)",
+        r"allen\W+zustimm\w*",
+        r"akzeptier\w*",
+    ),
+)
+VOCABULARY = (*VOCABULARY, CONSENT)
+
+
 @dataclass(frozen=True)
 class Denial:
     #: the words that matched, as normalised
@@ -208,11 +229,11 @@ class Denial:
     category: Category
 
 
-def denial(text: str, *, urls: bool = False) -> Denial | None:
+def denial(text: str, *, urls: bool = False, social: bool = True) -> Denial | None:
     """What makes `text` (already `normalise`d) unsafe to act on, if anything; with `urls`,
-    only the categories a URL is judged by."""
+    only the categories a URL is judged by; without `social`, all but the social words."""
     for category in VOCABULARY:
-        if urls and not category.in_urls:
+        if (urls and not category.in_urls) or (not social and category.key == "social"):
             continue
         found = category.pattern.search(text)
         if found:
@@ -224,7 +245,13 @@ def denial(text: str, *, urls: bool = False) -> Denial | None:
 #: click without saying why.
 CLOSE = re.compile(
     r"(?:close|dismiss|cancel|not\W+now|no\W+thanks|skip|maybe\W+later|schliessen|abbrechen"
-    r"|nicht\W+jetzt|nein\W+danke|spater|uberspringen|x|×|✕|✖)(?!\w)"
+    r"|nicht\W+jetzt|nein\W+danke|spater|uberspringen|x|×|✕|✖"
+    # A cookie banner's most private answer: reject (refuse, decline) what is not essential.
+    r"|(?:reject|refuse|decline|deny)(?:\W+(?:all|optional|non\W*essential|additional))*"
+    r"(?:\W+cookies)?|(?:use\W+)?(?:only\W+)?(?:necessary|essential)\W+cookies\W+only"
+    r"|only\W+(?:necessary|essential)(?:\W+cookies)?"
+    r"|(?:alle\W+)?ablehnen|nur\W+(?:notwendige|erforderliche)(?:\W+cookies)?(?:\W+zulassen)?)"
+    r"(?!\w)"
 )
 
 

@@ -3,8 +3,8 @@
 A shared flow file must never be able to post, message, pay, delete, or sign the member out.
 The flow language has no typing, no scripts and no file paths (the loader refuses them); what
 is left is *where a click lands*, *which switch is set*, and *where the page goes*. Three
-judges, one vocabulary (`words.py`: English and German word stems in four categories --
-destructive, sign-out, money, social -- matched after Unicode folding):
+judges, one vocabulary (`words.py`: English and German word stems in five categories --
+destructive, sign-out, money, social, consent -- matched after Unicode folding):
 
 - `click_refusal`, before every click (flow `click` and `dismiss_if_present` steps, overlay
   close buttons). It judges what the click acts on, not only the element the flow named: the
@@ -145,10 +145,10 @@ def shown(name: str, limit: int = 60) -> str:
 
 
 def _denied(reading: Reading, *, social: bool = True) -> words.Denial | None:
-    """The first denied wording in what the elements say; without `social`, judged as a URL
-    is, by every category but the social words."""
+    """The first denied wording in what the elements say; without `social`, by every
+    category but the social words."""
     for text in reading.texts():
-        found = words.denial(text, urls=not social)
+        found = words.denial(text, social=social)
         if found is not None:
             return found
     return None
@@ -232,9 +232,9 @@ def click_refusal(click: Click, because: str | None = None) -> str | None:
     what = click.describe()
     if click.reading.chars > MAX_CHARS:
         return f"refused to click {what}: it holds more text than any name, so it cannot be judged"
-    # A link that leads to a page, inside nothing else that acts, is a navigation: judged as
-    # its URL is, without the social words (settings are named "Data sharing with partners";
-    # posting, sending or following takes a button or a form, which are judged by them all).
+    # A link that leads to a page, inside nothing else that acts, is a navigation: judged
+    # without the social words (settings are named "Data sharing with partners"; posting,
+    # sending or following takes a button or a form, which are judged by them all).
     navigation = click.actor.navigates and all(a.navigates for a in click.also)
     denial = _denied(click.reading, social=not navigation)
     if denial is not None:

@@ -9,8 +9,10 @@ switch is never "off".
 
 from __future__ import annotations
 
+import contextlib
 import time
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 from urllib.parse import urlsplit
@@ -58,6 +60,9 @@ class RunOptions:
     #: "menus": the flow's navigation steps (the direct URL when they break); "direct": the
     #: setting's direct URL (the navigation steps when it does not lead to the switch)
     route: Literal["menus", "direct"] = "menus"
+    #: a sign-in by hand waits for its turn in this (several flows of one run sign in one
+    #: site at a time); None: no one else to wait for
+    sign_in_turn: Callable[[], AbstractContextManager[None]] | None = None
 
 
 def plan(flow: m.Flow, platform: m.Platform, mode: Mode) -> list[str]:
@@ -565,8 +570,10 @@ class FlowRunner:
         """Let the person sign in by hand (2FA included) in the window we opened; bounded.
         The time it takes does not count against the run's own limit."""
         began = time.monotonic()
+        turn = self.options.sign_in_turn or contextlib.nullcontext
         try:
-            self._wait_for_sign_in(need)
+            with turn():  # another flow of the run may be waiting for a sign-in: after it
+                self._wait_for_sign_in(need)
         finally:
             self._deadline += time.monotonic() - began
 

@@ -345,11 +345,16 @@ class Group:
 
 
 def group(records: Iterable[Record]) -> tuple[list[Entry], list[Group]]:
+    """The records in chain order, and one group per setting, the settings of a site
+    together (sites in the order they first appear, a site's settings likewise)."""
     entries = [Entry(index, record) for index, record in enumerate(records)]
     groups: dict[str, Group] = {}
     for entry in entries:
         groups.setdefault(entry.flow_id, Group(entry.flow_id, [])).entries.append(entry)
-    return entries, list(groups.values())
+    first_seen: dict[str, int] = {}
+    for index, g in enumerate(groups.values()):
+        first_seen.setdefault(g.site, index)
+    return entries, sorted(groups.values(), key=lambda g: first_seen[g.site])
 
 
 # ---- the parts of the page ---------------------------------------------------------------------
