@@ -128,7 +128,10 @@ def resolve(arg: str) -> Path:
     flows = available()
     if arg in flows:
         return flows[arg].path
-    close = difflib.get_close_matches(arg, list(flows), n=1)
+    # A prefix is what people type ("linkedin-ai"); else the nearest spelling.
+    close = [i for i in flows if i.startswith(arg)][:1] or difflib.get_close_matches(
+        arg, list(flows), n=1
+    )
     hint = f"; did you mean '{close[0]}'?" if close else ""
     known = ", ".join(flows) or "(none)"
     raise UnknownFlow(
