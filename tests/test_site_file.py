@@ -206,20 +206,32 @@ def test_the_catalog_finds_each_setting_by_its_id_or_file_and_id(tmp_path: Path)
 # -- on the replica ----------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("flow_id", LINKEDIN_IDS[1:])
-def test_each_linkedin_setting_is_switched_off_and_proved(linkedin, replica, flow_id):
-    """Every LinkedIn switch besides the AI one (covered in test_linkedin_flow.py): run walks
-    the menus to it, switches it off, and the reload proves it; verify then agrees."""
-    key = next(s.key for s, i in zip(SETTINGS, LINKEDIN_IDS, strict=True) if i == flow_id)
-    assert replica.get_setting(key) is True
+def test_every_linkedin_setting_is_switched_off_and_proved(
+    run_cli, replica, sign_in_profile, tmp_path
+):
+    """Every LinkedIn switch besides the AI one (covered in test_linkedin_flow.py), in one
+    run: each walked to through the menus, switched off, proved after a reload; a verify of
+    them all then agrees, and changes nothing."""
+    sign_in_profile()
+    ids = LINKEDIN_IDS[1:]
 
-    result = linkedin("run", "--yes", flow=flow_id)
+    def cli(mode: str, *extra: str):
+        return run_cli(
+            mode, *ids, "--headless", "--json", "--replica", f"127.0.0.1:{replica.port}",
+            "--evidence-dir", str(tmp_path / "evidence"), "--timeout", "10", *extra,
+        )  # fmt: skip
+
+    result = cli("run", "--yes")
 
     assert result.code == 0, result.out
-    assert result.json["state_after"] == "off"
-    assert replica.get_setting(key) is False
-    assert all(v for k, v in replica.state.settings_of("member@example.com").items() if k != key)
-    assert linkedin("verify", flow=flow_id).code == 0
+    assert [r["flow"] for r in result.json["results"]] == ids
+    assert all(r["state_after"] == "off" and r["persisted"] for r in result.json["results"])
+    settings = replica.state.settings_of("member@example.com")
+    assert settings.pop("allowDataForGenerativeAI") is True  # the one not asked for
+    assert not any(settings.values())
+    writes = len(replica.writes)
+    assert cli("verify").code == 0
+    assert len(replica.writes) == writes
 
 
 def test_a_linkedin_setting_is_proved_on_a_phone_too(linkedin, replica):
