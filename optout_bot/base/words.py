@@ -219,7 +219,8 @@ CONSENT = Category(
         r"akzeptier\w*",
     ),
 )
-VOCABULARY = (*VOCABULARY, CONSENT)
+# Before the social words: "Accept all cookies" is consent given away, more than a social act.
+VOCABULARY = (*VOCABULARY[:3], CONSENT, *VOCABULARY[3:])
 
 
 @dataclass(frozen=True)
