@@ -33,8 +33,6 @@ from optout_bot.unattended.schedule import (
 )
 from tests.conftest import LINKEDIN_FLOW
 
-#: Run on one test worker together: some of these tests edit this machine's one real crontab.
-pytestmark = pytest.mark.xdist_group("crontab")
 
 FLOW = "linkedin-ai-training"
 PYTHON = "/opt/py 3/bin/python"

@@ -18,8 +18,6 @@ from filelock import FileLock
 from optout_bot.engine.session import QUIET_ARGS
 from tests.conftest import ACCOUNT, AI_KEY, REPO, have_xvfb
 
-#: Run on one test worker together: some of these tests start a virtual display.
-pytestmark = pytest.mark.xdist_group("display")
 
 
 class UsersBrowser:
