@@ -33,7 +33,6 @@ from optout_bot.unattended.schedule import (
 )
 from tests.conftest import LINKEDIN_FLOW
 
-
 FLOW = "linkedin-ai-training"
 PYTHON = "/opt/py 3/bin/python"
 LOG = "/home/me/.local/share/optout-bot/logs/linkedin-ai-training.log"

@@ -19,7 +19,6 @@ from optout_bot.engine.session import QUIET_ARGS
 from tests.conftest import ACCOUNT, AI_KEY, REPO, have_xvfb
 
 
-
 class UsersBrowser:
     """A Chromium the "user" started with --remote-debugging-port, signed in to the replica."""
 
