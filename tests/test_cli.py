@@ -65,7 +65,7 @@ def test_validate_accepts_the_bundled_flows(capsys):
     """Every bundled flow file validates."""
     flows = sorted((REPO / "flows").glob("*.yaml"))
     assert cli.main(["validate", *map(str, flows)]) == 0
-    assert "ok (10 settings: linkedin-ai-training, linkedin-research," in capsys.readouterr().out
+    assert "ok (12 settings: linkedin-ai-training, linkedin-research," in capsys.readouterr().out
 
 
 def test_validate_prints_every_problem_with_its_location(tmp_path, capsys):
@@ -319,7 +319,7 @@ def test_a_flow_that_does_not_load_says_so_in_one_line(run_cli, tmp_path):
     ("flow", "code", "out", "err"),
     [
         ("tests/flows/linkedin-ai-training.yaml", 0, "ok (linkedin-ai-training; 1.0.0", ""),
-        ("flows/linkedin.yaml", 0, "ok (10 settings: linkedin-ai-training, ", ""),
+        ("flows/linkedin.yaml", 0, "ok (12 settings: linkedin-ai-training, ", ""),
         ("nope.yaml", 2, "nope.yaml", "1 of 1 flow file(s) invalid"),
     ],
 )

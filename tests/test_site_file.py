@@ -151,6 +151,8 @@ LINKEDIN_IDS = [
     "linkedin-ads-gender",
     "linkedin-ads-insights",
     "linkedin-marketing-promotions",
+    "linkedin-ads-interests",
+    "linkedin-cookies",
 ]
 
 
@@ -160,7 +162,7 @@ def test_the_linkedin_site_file_has_every_switch_the_replica_has():
     keys = [s.key for s in SETTINGS]
     for flow, key in zip(flows, keys, strict=True):
         assert key in flow.switch.target.alternatives[0].value, (flow.id, key)
-    assert {f.category for f in flows} == {"ai-training", "research", "sharing", "ads"}
+    assert {f.category for f in flows} == {"ai-training", "research", "sharing", "ads", "cookies"}
 
 
 def test_the_ai_setting_reads_the_same_in_both_formats():
@@ -272,4 +274,4 @@ def test_one_setting_of_a_file_is_named_by_file_and_id(run_cli):
     assert "linkedin-ads-gender 2.0.0" in plan.out and "allowAdsByGender" in plan.out
     which = run_cli("run", str(LINKEDIN_SITE), "--dry-run")
     assert which.code == 2
-    assert "this site file describes 10 settings; say which" in which.out + which.err
+    assert "this site file describes 12 settings; say which" in which.out + which.err

@@ -334,7 +334,7 @@ JS = r"""
     if (text) text.textContent = on ? S.on : S.off;
   }
   function wireSwitch(input) {
-    var key = input.getAttribute("aria-labelledby");
+    var key = input.getAttribute("data-setting-key") || input.getAttribute("aria-labelledby");
     var native = input instanceof HTMLInputElement;
     input.addEventListener(native ? "change" : "click", function () {
       var value = native ? input.checked : input.getAttribute("aria-checked") !== "true";

@@ -80,12 +80,16 @@ CATEGORY_SECTIONS: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = {
                 "demographic-info",
                 "policy-and-academic-research",
                 "data-for-ai-improvement",
+                "member-cookies",
             ),
         ),
         ("who-can-reach-you", ("invitations", "messages", "research-invites")),
     ),
     "ads": (
-        ("profile-data", ("ads-inferred-location", "ads-by-age", "ads-by-gender")),
+        (
+            "profile-data",
+            ("ads-inferred-location", "ads-by-age", "ads-by-gender", "interest-categories"),
+        ),
         (
             "third-party-data",
             (
@@ -470,8 +474,9 @@ def _row(ctx: PageContext, variant: str, slug: str, values: dict[str, bool]) -> 
         title = s["row"][slug]
         value = s["row_value"].get(slug, "")
     value_html = f' <span class="settings-row__value">{e(value)}</span>' if value else ""
+    href = setting.path(variant) if setting else f"/mypreferences/{variant}/settings/{slug}"
     return (
-        f'<li class="settings-row"><a href="/mypreferences/{variant}/settings/{slug}">'
+        f'<li class="settings-row"><a href="{href}">'
         f'<span class="settings-row__title">{e(title)}</span>{value_html}{ICONS["chevron"]}</a></li>'
     )
 
@@ -526,13 +531,22 @@ def mobile_settings_home(ctx: PageContext) -> str:
     return document(ctx, s["settings.title"], body)
 
 
-def switch_html(ctx: PageContext, key: str, label: str, checked: bool) -> str:
+def switch_html(ctx: PageContext, key: str, label: str, checked: bool, own_id: bool = False) -> str:
     """The switch as LinkedIn marks it up: a native checkbox with role="switch", named by the
     label whose id is the setting key (the same in every language).
 
     With switch_markup "aria-button" it is a <button role="switch" aria-checked> instead (no
-    input), still named by the same label.
+    input), still named by the same label. With `own_id` (the interest and cookie pages) the
+    switch itself carries the key as its id, and its label is "<key>-label".
     """
+    if own_id:
+        label_id = f"{key}-label"
+        state = ctx.s["settings.on"] if checked else ctx.s["settings.off"]
+        return f"""<div class="toggle-row">
+<input role="switch" type="checkbox" id="{e(key)}" class="artdeco-toggle__button" data-setting-key="{e(key)}" aria-labelledby="{e(label_id)}" aria-checked="{"true" if checked else "false"}"{" checked" if checked else ""}>
+<span class="artdeco-toggle__text" aria-hidden="true">{e(state)}</span>
+<label id="{e(label_id)}" for="{e(key)}">{e(label)}</label>
+</div>"""
     ember = f"ember-{100 + secrets.randbelow(9900)}"
     state = ctx.s["settings.on"] if checked else ctx.s["settings.off"]
     aria_checked = "true" if checked else "false"
@@ -557,7 +571,7 @@ def setting_page(
     s = ctx.s
     text = s["setting"][setting.key]
     back = f"/mypreferences/{variant}/categories/{setting.category}"
-    switch = switch_html(ctx, setting.key, text["label"], checked)
+    switch = switch_html(ctx, setting.key, text["label"], checked, own_id=setting.own_page)
     config: dict[str, Any] = {}
     if late_switch_ms > 0:
         # In a <template>, the switch is not part of the document until the script adds it.

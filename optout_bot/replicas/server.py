@@ -554,9 +554,11 @@ class _Handler(BaseHTTPRequestHandler):
         if account:
             self._html(pages.mobile_settings_home(self._ctx(account, mobile=True, page="hub")))
 
-    def setting(self, match: re.Match[str]) -> None:
+    def setting(self, match: re.Match[str], own: bool = False) -> None:
         variant, slug = match.group(1), match.group(2)
         setting = SETTINGS_BY_SLUG.get(slug)
+        if setting is not None and setting.own_page != own:
+            setting = None  # its page is elsewhere
         if setting is None and slug not in pages.PLACEHOLDER_CATEGORY:
             return self._not_found()
         account = self._member()
@@ -573,6 +575,10 @@ class _Handler(BaseHTTPRequestHandler):
             ctx, variant, setting, checked, max(0, self.scenario.late_switch_ms)
         )
         self._html(page)
+
+    def own_page(self, match: re.Match[str]) -> None:
+        """A setting with a page of its own (SettingDef.own_page)."""
+        self.setting(match, own=True)
 
     def api_settings(self, match: re.Match[str]) -> None:
         try:
@@ -710,6 +716,7 @@ GET_ROUTES = _routes(
         (r"/feed/?", _Handler.feed),
         (r"/mypreferences/(d|m)/categories/([a-z-]+)", _Handler.category),
         (r"/mypreferences/(d|m)/settings/([a-z-]+)", _Handler.setting),
+        (r"/mypreferences/(d|m)/(interest-categories|member-cookies)", _Handler.own_page),
         (r"/mypreferences/m/home", _Handler.mobile_home),
         (
             r"/(mynetwork|jobs|messaging|notifications|in|help|premium|my-items)/.*",

@@ -89,6 +89,14 @@ class SettingDef:
     #: The settings category whose list shows this setting as a row.
     category: str
     default: bool = True
+    #: A page of its own at /mypreferences/{d,m}/<slug> (not under settings/), whose switch
+    #: carries the key as its id, as LinkedIn's interest and cookie pages do.
+    own_page: bool = False
+
+    def path(self, variant: str) -> str:
+        """The setting's page on the desktop ("d") or mobile ("m") site."""
+        where = self.slug if self.own_page else f"settings/{self.slug}"
+        return f"/mypreferences/{variant}/{where}"
 
 
 #: Switch-type settings with a page under /mypreferences/{d,m}/settings/<slug>. The AI setting
@@ -104,6 +112,8 @@ SETTINGS: tuple[SettingDef, ...] = (
     SettingDef("allowAdsByGender", "ads-by-gender", "ads"),
     SettingDef("allowConversionTrackings", "ads-related-actions", "ads"),
     SettingDef("allowProfileAndActivityDataForMarketingAds", "linkedin-promotions", "ads"),
+    SettingDef("adsPrivacyAllowInterestsAndBehaviors", "interest-categories", "ads", own_page=True),
+    SettingDef("nonEssentialCookieConsent", "member-cookies", "privacy", own_page=True),
 )
 SETTINGS_BY_KEY: dict[str, SettingDef] = {s.key: s for s in SETTINGS}
 SETTINGS_BY_SLUG: dict[str, SettingDef] = {s.slug: s for s in SETTINGS}

@@ -222,6 +222,20 @@ EN: dict[str, Any] = {
             "label": "Use my profile and activity data for LinkedIn’s marketing",
             "help": "This covers ads for LinkedIn’s own products shown on other sites.",
         },
+        "adsPrivacyAllowInterestsAndBehaviors": {
+            "title": "Interests and traits",
+            "question": (
+                "Can LinkedIn use the interests and traits it infers about you to show you ads?"
+            ),
+            "label": "Use my inferred interests and traits for ads",
+            "help": "Interests come from your profile and activity, such as pages you follow.",
+        },
+        "nonEssentialCookieConsent": {
+            "title": "Non-essential cookies",
+            "question": "Can LinkedIn and its partners use non-essential cookies on LinkedIn?",
+            "label": "Allow non-essential cookies",
+            "help": "Essential cookies, which keep you signed in and secure, are always used.",
+        },
     },
     # Promotion dialog
     "promo.title": "Try Premium for free",
@@ -509,6 +523,23 @@ DE: dict[str, Any] = {
             "Marketing verwenden?",
             "label": "Meine Profil- und Aktivitätsdaten für das Marketing von LinkedIn verwenden",
             "help": "Dies betrifft Anzeigen für LinkedIns eigene Produkte auf anderen Websites.",
+        },
+        "adsPrivacyAllowInterestsAndBehaviors": {
+            "title": "Interessen und Merkmale",
+            "question": (
+                "Darf LinkedIn die Interessen und Merkmale, die es über Sie ableitet, für "
+                "Anzeigen verwenden?"
+            ),
+            "label": "Meine abgeleiteten Interessen und Merkmale für Anzeigen verwenden",
+            "help": "Interessen stammen aus Ihrem Profil und Ihren Aktivitäten.",
+        },
+        "nonEssentialCookieConsent": {
+            "title": "Nicht notwendige Cookies",
+            "question": "Dürfen LinkedIn und seine Partner nicht notwendige Cookies verwenden?",
+            "label": "Nicht notwendige Cookies zulassen",
+            "help": (
+                "Notwendige Cookies, die Sie angemeldet und sicher halten, werden immer verwendet."
+            ),
         },
     },
     # Promotion dialog
