@@ -11,7 +11,7 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -110,28 +110,31 @@ def sign_in_profile(home: Path, playwright, chromium_path: str, replica: Replica
 
 
 @pytest.fixture
-def linkedin(run_cli, replica: Replica, sign_in_profile, tmp_path: Path):
+def flow_cli(run_cli, replica: Replica, sign_in_profile, tmp_path: Path):
+    """`flow_cli(FLOW)("run", "--yes", ...)`: a flow against the replica, headless, JSON out,
+    evidence in a temp folder; the kept profile signed in to every site first, unless
+    `signed_in=False`."""
+
+    def make(default: str, *, signed_in: bool = True) -> Callable[..., CliResult]:
+        if signed_in:
+            sign_in_profile()
+
+        def go(mode: str, *extra: str, flow: str = default) -> CliResult:
+            return run_cli(
+                mode, flow, "--headless", "--json", "--replica", f"127.0.0.1:{replica.port}",
+                "--evidence-dir", str(tmp_path / "evidence"), "--timeout", "10", *extra,
+            )  # fmt: skip
+
+        return go
+
+    return make
+
+
+@pytest.fixture
+def linkedin(flow_cli):
     """`linkedin("run", "--yes", ...)`: the LinkedIn flow against the replica, signed in,
     headless, JSON out, evidence in a temp folder."""
-    sign_in_profile()
-    evidence = tmp_path / "evidence"
-
-    def go(mode: str, *extra: str, flow: str = "linkedin-ai-training") -> CliResult:
-        return run_cli(
-            mode,
-            flow,
-            "--headless",
-            "--json",
-            "--replica",
-            f"127.0.0.1:{replica.port}",
-            "--evidence-dir",
-            str(evidence),
-            "--timeout",
-            "10",
-            *extra,
-        )
-
-    return go
+    return flow_cli("linkedin-ai-training")
 
 
 def have_xvfb() -> bool:

@@ -25,30 +25,10 @@ def _site(replica: Replica) -> ChatGPT:
 
 
 @pytest.fixture
-def chatgpt(run_cli, replica: Replica, sign_in_profile, tmp_path: Path):
+def chatgpt(flow_cli):
     """`chatgpt("run", "--yes", ...)`: the ChatGPT flow against the replica, signed in,
     headless, JSON out, evidence in a temp folder."""
-    sign_in_profile()
-    return _runner(run_cli, replica, tmp_path)
-
-
-def _runner(run_cli, replica: Replica, tmp_path: Path):
-    def go(mode: str, *extra: str, flow: str = "chatgpt-model-training") -> CliResult:
-        return run_cli(
-            mode,
-            flow,
-            "--headless",
-            "--json",
-            "--replica",
-            f"127.0.0.1:{replica.port}",
-            "--evidence-dir",
-            str(tmp_path / "evidence"),
-            "--timeout",
-            "10",
-            *extra,
-        )
-
-    return go
+    return flow_cli("chatgpt-model-training")
 
 
 def _variant(tmp_path: Path, old: str, new: str) -> str:
@@ -131,11 +111,12 @@ def test_verify_reports_drift_with_exit_3_and_clicks_nothing(chatgpt, replica):
 
 
 @pytest.mark.parametrize("mode", ["run", "verify"])
-def test_logged_out_stops_with_exit_4_without_clicking(run_cli, replica, home, tmp_path, mode):
+def test_logged_out_stops_with_exit_4_without_clicking(flow_cli, replica, mode):
     """Signed out, the app stays at chatgpt.com and shows "Log in": the run ends as not
     signed in (exit 4; headless, so nobody can sign in), having clicked nothing."""
     extra = ["--yes"] if mode == "run" else []
-    result = _runner(run_cli, replica, tmp_path)(mode, *extra, "--timeout", "3")
+    signed_out = flow_cli("chatgpt-model-training", signed_in=False)
+    result = signed_out(mode, *extra, "--timeout", "3")
 
     assert result.code == 4, result.json["reason"]
     assert result.json["status"] == "login_required"
@@ -149,9 +130,7 @@ def test_logged_out_stops_with_exit_4_without_clicking(run_cli, replica, home, t
     assert [p for _, p in site.requests if p.startswith(("/auth/", "/backend-api/"))] == []
 
 
-def test_a_signed_out_page_where_the_switch_should_be_is_exit_4_too(
-    run_cli, replica, home, tmp_path
-):
+def test_a_signed_out_page_where_the_switch_should_be_is_exit_4_too(flow_cli, tmp_path):
     """Menus that end without a failed step on the signed-out app (only a goto): the missing
     switch is then the page's sign-in to ask for, exit 4, not an error escaping the run."""
     text = FLOW.read_text()
@@ -160,14 +139,14 @@ def test_a_signed_out_page_where_the_switch_should_be_is_exit_4_too(
     flow = tmp_path / "goto-only.yaml"
     flow.write_text(text[:start] + "  desktop:\n    - goto: https://chatgpt.com/\n" + text[end:])
 
-    result = _runner(run_cli, replica, tmp_path)("verify", "--route", "menus", "--timeout", "2",
-                                                 flow=str(flow))  # fmt: skip
+    signed_out = flow_cli("chatgpt-model-training", signed_in=False)
+    result = signed_out("verify", "--route", "menus", "--timeout", "2", flow=str(flow))
 
     assert result.code == 4, result.json["reason"]
     assert result.json["login_reason"] == "logged_out"
 
 
-def test_logged_out_without_login_logged_out_is_a_broken_flow(run_cli, replica, home, tmp_path):
+def test_logged_out_without_login_logged_out_is_a_broken_flow(flow_cli, replica, tmp_path):
     """Without `login.logged_out` the same signed-out app reads as a broken flow (exit 1): the
     URL alone cannot tell (why the flow language has the key)."""
     flow = _variant(
@@ -176,7 +155,8 @@ def test_logged_out_without_login_logged_out_is_a_broken_flow(run_cli, replica, 
         "    - role: button\n      name: Log in\n",
         "",
     )
-    result = _runner(run_cli, replica, tmp_path)("verify", "--timeout", "2", flow=flow)
+    signed_out = flow_cli("chatgpt-model-training", signed_in=False)
+    result = signed_out("verify", "--timeout", "2", flow=flow)
 
     assert result.code == 1
     assert result.json["status"] == "flow_broken"

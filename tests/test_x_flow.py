@@ -22,28 +22,10 @@ def site(replica: Replica) -> X:
 
 
 @pytest.fixture
-def x(run_cli, replica: Replica, sign_in_profile, tmp_path: Path):
+def x(flow_cli):
     """`x("run", "--yes", ...)`: the X flow against the replica, signed in, headless, JSON
     out, evidence in a temp folder."""
-    sign_in_profile()
-    evidence = tmp_path / "evidence"
-
-    def go(mode: str, *extra: str) -> CliResult:
-        return run_cli(
-            mode,
-            FLOW,
-            "--headless",
-            "--json",
-            "--replica",
-            f"127.0.0.1:{replica.port}",
-            "--evidence-dir",
-            str(evidence),
-            "--timeout",
-            "10",
-            *extra,
-        )
-
-    return go
+    return flow_cli(FLOW)
 
 
 def _shots(result: CliResult) -> list[str]:
@@ -100,19 +82,9 @@ def test_verify_reports_drift_with_exit_3_and_clicks_nothing(x, site):
     assert site.get_setting(ACCOUNT) is True
 
 
-def test_logged_out_stops_with_exit_4_without_clicking(run_cli, replica, site, tmp_path):
+def test_logged_out_stops_with_exit_4_without_clicking(flow_cli, site):
     """A profile not signed in lands on /i/flow/login: exit 4, nothing clicked or saved."""
-    result = run_cli(
-        "run",
-        FLOW,
-        "--yes",
-        "--headless",
-        "--json",
-        "--replica",
-        f"127.0.0.1:{replica.port}",
-        "--evidence-dir",
-        str(tmp_path / "ev"),
-    )
+    result = flow_cli(FLOW, signed_in=False)("run", "--yes")
 
     assert result.code == 4, result.err
     assert result.json["status"] == "login_required"

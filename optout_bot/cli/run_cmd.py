@@ -223,10 +223,8 @@ def _settings_or_exit(args: argparse.Namespace, mode: str) -> Config | int:
 def cmd_run(args: argparse.Namespace) -> int:
     from optout_bot.app.run import execute, execute_many
 
-    if args.all and args.flows:
-        return _usage(args, "give flow ids or --all, not both")
-    if not args.all and not args.flows:
-        return _usage(args, "give one or more flow ids (see `optout-bot flows`), or --all")
+    if problem := _flows_or_all(args):
+        return _usage(args, problem)
     settings = _settings_or_exit(args, args.command)
     if isinstance(settings, int):
         return settings
@@ -242,6 +240,15 @@ def cmd_run(args: argparse.Namespace) -> int:
     requests = [run_request(args, args.command, settings, flow) for flow in flows]
     results = execute_many(requests, on_problem=_problem, meanwhile=_configure_logging(args))
     return finish_many(results, args)
+
+
+def _flows_or_all(args: argparse.Namespace) -> str:
+    """What is wrong with the flows asked for (ids, or --all: one of the two), or ""."""
+    if args.all and args.flows:
+        return "give flow ids or --all, not both"
+    if not args.all and not args.flows:
+        return "give one or more flow ids (see `optout-bot flows`), or --all"
+    return ""
 
 
 def _usage(args: argparse.Namespace, message: str) -> int:
@@ -289,10 +296,8 @@ def cmd_check(args: argparse.Namespace) -> int:
     from optout_bot.app.request import CheckRequest
     from optout_bot.app.run import check, check_many
 
-    if args.all and args.flows:
-        return _usage(args, "give flow ids or --all, not both")
-    if not args.all and not args.flows:
-        return _usage(args, "give one or more flow ids (see `optout-bot flows`), or --all")
+    if problem := _flows_or_all(args):
+        return _usage(args, problem)
     settings = _settings_or_exit(args, "verify")
     if isinstance(settings, int):
         return settings
@@ -318,23 +323,25 @@ def cmd_check(args: argparse.Namespace) -> int:
         many = check_many(
             requests, on_problem=_problem, meanwhile=_configure_logging(args), on_drift=drifted
         )
-        if args.json:
-            print(json.dumps(many.to_json(), indent=2))
-        else:
-            finish_many(many.results, args)
-            for line in many.alerts or []:
-                print(f"alert: {line}")
-        return many.exit_code
+        return _checked(args, many.to_json(), many.alerts, lambda: finish_many(many.results, args))
     checked = check(
         request, on_problem=_problem, meanwhile=_configure_logging(args), on_drift=drifted
     )
-    if args.json:
-        print(json.dumps(checked.to_json(), indent=2))
-    else:
-        finish(checked.result, args)
-        for line in checked.alerts or []:
-            print(f"alert: {line}")
+    _checked(args, checked.to_json(), checked.alerts, lambda: finish(checked.result, args))
     return checked.result.exit_code
+
+
+def _checked(
+    args: argparse.Namespace, data: dict, alerts: list[str] | None, show: Callable[[], int]
+) -> int:
+    """What a check prints: its JSON, or its results and one line per alert sent."""
+    if args.json:
+        print(json.dumps(data, indent=2))
+    else:
+        show()
+        for line in alerts or []:
+            print(f"alert: {line}")
+    return int(data["exit_code"])
 
 
 def cmd_validate(args: argparse.Namespace) -> int:

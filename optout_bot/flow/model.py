@@ -482,6 +482,14 @@ class Overlay(Mapping):
 
 
 _Route = Annotated[tuple[AnyStep, ...], Seq("a list of steps", non_empty=True)]
+_Platforms = Annotated[
+    tuple[Annotated[Platform, v.choice(PLATFORMS, "platform")], ...],
+    Seq("a list of platforms, e.g. [desktop, mobile]", non_empty=True, unique="platform"),
+]
+_Origins = Annotated[
+    tuple[Annotated[str, v.origin], ...],
+    Seq("a list of origins, e.g. [https://www.example.com]", non_empty=True, unique="origin"),
+]
 #: The most settings one site file may describe.
 MAX_SETTINGS = 50
 _Url = Annotated[str, v.url]
@@ -512,15 +520,9 @@ class Flow(Mapping):
     """the date the flow last worked against the site, e.g. 2026-11-22"""
     ui_variant: Annotated[str, v.text(500, strip=True, allow_empty=True)] = ""
     """which UI variant the flow was written for"""
-    platforms: Annotated[
-        tuple[Annotated[Platform, v.choice(PLATFORMS, "platform")], ...],
-        Seq("a list of platforms, e.g. [desktop, mobile]", non_empty=True, unique="platform"),
-    ]
+    platforms: _Platforms
     """the platforms the flow covers, e.g. [desktop, mobile]"""
-    allowed_origins: Annotated[
-        tuple[Annotated[str, v.origin], ...],
-        Seq("a list of origins, e.g. [https://www.example.com]", non_empty=True, unique="origin"),
-    ]
+    allowed_origins: _Origins
     """the https origins the flow may open, e.g. [https://www.linkedin.com]"""
     setting_url: Annotated[dict[Platform, _Url], PerPlatform("a URL", "setting_url")]
     """the setting's direct URL for each platform"""
@@ -676,15 +678,9 @@ class SiteFile(Mapping):
     """the date the file last worked against the site, e.g. 2026-11-30"""
     ui_variant: Annotated[str, v.text(500, strip=True, allow_empty=True)] = ""
     """which UI variant the file was written for"""
-    platforms: Annotated[
-        tuple[Annotated[Platform, v.choice(PLATFORMS, "platform")], ...],
-        Seq("a list of platforms, e.g. [desktop, mobile]", non_empty=True, unique="platform"),
-    ]
+    platforms: _Platforms
     """the platforms every setting covers, e.g. [desktop, mobile]"""
-    allowed_origins: Annotated[
-        tuple[Annotated[str, v.origin], ...],
-        Seq("a list of origins, e.g. [https://www.example.com]", non_empty=True, unique="origin"),
-    ]
+    allowed_origins: _Origins
     """the https origins its flows may open, e.g. [https://www.linkedin.com]"""
     login: LoginSpec
     """how to tell a signed-in page from a logged-out one"""
