@@ -208,13 +208,10 @@ def test_the_catalog_finds_each_setting_by_its_id_or_file_and_id(tmp_path: Path)
 # -- on the replica ----------------------------------------------------------------------------
 
 
-def test_every_linkedin_setting_is_switched_off_and_proved(
-    run_cli, replica, sign_in_profile, tmp_path
-):
-    """Every LinkedIn switch besides the AI one (covered in test_linkedin_flow.py), in one
-    run: each walked to through the menus, switched off, proved after a reload; a verify of
-    them all then agrees, and changes nothing."""
-    sign_in_profile()
+@pytest.fixture
+def every(run_cli, replica, tmp_path):
+    """`every("run", "--yes")`: every LinkedIn setting but the AI one (covered in
+    test_linkedin_flow.py) in one run against the replica, headless, JSON out."""
     ids = LINKEDIN_IDS[1:]
 
     def cli(mode: str, *extra: str):
@@ -223,30 +220,62 @@ def test_every_linkedin_setting_is_switched_off_and_proved(
             "--evidence-dir", str(tmp_path / "evidence"), "--timeout", "10", *extra,
         )  # fmt: skip
 
-    result = cli("run", "--yes")
+    cli.ids = ids  # type: ignore[attr-defined]
+    return cli
+
+
+def _others(replica) -> dict[str, bool]:
+    settings = replica.state.settings_of("member@example.com")
+    assert settings.pop("allowDataForGenerativeAI") is True  # never asked for
+    return settings
+
+
+@pytest.mark.parametrize("platform", ["desktop", "mobile"])
+def test_every_linkedin_setting_is_switched_off_and_proved(
+    every, replica, sign_in_profile, platform
+):
+    """Every other LinkedIn switch, in one run: each walked to through the menus, switched
+    off, proved after a reload; a verify of them all then agrees, and changes nothing."""
+    sign_in_profile()
+
+    result = every("run", "--yes", "--platform", platform)
 
     assert result.code == 0, result.out
-    assert [r["flow"] for r in result.json["results"]] == ids
+    assert [r["flow"] for r in result.json["results"]] == every.ids
     assert all(r["state_after"] == "off" and r["persisted"] for r in result.json["results"])
-    settings = replica.state.settings_of("member@example.com")
-    assert settings.pop("allowDataForGenerativeAI") is True  # the one not asked for
-    assert not any(settings.values())
+    assert not any(_others(replica).values())
     writes = len(replica.writes)
-    assert cli("verify").code == 0
+    assert every("verify", "--platform", platform).code == 0
     assert len(replica.writes) == writes
 
 
-def test_a_linkedin_setting_is_proved_on_a_phone_too(linkedin, replica):
-    result = linkedin("run", "--yes", "--platform", "mobile", flow="linkedin-ads-age")
-    assert result.code == 0, result.out
-    assert replica.get_setting("allowAdsByAge") is False
-
-
-def test_a_linkedin_setting_turned_back_on_is_drift(linkedin, replica):
-    replica.set_setting("allowAnonymizedDataResearch", True)
-    result = linkedin("verify", flow="linkedin-research")
+def test_every_linkedin_setting_turned_back_on_is_drift(every, replica, sign_in_profile):
+    sign_in_profile()
+    result = every("verify")
     assert result.code == 3, result.out
+    assert {r["status"] for r in result.json["results"]} == {"drift"}
     assert replica.writes == []  # verify never writes
+
+
+def test_every_linkedin_setting_signed_out_is_login_needed_nothing_clicked(every, replica):
+    """A profile that is not signed in: each setting ends as login needed (exit 4), and
+    nothing is clicked or saved."""
+    result = every("run", "--yes")
+    assert result.code == 4, result.out
+    assert {r["status"] for r in result.json["results"]} == {"login_required"}
+    assert replica.writes == []
+    assert all(_others(replica).values())
+
+
+def test_every_linkedin_setting_whose_save_fails_is_never_reported_switched_off(
+    every, replica, sign_in_profile
+):
+    sign_in_profile()
+    replica.scenario.save_fails = True
+    result = every("run", "--yes")
+    assert result.code != 0, result.out
+    assert all(r["exit_code"] != 0 for r in result.json["results"])
+    assert all(_others(replica).values())
 
 
 def test_a_shared_site_file_is_installed_under_its_site_and_overrides_by_id(run_cli, tmp_path):
