@@ -590,3 +590,21 @@ def test_a_switch_a_click_would_not_land_on_alone_gets_no_quick_click(page):
     )
     aim = page.evaluate(pagecalls.CALL_BY_CSS_JS, ["#s", "aim", []])
     assert aim == {"state": "on"}
+
+
+def test_a_switch_the_page_puts_back_at_once_is_not_clicked_again(page):
+    """A save that fails puts the switch back before any wait sees it: the quick click still
+    knows it was heard (the switch read wanted right after it), so no other way is tried and
+    the page gets one change, not two; the reload's re-read judges the rest."""
+    page.set_content(
+        '<input type="checkbox" role="switch" id="s" aria-label="AI" checked '
+        'style="width:40px;height:40px" onchange="document.body.dataset.changes = '
+        "(+document.body.dataset.changes || 0) + 1; setTimeout(() => { this.checked = "
+        '!this.checked; }, 1)">'
+    )
+
+    result = switch.set_state(page, page.locator("#s"), "off", TIMEOUT_MS, css="#s")
+
+    assert result.tried == ("click",)
+    assert page.evaluate("document.body.dataset.changes") == "1"
+    assert switch.read_state(page.locator("#s")) == "on"  # put back: not persisted

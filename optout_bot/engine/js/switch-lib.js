@@ -233,8 +233,9 @@ function describe(el, attrs) {
 // by coordinates (switch.set_state's quick way) goes where the switch is now, checked here,
 // and the watch (capture phase, on the window: before the page's own listeners on the
 // element) swallows every event of that click whose target is not inside el, should
-// something else have moved under the pointer since, and says so (`watch.blocked`). The watch
-// ends with the click, or when unarmed. Null when a click at its centre would not land on it.
+// something else have moved under the pointer since, and says so (`watch.blocked`); it also
+// notes what the switch read right after the click (`watch.after`). The watch ends with the
+// click, or when unarmed. Null when a click at its centre would not land on it.
 function aimAt(el) {
   if (probe(el, el) !== 'ok') return null;
   const p = centre(el, false);
@@ -248,7 +249,12 @@ function aimAt(el) {
       event.preventDefault();
       event.stopImmediatePropagation();
     }
-    if (event.type === 'click') watch.unarm();
+    if (event.type === 'click') {
+      watch.unarm();
+      // What the switch reads once the page's own click handlers have run: a page that
+      // flips it and flips it back when its save fails may do both before any wait sees it.
+      if (!watch.blocked) setTimeout(() => { watch.after = read(el); }, 0);
+    }
   };
   watch.unarm = () => kinds.forEach((k) => window.removeEventListener(k, check, true));
   kinds.forEach((k) => window.addEventListener(k, check, true));
