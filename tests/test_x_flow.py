@@ -212,3 +212,16 @@ def test_the_members_photo_and_name_are_masked_unless_no_mask(
         browser.close()
 
     assert (rgb == [127, 127, 127]) is mask
+
+
+@pytest.mark.parametrize("platform", ["desktop", "mobile"])
+def test_a_cookie_banner_in_the_way_gets_the_most_private_answer(x, site, platform):
+    """X's cookie banner covers the page: the flow's overlay refuses non-essential cookies,
+    never accepts all, and the switch is set and proved."""
+    site.scenario.cookie_banner = True
+
+    result = x("run", "--yes", "--platform", platform)
+
+    assert result.code == 0, result.json["reason"]
+    assert site.cookie_choices == ["refuse"]
+    assert site.get_setting(ACCOUNT) is False

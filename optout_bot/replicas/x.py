@@ -40,6 +40,9 @@ CSRF_COOKIE = "ct0"
 SESSION_MAX_AGE_S = 365 * 24 * 3600
 #: Where the page saves a checkbox (X's REST settings endpoint; form-encoded, like X's).
 SAVE_PATH = "/i/api/1.1/account/settings.json"
+#: Where the cookie banner's answer goes, and the cookie that remembers it.
+CONSENT_PATH = "/i/api/1.1/cookie_consent"
+CONSENT_COOKIE = "d_prefs"
 LOGIN_PATH = "/i/flow/login"
 
 #: The switch's label (services.md), now and in 2024.
@@ -126,6 +129,9 @@ class XScenario:
     save_fails: bool = False
     #: The training checkbox carries its 2024 wording.
     wording_2024: bool = False
+    #: A cookie banner (as visitors from the EU see) covers the bottom of every page until
+    #: it is answered.
+    cookie_banner: bool = False
 
 
 @dataclass
@@ -158,6 +164,8 @@ class X:
         self._sessions: dict[str, str] = {}  # auth_token -> email
         #: One dict per save request: key, value, account, stored, status.
         self.writes: list[dict[str, Any]] = []
+        #: every answer the cookie banner got, in order ("refuse" or "accept")
+        self.cookie_choices: list[str] = []
 
     # -- what tests use --------------------------------------------------------------------
 
@@ -198,6 +206,8 @@ class X:
         if request.method == "POST":
             if request.path == SAVE_PATH:
                 return self._save(request, scenario)
+            if request.path == CONSENT_PATH:
+                return self._consent(request)
             if request.path == LOGIN_PATH:
                 return self._login_submit(request)
             return self._page("not_found.html", request, None, status=404)
@@ -254,6 +264,17 @@ class X:
             return self._page("grok.html", request, user, boxes=boxes, **page)
         return self._page("placeholder.html", request, user, **page)
 
+    def _consent(self, request: Request) -> Response:
+        """The cookie banner's answer: "refuse" (non-essential cookies) or "accept" (all)."""
+        choice = request.body.decode("utf-8", "replace").strip()
+        if choice not in ("refuse", "accept"):
+            return Response.json({"errors": [{"code": 400}]}, 400)
+        with self._lock:
+            self.cookie_choices.append(choice)
+        response = Response.json({"choice": choice})
+        response.set_cookie(CONSENT_COOKIE, choice, max_age=365 * 24 * 3600, http_only=False)
+        return response
+
     def _page(
         self,
         template: str,
@@ -264,13 +285,16 @@ class X:
         **values: Any,
     ) -> Response:
         values.setdefault("selected", "")
+        values["cookie_banner"] = (
+            self.scenario.cookie_banner and CONSENT_COOKIE not in request.cookies
+        )
         page = _TEMPLATES.get_template(template).render(
             user=user,
             mobile=request.mobile,
             path=request.path,
             avatar=avatar_uri(user.name) if user else "",
             settings_menu=SETTINGS_MENU,
-            config={"savePath": SAVE_PATH, "csrfCookie": CSRF_COOKIE},
+            config={"savePath": SAVE_PATH, "csrfCookie": CSRF_COOKIE, "consentPath": CONSENT_PATH},
             **values,
         )
         return Response.html(page, status)

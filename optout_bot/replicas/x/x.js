@@ -74,4 +74,19 @@
       }
     });
   });
+
+  // The cookie banner: its answer is saved, then it goes.
+  const banner = document.getElementById("cookie-banner");
+  if (banner) {
+    banner.querySelectorAll("button[data-choice]").forEach((button) => {
+      button.addEventListener("click", async () => {
+        await fetch(config.consentPath, {
+          method: "POST",
+          credentials: "same-origin",
+          body: button.getAttribute("data-choice"),
+        });
+        banner.remove();
+      });
+    });
+  }
 })();
