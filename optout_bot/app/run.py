@@ -192,9 +192,12 @@ def execute_many(
     from optout_bot.app.together import TABS
 
     partials = [Result(flow=r.flow, platform="", mode=r.mode, wanted="") for r in requests]
-    outcome = _attempt(
-        partials[0], lambda: _execute_many(requests, on_problem, meanwhile, limit or TABS)
-    )
+    # The person's own browser (attached) keeps its background tabs throttled: a flow in a
+    # tab that is not in front would wait on frames that do not come. There the flows take
+    # turns; the kept profile, which optout-bot launches without that throttling, runs a few
+    # at once.
+    tabs = limit or (1 if requests and requests[0].browser.cdp else TABS)
+    outcome = _attempt(partials[0], lambda: _execute_many(requests, on_problem, meanwhile, tabs))
     if isinstance(outcome, list):
         return outcome
     # Stopped before any flow could start (no browser, the store, Ctrl-C): each says so.

@@ -8,6 +8,10 @@ opened by one process only; an attached browser asks the person once). Nothing e
 the evidence store and the runners' own code never run at the same time as each other, so
 the hash chain stays one strict order without a lock.
 
+Only in the kept profile: optout-bot launches it without background-tab throttling, while
+the person's own browser (attached over CDP) pauses the frames of tabs that are not in
+front, so there the flows take turns (`execute_many`).
+
 `run_together` reaches two attributes of Playwright's sync objects (`_loop` and
 `_dispatcher_fiber`, which every one of them has) and its `wait_for_future`. Should a later
 Playwright change those, the flows run one after the other instead: slower, the same results.
