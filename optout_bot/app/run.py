@@ -86,13 +86,21 @@ def _attempt(partial: Result, work: Callable[[], T]) -> T | Result:
     """Run `work`; any way it ends becomes a Result (never a traceback for the user)."""
     try:
         return work()
-    except RunStop as stop:
-        partial.status, partial.reason = stop.status, stop.reason
     except KeyboardInterrupt:
         partial.status, partial.reason = Status.INTERRUPTED, "interrupted (Ctrl-C)"
     except Exception as exc:  # one line, not a traceback (OPTOUT_BOT_DEBUG=1 re-raises)
-        if os.environ.get("OPTOUT_BOT_DEBUG"):
+        if os.environ.get("OPTOUT_BOT_DEBUG") and not isinstance(exc, RunStop):
             raise
+        _ended_by(partial, exc)
+    return partial
+
+
+def _ended_by(partial: Result, exc: BaseException) -> Result:
+    """`partial` as a run that `exc` ended: a RunStop's status and reason, else an error in
+    one line."""
+    if isinstance(exc, RunStop):
+        partial.status, partial.reason = exc.status, exc.reason
+    else:
         partial.status = Status.ERROR
         partial.reason = (
             f"unexpected error: {type(exc).__name__}: {exc}. Set OPTOUT_BOT_DEBUG=1 to see "
@@ -216,16 +224,8 @@ def _execute_many(
 
     from optout_bot.app.together import OneQuestion, Turns, run_together
 
+    # One question for the whole run, when any flow would ask one.
     asks = [r.confirm for r in requests if r.confirm is not None and not r.yes]
-    shared: list[OneQuestion] = []
-
-    def gate(pw: Any) -> OneQuestion | None:
-        """One question for the whole run, when any flow would ask one."""
-        if not asks:
-            return None
-        if not shared:
-            shared.append(OneQuestion(asks[0], pw))
-        return shared[0]
 
     def prepare() -> tuple[EvidenceStore, list[_Begun | RunStop]]:
         if meanwhile is not None:
@@ -250,8 +250,9 @@ def _execute_many(
             if ready:
                 hosts = {h for _, b in ready for h in browsing.hosts_of(b.flow.allowed_origins)}
                 with browsing.browser_session(pw, requests[0].browser, sorted(hosts)) as session:
+                    gate = OneQuestion(asks[0], pw) if asks else None
                     turns = Turns(pw)
-                    tasks = [_task(b, requests[i], session, i, gate(pw), turns) for i, b in ready]
+                    tasks = [_task(b, requests[i], session, i, gate, turns) for i, b in ready]
                     for (i, _), outcome in zip(ready, run_together(pw, tasks, limit), strict=True):
                         results[i] = _as_result(outcome, requests[i])
     except BaseException as exc:
@@ -314,14 +315,9 @@ def _as_result(outcome: Result | BaseException, request: RunRequest) -> Result:
     """A flow's outcome as its result: a crash in one flow is that flow's error only."""
     if isinstance(outcome, Result):
         return outcome
-    result = Result(flow=request.flow, platform=request.browser.platform, mode=request.mode,
-                    wanted="")  # fmt: skip
-    if isinstance(outcome, RunStop):
-        result.status, result.reason = outcome.status, outcome.reason
-    else:
-        result.status = Status.ERROR
-        result.reason = f"unexpected error: {type(outcome).__name__}: {outcome}"
-    return result
+    partial = Result(flow=request.flow, platform=request.browser.platform, mode=request.mode,
+                     wanted="")  # fmt: skip
+    return _ended_by(partial, outcome)
 
 
 def _begin(request: RunRequest, flow: Flow, shared: EvidenceStore | None = None) -> _Begun:

@@ -95,9 +95,9 @@ def cmd_list(args: argparse.Namespace) -> int:
     if getattr(args, "json", False):
         print(json.dumps(data, indent=2))
         return 0
-    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
-    for row in rows:
-        print("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip())
+    from optout_bot.cli.options import print_table
+
+    print_table(rows)
     return 0
 
 

@@ -5,7 +5,7 @@ abbreviations, prose wrapped, tables kept as written)."""
 from __future__ import annotations
 
 import argparse
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from optout_bot.engine.outcome import EXIT_CODES
@@ -164,3 +164,11 @@ def subcommands(
         )
 
     return add
+
+
+def print_table(rows: Sequence[Sequence[str]]) -> None:
+    """Rows as columns padded to their widest cell, two spaces apart (the first row is the
+    heading)."""
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    for row in rows:
+        print("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip())

@@ -9,7 +9,7 @@ import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from optout_bot.cli.options import browser_options, login_option, output_options
+from optout_bot.cli.options import browser_options, login_option, output_options, print_table
 
 if TYPE_CHECKING:
     from optout_bot.app.config import Config
@@ -447,10 +447,8 @@ def finish_many(results: list[Result], args: argparse.Namespace) -> int:
         record = f"record #{r.record['seq']}" if r.record.get("seq") else ""
         state = r.state_after if r.state_after != "unknown" else r.state_before
         rows.append((r.flow, state, r.status.verdict, str(r.exit_code), record))
-    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     print()
-    for row in rows:
-        print("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip())
+    print_table(rows)
     return code
 
 

@@ -188,9 +188,9 @@ def cmd_list(args: argparse.Namespace) -> int:
     for job in jobs:
         fix = "yes" if job.fix else "no"
         rows.append((job.flow, job.when, fix, job.profile, job.backend, job.log))
-    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
-    for row in rows:
-        print("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip())
+    from optout_bot.cli.options import print_table
+
+    print_table(rows)
     return 0
 
 
