@@ -20,7 +20,7 @@ destructive, sign-out, money, social, consent -- matched after Unicode folding):
   since the Me button holds the member's photo, whose alt is their name, and a name is not an
   action (an icon button whose only name is its image's alt is still read). A second, on
   purpose too: a link that leads to a page (inside nothing else that acts) is a navigation,
-  judged as its URL is, without the social words -- privacy settings are named "Data
+  judged without the social words -- privacy settings are named "Data
   sharing with select partners" -- while every button, form control and script-only link is
   judged by them all (posting, sending, following take one of those). Then the kind of
   element: a flow's clicks go to links, menu items, tabs, disclosure buttons (aria-expanded,
