@@ -101,6 +101,12 @@ def test_each_setting_becomes_a_flow_with_what_the_site_shares():
             "'privacy'?",
         ),
         (
+            SITE[SITE.index("routes:\n") : SITE.index("settings:\n")],
+            "",
+            "site.yaml:19:12: settings[0].route: no route 'privacy': the file declares no "
+            "routes (declare it under `routes:` (an id and its navigate), or remove `route:`)",
+        ),
+        (
             "  - id: example-ads\n",
             "  - id: example-ai\n",
             "site.yaml:28:9: settings[1].id: id 'example-ai' is used twice in settings "
@@ -119,7 +125,13 @@ def test_each_setting_becomes_a_flow_with_what_the_site_shares():
             "engine understands up to 2); upgrade with `pip install -U optout-bot`",
         ),
     ],
-    ids=["unknown route", "an id twice", "a platform without steps", "a newer format"],
+    ids=[
+        "unknown route",
+        "no routes at all",
+        "an id twice",
+        "a platform without steps",
+        "a newer format",
+    ],
 )
 def test_a_broken_site_file_is_refused_at_its_node(old: str, new: str, error: str):
     text = SITE.replace(old, new)

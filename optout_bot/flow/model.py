@@ -649,8 +649,13 @@ class SettingSpec(Mapping):
         found: list[Found] = []
         name = route.text if isinstance(route, Scalar) else None
         if name is not None and routes is not None and name not in routes:
-            message = f"no route {show(name)} in routes" + suggest(name, routes)
-            found.append((("route",), message, "", False))
+            if routes:
+                message = f"no route {show(name)} in routes" + suggest(name, routes)
+                found.append((("route",), message, "", False))
+            else:
+                message = f"no route {show(name)}: the file declares no routes"
+                hint = "declare it under `routes:` (an id and its navigate), or remove `route:`"
+                found.append((("route",), message, hint, False))
         navigate = data.get("navigate")
         given = navigate if isinstance(navigate, dict) else {}
         if declared is not None and route is None and isinstance(navigate, (dict, type(None))):
