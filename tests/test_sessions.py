@@ -244,3 +244,77 @@ def test_profile_folders_are_private(linkedin, home):
     linkedin("verify")
     if os.name == "posix":
         assert (Path(home) / "profiles").stat().st_mode & 0o777 == 0o700
+
+
+def test_several_flows_in_the_users_browser_leave_its_tabs_as_they_were(
+    run_cli, replica, users_browser, tmp_path
+):
+    """Three settings in one run over --cdp: each works in a tab of its own, and every tab
+    the run opened is closed at the end, not only the last one."""
+    before = users_browser.tabs()
+
+    result = run_cli(
+        "verify", "linkedin-ai-training", "linkedin-research", "linkedin-ads-age",
+        "--json", "--cdp", users_browser.url, "--evidence-dir", str(tmp_path / "ev"),
+    )  # fmt: skip
+
+    assert [r["session"] for r in result.json["results"]] == ["cdp"] * 3, result.out
+    assert users_browser.tabs() == before
+
+
+def test_flows_of_one_run_on_the_kept_profile_each_get_a_window(
+    playwright, chromium_path, replica, home
+):
+    """Asked for at the same moment (as the flows of one run ask), each page is a window of
+    its own: Chromium draws only the tab in front of a window, and a flow in a tab behind
+    another waited on every click and screenshot. The address bar's pop-up pages, which kept
+    a renderer busy, are not made."""
+    from optout_bot.app.together import run_together
+    from optout_bot.engine.browsers import BrowserChoice
+    from optout_bot.engine.session import ProfileSession, SessionOptions
+
+    options = SessionOptions(
+        headless=True,
+        browser=BrowserChoice(chromium_path, "test"),
+        extra_args=replica.chromium_args(),
+        ignore_https_errors=True,
+    )
+    with ProfileSession(playwright, "default", options) as session:
+        pages = run_together(playwright, [session.new_page] * 3)
+        devtools = [session.context.new_cdp_session(page) for page in pages]
+        windows = {d.send("Browser.getWindowForTarget")["windowId"] for d in devtools}
+        targets = devtools[0].send("Target.getTargets")["targetInfos"]
+
+    assert len({id(page) for page in pages}) == 3
+    assert len(windows) == 3
+    assert [t["url"] for t in targets if "omnibox" in t["url"]] == []
+
+
+def test_playwrights_own_disabled_features_are_kept_beside_ours():
+    """Chromium keeps only the last --disable-features: the one optout-bot adds repeats
+    Playwright's list (read from its driver), then turns off the address bar's pop-ups."""
+    from optout_bot.engine.features import (
+        QUIET_FEATURES,
+        playwright_disabled_features,
+        quiet_features_args,
+    )
+
+    theirs = playwright_disabled_features()
+    (arg,) = quiet_features_args()
+    names = arg.removeprefix("--disable-features=").split(",")
+
+    assert theirs, "Playwright's list of disabled features was not found in its driver"
+    assert names == [*theirs, *QUIET_FEATURES]
+
+
+def test_without_playwrights_list_no_features_are_touched(monkeypatch):
+    """When Playwright's list cannot be read, nothing is added: the browser keeps every
+    feature Playwright turns off (slower with several windows, nothing missing)."""
+    from optout_bot.engine import features
+
+    monkeypatch.setattr(features, "_SOURCES", ("no/such/file.js",))
+    features.playwright_disabled_features.cache_clear()
+    try:
+        assert features.quiet_features_args() == []
+    finally:
+        features.playwright_disabled_features.cache_clear()
