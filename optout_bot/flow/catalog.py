@@ -11,6 +11,7 @@ a flow stays cheap; loading it validates the whole file.
 from __future__ import annotations
 
 import difflib
+import functools
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -37,7 +38,17 @@ _SCAN_BYTES = 256 * 1024
 def ids_in(path: Path) -> list[str]:
     """The flow ids a file declares: a site file's settings' ids, a one-setting file's id. Read
     without validation; a file that cannot be read that way counts as its name's stem (so
-    loading it says what is wrong)."""
+    loading it says what is wrong). Read once per process while the file stays the same (a
+    run of several flows looks each one up)."""
+    try:
+        stat = path.stat()
+    except OSError:
+        return [path.stem]
+    return list(_ids_in(path, stat.st_mtime_ns, stat.st_size))
+
+
+@functools.lru_cache(maxsize=256)
+def _ids_in(path: Path, mtime_ns: int, size: int) -> tuple[str, ...]:
     import yaml
 
     from optout_bot.flow.safe_yaml import Scalar, compose
@@ -47,7 +58,7 @@ def ids_in(path: Path) -> list[str]:
             text = fh.read(_SCAN_BYTES).decode("utf-8")
         root = compose(text, str(path), lambda *_: None)
     except (OSError, UnicodeDecodeError, yaml.YAMLError, RecursionError):
-        return [path.stem]
+        return (path.stem,)
     ids: list[str] = []
     if isinstance(root, dict):
         settings = root.get("settings")
@@ -56,7 +67,7 @@ def ids_in(path: Path) -> list[str]:
             ident = item.get("id") if isinstance(item, dict) else None
             if isinstance(ident, Scalar) and ident.text and ident.text not in ids:
                 ids.append(ident.text)
-    return ids or [path.stem]
+    return tuple(ids) or (path.stem,)
 
 
 def _flows_in(folder: Path) -> dict[str, Path]:

@@ -9,11 +9,12 @@ callback, for the loader to give with the flow language's own.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
 import yaml
+import yaml.reader
 import yaml.resolver
 
 #: Flows nest six levels at most (navigate > desktop > step > click > list > locator).
@@ -32,6 +33,11 @@ _ALLOWED_TAGS: dict[str, type[yaml.Event]] = {
     YAML_TAG + "map": yaml.MappingStartEvent,
 }
 _NO_ANCHORS = "anchors and aliases are not allowed in flow files"
+
+#: libyaml's parser when PyYAML was built with it (seven times faster: every run reads its
+#: flow files at start-up), else PyYAML's own. Both give the same events and marks; only
+#: events are used, never a constructor.
+_PARSER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 #: YAML 1.1's guess at a plain scalar's type (only to describe values in messages).
 _implicit_tag: Callable[..., str] = yaml.resolver.Resolver().resolve
@@ -154,8 +160,25 @@ def compose(text: str, file: str, report: Report) -> Node | None:
     """Build the node tree of the single document in `text`, reporting YAML-level problems.
 
     Raises `yaml.YAMLError` on a syntax error (the caller turns it into a located error).
+    libyaml's parser reads it first when there is one; on any error in it, PyYAML's own
+    parser reads the file again, so what is refused, where, and in which words, is always
+    PyYAML's (libyaml words errors its own way and refuses a few escapes PyYAML takes).
     """
-    events = yaml.parse(text, Loader=yaml.SafeLoader)
+    yaml.reader.Reader(text)  # PyYAML's check of the characters allowed, as before
+    if _PARSER is not yaml.SafeLoader:
+        held: list[tuple[Any, ...]] = []
+        try:
+            root = _compose(yaml.parse(text, Loader=_PARSER), file, lambda *a: held.append(a))
+        except yaml.YAMLError:
+            pass
+        else:
+            for problem in held:
+                report(*problem)
+            return root
+    return _compose(yaml.parse(text, Loader=yaml.SafeLoader), file, report)
+
+
+def _compose(events: Iterator[Any], file: str, report: Report) -> Node | None:
 
     def mark_of(event: Any) -> Mark:
         # PyYAML marks are 0-based; editors and compilers count from 1.
@@ -177,7 +200,7 @@ def compose(text: str, file: str, report: Report) -> Node | None:
             report(mark, path, f"YAML tag {shown} is not allowed in flow files", fix)
         if isinstance(event, yaml.ScalarEvent):
             as_str = tag == YAML_TAG + "str"
-            plain = event.style is None and not as_str
+            plain = not event.style and not as_str  # None (PyYAML) or "" (libyaml)
             if refused:
                 return Reported(mark)
             return Scalar(mark, event.value, plain, None if as_str else tag)
