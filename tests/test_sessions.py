@@ -318,3 +318,84 @@ def test_without_playwrights_list_no_features_are_touched(monkeypatch):
         assert features.quiet_features_args() == []
     finally:
         features.playwright_disabled_features.cache_clear()
+
+
+def test_first_use_of_two_sites_signs_in_one_at_a_time(replica, home, display, tmp_path):
+    """A new profile, two sites signed out: LinkedIn's sign-in page opens first and ChatGPT's
+    only after it (never two at once), though ChatGPT found itself signed out while the
+    member was still signing in to LinkedIn. The member signs in to LinkedIn (approves on
+    their phone) and leaves ChatGPT signed out: ChatGPT alone ends as "login needed" (exit 4,
+    nothing clicked), LinkedIn's setting is read and proved as usual."""
+    replica.set_setting(AI_KEY, False, account=ACCOUNT)
+    chatgpt = replica.site("chatgpt")
+    env = {**os.environ, "DISPLAY": display, "OPTOUT_BOT_HOME": str(home)}
+    command = [
+        sys.executable, "-m", "optout_bot", "verify", "linkedin-ai-training",
+        "chatgpt-model-training", "--json", "--replica", f"127.0.0.1:{replica.port}",
+        "--login-timeout", "10", "--timeout", "3", "--evidence-dir", str(tmp_path / "ev"),
+    ]  # fmt: skip
+    proc = subprocess.Popen(
+        command,
+        cwd=REPO,
+        env=env,
+        stdout=(tmp_path / "out.json").open("w"),
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    lines: list[str] = []
+    chatgpt_signed_out = threading.Event()
+
+    def read() -> None:
+        assert proc.stderr is not None
+        for line in proc.stderr:
+            lines.append(line)
+            if "the page shows it is signed out" in line:
+                chatgpt_signed_out.set()
+
+    reader = threading.Thread(target=read, daemon=True)
+    reader.start()
+    try:
+        assert chatgpt_signed_out.wait(60), "ChatGPT never showed it was signed out"
+        assert replica.approve_pending_logins(ACCOUNT, wait=60) >= 1, "no LinkedIn sign-in"
+        proc.wait(timeout=120)
+        reader.join(timeout=10)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+
+    err = "".join(lines)
+    assert proc.returncode == 4, err
+    results = json.loads((tmp_path / "out.json").read_text())["results"]
+    assert [(r["flow"], r["status"]) for r in results] == [
+        ("linkedin-ai-training", "ok"),
+        ("chatgpt-model-training", "login_required"),
+    ]
+    assert "gave up waiting for the sign-in to ChatGPT after 10 s" in results[1]["reason"]
+    # ChatGPT's turn came when LinkedIn's sign-in was done, not when it found itself signed out.
+    linkedin_done = err.index("signed in; continuing")
+    assert err.index("the page shows it is signed out") < linkedin_done
+    assert err.index("Sign in to ChatGPT") > linkedin_done > err.index("Sign in to LinkedIn")
+    assert ("GET", "/auth/login") in chatgpt.requests
+    assert chatgpt.writes == []
+
+
+@pytest.mark.parametrize(
+    ("site", "flow"),
+    [("linkedin", "linkedin-ai-training"), ("chatgpt", "chatgpt-model-training"),
+     ("x", "x-grok-training")],
+)  # fmt: skip
+def test_an_expired_session_is_login_needed_though_its_cookies_are_kept(
+    flow_cli, replica, site, flow
+):
+    """The browser still holds the site's cookies, but the site has ended the session and
+    shows itself signed out: judged by what the page shows, the run is "login needed"
+    (exit 4), and nothing was clicked."""
+    signed_in = flow_cli(flow)
+    replica.expire_sessions(site)
+
+    result = signed_in("run", "--yes", "--timeout", "5")
+
+    assert result.code == 4, result.json["reason"]
+    assert result.json["status"] == "login_required"
+    writes = replica.writes if site == "linkedin" else replica.site(site).writes
+    assert writes == []

@@ -200,10 +200,10 @@ def execute_many(
     from optout_bot.app.together import TABS
 
     partials = [Result(flow=r.flow, platform="", mode=r.mode, wanted="") for r in requests]
-    # The person's own browser (attached) keeps its background tabs throttled: a flow in a
-    # tab that is not in front would wait on frames that do not come. There the flows take
-    # turns; the kept profile, which optout-bot launches without that throttling, runs a few
-    # at once.
+    # Chromium draws only the tab in front of a window: a flow in a tab behind another would
+    # wait on frames that do not come. In the person's own browser (attached), where each
+    # flow gets a tab, the flows take turns; the kept profile gives each flow a window of its
+    # own and runs a few at once.
     tabs = limit or (1 if requests and requests[0].browser.cdp else TABS)
     outcome = _attempt(partials[0], lambda: _execute_many(requests, on_problem, meanwhile, tabs))
     if isinstance(outcome, list):

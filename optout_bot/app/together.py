@@ -8,9 +8,10 @@ opened by one process only; an attached browser asks the person once). Nothing e
 the evidence store and the runners' own code never run at the same time as each other, so
 the hash chain stays one strict order without a lock.
 
-Only in the kept profile: optout-bot launches it without background-tab throttling, while
-the person's own browser (attached over CDP) pauses the frames of tabs that are not in
-front, so there the flows take turns (`execute_many`).
+Only in the kept profile, where each flow gets a window of its own (`ProfileSession.new_page`):
+Chromium draws only the tab in front of each window, so flows in tabs of one window would wait
+on frames that do not come. The person's own browser (attached over CDP) is not given new
+windows, so there the flows take turns, each in a tab (`execute_many`).
 
 `run_together` reaches two attributes of Playwright's sync objects (`_loop` and
 `_dispatcher_fiber`, which every one of them has) and its `wait_for_future`. Should a later

@@ -129,6 +129,11 @@ class ChatGPT:
              "sameSite": "Lax", **common},
         ]  # fmt: skip
 
+    def expire_sessions(self) -> None:
+        with self._lock:
+            self._sessions.clear()
+            self._bearers.clear()
+
     # -- state -------------------------------------------------------------------------------
 
     def _account(self, account: str) -> dict[str, bool]:

@@ -239,6 +239,14 @@ class Replica:
             "sameSite": "None",
         }
 
+    def expire_sessions(self, site: str = "linkedin") -> None:
+        """End every session on `site` ("linkedin", or a name `site()` knows) server side, as
+        sessions expire; browsers keep their cookies, and the site shows them signed out."""
+        if site == "linkedin":
+            self.state.expire_sessions()
+        else:
+            self.site(site).expire_sessions()
+
     def site(self, name: str) -> Site:
         """The site played under `name` ("chatgpt", "x"), to set or read its state."""
         try:

@@ -92,6 +92,11 @@ class Site(Protocol):
         `BrowserContext.add_cookies()` (the account is created if new)."""
         ...
 
+    def expire_sessions(self) -> None:
+        """Forget every session, as sessions expire: a browser still holds its cookies, and
+        the site shows itself signed out to it."""
+        ...
+
 
 def bundled_sites() -> list[Site]:
     """A new instance of every site module, each with fresh state."""

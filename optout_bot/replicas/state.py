@@ -228,6 +228,11 @@ class ReplicaState:
         with self._lock:
             self.sessions.pop(token or "", None)
 
+    def expire_sessions(self) -> None:
+        """Forget every session, as sessions expire: browsers keep their cookies."""
+        with self._lock:
+            self.sessions.clear()
+
     # -- logins waiting for approval on the phone ------------------------------------------
 
     def issue_login(self, redirect: str) -> str:

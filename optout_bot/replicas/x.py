@@ -196,6 +196,10 @@ class X:
             _cookie(CSRF_COOKIE, secrets.token_hex(16), http_only=False),
         ]
 
+    def expire_sessions(self) -> None:
+        with self._lock:
+            self._sessions.clear()
+
     # -- requests --------------------------------------------------------------------------
 
     def handle(self, request: Request) -> Response:
