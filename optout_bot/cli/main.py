@@ -35,11 +35,32 @@ def build_parser() -> argparse.ArgumentParser:
         # Scripts rely on exact flags; a typo like --headles must not pass as --headless.
         allow_abbrev=False,
     )
-    parser.add_argument("--version", action="version", version=f"optout-bot {__version__}")
+    parser.add_argument(
+        "--version",
+        action=_Version,
+        nargs=0,
+        help="show the version and the flow formats it reads, and exit",
+    )
     add = subcommands(parser, "command", "COMMAND")
     for module in command_modules():
         module.register(add)
     return parser
+
+
+class _Version(argparse.Action):
+    """`--version`: the version and the flow formats this engine reads (the flow model is
+    imported only here, so that `--help` stays quick)."""
+
+    def __call__(self, parser: argparse.ArgumentParser, *args: object) -> NoReturn:
+        from optout_bot.flow.model import FORMAT_VERSION, ONE_SETTING_FORMAT
+
+        span = "and" if FORMAT_VERSION == ONE_SETTING_FORMAT + 1 else "to"
+        print(
+            f"optout-bot {__version__}: reads flow formats {ONE_SETTING_FORMAT} {span} "
+            f"{FORMAT_VERSION} (format {ONE_SETTING_FORMAT}: one setting per file; format "
+            f"{FORMAT_VERSION}: a site's settings in one file)"
+        )
+        parser.exit()
 
 
 def command_modules() -> list[ModuleType]:
