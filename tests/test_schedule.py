@@ -799,3 +799,74 @@ def test_schedule_add_all_is_one_job_that_checks_every_setting(real_crontab, dat
     assert cli.main(["schedule", "add", "linkedin-ai-training", "--all"]) == 2
     assert "give a FLOW or --all" in capsys.readouterr().err
     assert cli.main(["schedule", "remove", "all"]) == 0
+
+
+# -- setup: the guided first run, which ends by scheduling a check ---------------------------
+# (here, beside the other tests that use this user's real crontab: one file, one worker)
+
+SITES = ["linkedin-ai-training", "chatgpt-model-training", "x-grok-training"]
+
+
+def test_setup_completes_unattended_with_its_flags(
+    real_crontab, run_cli, replica, sign_in_profile, home, tmp_path, monkeypatch
+):
+    """Every question answered by a flag, against the replicas: the settings chosen are
+    saved, switched off and proved after a reload, one daily check of all of them is
+    scheduled, alerts go where asked, and setup ends by saying where the evidence is."""
+    from optout_bot.app.config import load_config
+    from tests.conftest import ACCOUNT, AI_KEY
+
+    config = tmp_path / "config.toml"
+    monkeypatch.setenv("OPTOUT_BOT_HOME", str(home))
+    monkeypatch.setenv("OPTOUT_BOT_CONFIG", str(config))
+    sign_in_profile()
+    evidence = tmp_path / "evidence"
+
+    result = run_cli(
+        "setup", "--flows", *SITES, "--browser", "kept", "--yes", "--schedule", "daily",
+        "--notify", "ntfy://127.0.0.1:9/optout-alerts", "--headless",
+        "--replica", f"127.0.0.1:{replica.port}", "--evidence-dir", str(evidence),
+        "--timeout", "10",
+    )  # fmt: skip
+
+    assert result.code == 0, result.err
+    saved = load_config(config)
+    assert list(saved.flows) == SITES
+    assert list(saved.notify) == ["ntfy://127.0.0.1:9/optout-alerts"]
+    assert replica.get_setting(AI_KEY, account=ACCOUNT) is False
+    assert replica.site("chatgpt").get_setting(ACCOUNT) is False
+    assert replica.site("x").get_setting(ACCOUNT) is False
+    (job,) = Scheduler("cron").jobs()
+    assert (job.flow, job.every, job.fix) == ("all", "daily", False)
+    assert len(list(evidence.glob("*/*/record.json"))) == 3
+    assert f"Evidence (screenshots, one folder per run): {evidence}" in result.err
+    assert "`optout-bot report`" in result.err
+
+
+def test_setup_without_a_terminal_takes_each_missing_answer_as_its_default(
+    run_cli, tmp_path, monkeypatch
+):
+    """No terminal and no --browser: the default (a kept profile), said so, and the flag
+    that chooses; --no-run and --schedule none: nothing opened, nothing scheduled."""
+    from optout_bot.app.config import load_config
+
+    config = tmp_path / "config.toml"
+    monkeypatch.setenv("OPTOUT_BOT_CONFIG", str(config))
+
+    result = run_cli("setup", "--flows", "linkedin-research", "--no-run", "--schedule", "none")
+
+    assert result.code == 0, result.err
+    assert "(no terminal to ask on; --browser chooses)" in result.err
+    assert list(load_config(config).flows) == ["linkedin-research"]
+    assert "running:" not in result.err
+
+
+def test_setup_refuses_an_unknown_setting_and_changes_nothing(run_cli, tmp_path, monkeypatch):
+    config = tmp_path / "config.toml"
+    monkeypatch.setenv("OPTOUT_BOT_CONFIG", str(config))
+
+    result = run_cli("setup", "--flows", "linkedin-ai", "--no-run", "--schedule", "none")
+
+    assert result.code == 2
+    assert "unknown flow 'linkedin-ai'; did you mean 'linkedin-ai-training'?" in result.err
+    assert not config.exists()

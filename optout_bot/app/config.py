@@ -260,6 +260,13 @@ def _from_table(table: dict[str, Any], path: Path) -> Config:
 def set_flows(path: Path | None, flows: list[str]) -> None:
     """Write `flows` into the settings file at `path` (created if missing), keeping every
     other key, comment and the layout as the person wrote them."""
+    set_values(path, {"flows": flows})
+
+
+def set_values(path: Path | None, values: dict[str, Any]) -> None:
+    """Write each of `values` (a string, a bool or a list of strings; None removes the key)
+    into the settings file at `path` (created if missing), keeping every other key, comment
+    and the layout as the person wrote them."""
     import tomlkit
 
     path = Path(path) if path is not None else config_path()
@@ -273,9 +280,15 @@ def set_flows(path: Path | None, flows: list[str]) -> None:
         document = tomlkit.parse(text)
     except tomlkit.exceptions.ParseError as exc:
         raise ConfigError([f"{path}: not valid TOML: {exc}"]) from None
-    array = tomlkit.array()
-    array.extend(flows)
-    document["flows"] = array
+    for key, value in values.items():
+        if value is None:
+            document.pop(key, None)
+        elif isinstance(value, list):
+            array = tomlkit.array()
+            array.extend(value)
+            document[key] = array
+        else:
+            document[key] = value
     path.parent.mkdir(parents=True, exist_ok=True)
     from optout_bot.base.files import write_private
 
