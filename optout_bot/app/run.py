@@ -153,6 +153,10 @@ def _execute(
                 raise worker.error from None
             if begun is not None:
                 _close(begun, _failed(begun.flow.id, request, exc))
+        elif begun.evidence.run_id is not None:
+            # Stopped before the walk (the browser could not be opened or attached to): the
+            # record says so, as the run's result does, instead of staying pending.
+            _close(begun, _failed(begun.flow.id, request, exc))
         raise
 
 
@@ -363,8 +367,12 @@ def _open_store(path: Path | None) -> EvidenceStore:
 
 
 def _failed(flow_id: str, request: RunRequest, exc: BaseException) -> Result:
-    """What the record says when the run ends by Ctrl-C or a crash."""
+    """What the record says when the run ends by Ctrl-C, a crash, or a stop (`RunStop`)
+    before its walk."""
     result = Result(flow=flow_id, platform=request.browser.platform, mode=request.mode, wanted="")
+    if isinstance(exc, RunStop):
+        result.status, result.reason = exc.status, exc.reason
+        return result
     interrupted = isinstance(exc, KeyboardInterrupt)
     result.status = Status.INTERRUPTED if interrupted else Status.ERROR
     result.reason = "interrupted (Ctrl-C)" if interrupted else f"{type(exc).__name__}: {exc}"
