@@ -50,10 +50,12 @@ def browser_options(parser: argparse.ArgumentParser, *, with_session: bool = Tru
         where = group.add_mutually_exclusive_group()
         where.add_argument(
             "--cdp",
-            metavar="URL",
-            help="attach to your running Chrome/Chromium (started with "
-            "--remote-debugging-port=9222), e.g. http://127.0.0.1:9222; works in a new tab "
-            "and leaves your other tabs alone",
+            metavar="auto|URL",
+            help="attach to your running browser: 'auto' finds the Chrome, Edge, Brave or "
+            "Chromium where you turned debugging on at chrome://inspect/#remote-debugging "
+            "(click Allow when it asks); or a DevTools URL (http://127.0.0.1:9222, "
+            "ws://...). Works in a new tab and leaves your tabs alone (default: `cdp` in the "
+            "settings file)",
         )
         where.add_argument(
             "--profile",
