@@ -129,8 +129,8 @@ def login_option(parser: argparse.ArgumentParser) -> None:
         "--login-timeout",
         type=positive_float,
         metavar="SECONDS",
-        help="how long to wait for you to sign in by hand on first use (default: 300, or the "
-        "settings file)",
+        help="how long to wait for you to sign in by hand on first use, or to click Allow "
+        "when your browser asks (--cdp) (default: 300, or the settings file)",
     )
     parser.add_argument(
         "--run-timeout",
