@@ -410,6 +410,7 @@ def test_cdp_auto_attaches_while_json_version_is_404_and_leaves_the_browser_as_i
     assert (result["status"], result["session"]) == ("ok", "cdp")
     assert f"attaching to Chromium at 127.0.0.1:{browser.proxy.port}" in proc.stderr
     assert browser.ws_path not in proc.stderr + proc.stdout
+    assert "is asking you to allow" not in proc.stderr  # it answered at once
     assert browser.proxy.json_asked == ["/json/version"]  # only ours, above
     assert browser.proc.poll() is None, "the person's browser must keep running"
     assert browser.tabs() == before
@@ -455,6 +456,20 @@ def test_with_no_browser_allowing_debugging_auto_is_exit_2_with_the_steps(
     # The run's evidence record says the same, not "interrupted".
     history = run_cli("history", "--json")
     assert [(r["status"], r["reason"]) for r in history.json] == [("invalid", reason)]
+
+
+def test_a_cdp_value_that_is_neither_auto_nor_a_url_is_a_usage_error(run_cli, tmp_path: Path):
+    """`--cdp 9222` (a port without a URL) is exit 2, saying what --cdp takes."""
+    result = run_cli(
+        "verify", "linkedin-ai-training", "--cdp", "9222", "--json",
+        "--evidence-dir", str(tmp_path / "ev"),
+    )  # fmt: skip
+
+    assert result.code == 2
+    assert result.json["reason"] == (
+        "--cdp '9222': expected 'auto' or a DevTools URL such as http://127.0.0.1:9222 or "
+        "ws://127.0.0.1:9222/devtools/browser/..."
+    )
 
 
 def test_a_stale_port_file_is_skipped(run_cli, user_home: Path, tmp_path: Path):
