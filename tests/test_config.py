@@ -40,6 +40,7 @@ def config_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, home: Path) -> 
 
 FULL = """\
 profile = "work"
+cdp = "auto"
 evidence_dir = "~/optout-evidence"
 platform = "mobile"
 notify = ["ntfy://ntfy.sh/my-secret-topic", "mailto://me:app-password@gmail.com"]
@@ -69,6 +70,7 @@ def test_a_full_file_sets_every_key(config_file: Path, monkeypatch: pytest.Monke
     config_file.write_text(FULL)
     config = load_config()
     assert config.profile == "work"
+    assert config.cdp == "auto"
     assert config.evidence_dir == Path("~/optout-evidence").expanduser()
     assert config.platform == "mobile"
     assert config.notify == ("ntfy://ntfy.sh/my-secret-topic", "mailto://me:app-password@gmail.com")
@@ -208,8 +210,8 @@ def test_an_unknown_key_suggests_the_closest_known_one(config_file: Path):
         load_config()
     assert str(error.value) == (
         f"{config_file}: unknown key 'notfy'; did you mean 'notify'? Known keys: profile, "
-        "evidence_dir, platform, notify, desktop_notifications, flows, login_timeout, timeout, "
-        "run_timeout"
+        "cdp, evidence_dir, platform, notify, desktop_notifications, flows, login_timeout, "
+        "timeout, run_timeout"
     )
 
 
@@ -279,6 +281,7 @@ def test_config_command_shows_defaults_and_where_the_file_would_be(config_file: 
         f"settings file: {config_file} (not found: every setting is a default)",
         "  create it to change a setting; $OPTOUT_BOT_CONFIG points to another file",
         'profile               = "default"  (default)',
+        "cdp                   = (not set)  (default)",
         f'evidence_dir          = "{home / "evidence"}"  (default)',
         'platform              = "desktop"  (default)',
         "notify                = []  (default)",

@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from playwright.sync_api import Playwright
 
     from optout_bot.app.request import BrowserRequest
+    from optout_bot.engine.attach import Debuggable
     from optout_bot.engine.browsers import BrowserChoice
     from optout_bot.engine.session import Session
 
@@ -66,17 +67,51 @@ def replica_args(spec: str, hosts: Iterable[str]) -> list[str]:
     return host_mapping_args(hosts, f"{address}:{port}")
 
 
+def attachable() -> list[Debuggable]:
+    """The running browsers that allow debugging (``--cdp auto``), best first: those of this
+    user's home folder and environment."""
+    from optout_bot.engine.attach import attachable as found
+
+    return found()
+
+
+def attach_target(cdp: str) -> tuple[str, str]:
+    """The DevTools URL to attach to and the browser's name as its prompt calls it, for a
+    ``--cdp`` value: 'auto' finds the running browser (`RunStop(INVALID)` with the steps
+    when there is none); a URL is used as it is."""
+    import structlog
+
+    from optout_bot.engine import attach
+
+    if cdp != attach.AUTO:
+        if problem := attach.cdp_problem(cdp):
+            raise RunStop(Status.INVALID, f"--cdp {attach.shown(cdp)!r}: {problem}")
+        return cdp, "Chrome"
+    found = attach.scan()
+    alive = [entry for entry in found if entry.alive]
+    if not alive:
+        raise RunStop(Status.INVALID, attach.nothing_found(found))
+    chosen, others = alive[0], alive[1:]
+    also = {"also_found": ", ".join(o.name for o in others)} if others else {}
+    structlog.get_logger("optout_bot").info(
+        f"attaching to {chosen.name} at {chosen.address}", **also
+    )
+    return chosen.ws_url, chosen.kind.product
+
+
 @contextlib.contextmanager
 def browser_session(
     pw: Playwright, request: BrowserRequest, hosts: Iterable[str]
 ) -> Iterator[Session]:
-    """An open session as `request` asks: attached (``cdp``) or on a kept profile; `hosts`
-    are the site's host names, sent to the replica when the request names one."""
+    """An open session as `request` asks: attached (``cdp``: a DevTools URL, or 'auto' for the
+    running browser that allows debugging) or on a kept profile; `hosts` are the site's host
+    names, sent to the replica when the request names one."""
     from optout_bot.engine.browsers import BrowserNotFound
     from optout_bot.engine.session import SessionOptions, open_session
 
     extra = replica_args(request.replica, hosts) if request.replica else []
     browser = None
+    cdp_url, attach_name = attach_target(request.cdp) if request.cdp else (None, "Chrome")
     if not request.cdp:
         try:
             browser = choose_browser(pw, request.browser_path)
@@ -90,9 +125,11 @@ def browser_session(
         ignore_https_errors=bool(extra),
         timeout_ms=request.timeout_ms,
         profiles_dir=request.profiles_dir,
+        allow_timeout_ms=int(request.allow_timeout * 1000),
+        attach_name=attach_name,
     )
     with open_session(
-        pw, cdp_url=request.cdp, profile=request.profile or "default", options=options
+        pw, cdp_url=cdp_url, profile=request.profile or "default", options=options
     ) as session:
         if request.prepare_session is not None:
             request.prepare_session(session)

@@ -4,6 +4,7 @@ The file is optional and every key in it is optional; a missing file means the d
 ``$OPTOUT_BOT_CONFIG`` points at another file. Example::
 
     profile = "default"
+    cdp = "auto"                              # attach to your running browser (or a URL)
     platform = "desktop"                      # or "mobile"
     evidence_dir = "~/Documents/optout-evidence"
     notify = ["ntfy://ntfy.sh/my-secret-topic", "mailto://me:app-password@gmail.com"]
@@ -60,6 +61,9 @@ class Config:
     """The settings in effect: the file's values over the defaults."""
 
     profile: str = "default"
+    #: Attach to the person's running browser: "auto" (the one that allows debugging) or a
+    #: DevTools URL; None: launch the kept profile. ``--profile`` on the command line wins.
+    cdp: str | None = None
     evidence_dir: Path = field(default_factory=paths.default_evidence_dir)
     platform: Platform = "desktop"
     #: Apprise notification URLs (secrets-ish: show them with `redact()`).
@@ -159,6 +163,20 @@ def _profile(value: object, base: Path) -> str:
     return value
 
 
+def _cdp(value: object, base: Path) -> str:
+    from optout_bot.engine.attach import cdp_problem
+
+    expected = (
+        "must be 'auto' (your running browser that allows debugging) or a DevTools URL such "
+        "as 'http://127.0.0.1:9222'"
+    )
+    if not isinstance(value, str):
+        raise _Invalid(expected, _kind(value))
+    if cdp_problem(value.strip()):
+        raise _Invalid(expected, "an empty string" if not value.strip() else repr(value))
+    return value.strip()
+
+
 def _evidence_dir(value: object, base: Path) -> Path:
     expected = "must be a folder path (a string; '~' and paths relative to this file work)"
     if not isinstance(value, str):
@@ -226,6 +244,7 @@ def _seconds(value: object, base: Path) -> float:
 #: Key -> parser; the order is the order `optout-bot config` shows them in.
 _PARSERS: dict[str, Callable[[object, Path], Any]] = {
     "profile": _profile,
+    "cdp": _cdp,
     "evidence_dir": _evidence_dir,
     "platform": _platform,
     "notify": _notify,

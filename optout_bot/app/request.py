@@ -28,15 +28,19 @@ class BrowserRequest:
     """Which browser, how, and how patiently: what a run and `inspect` share."""
 
     platform: Platform
-    #: attach to the person's running browser at this DevTools URL (``--cdp``) ...
+    #: attach to the person's running browser at this DevTools URL, or 'auto': the running
+    #: browser that allows debugging (``--cdp``, or `cdp` in the settings file) ...
     cdp: str | None = None
-    #: ... or launch the profile optout-bot keeps under this name (None with `cdp`)
+    #: ... or launch the profile optout-bot keeps under this name (None with a `cdp` URL;
+    #: with 'auto', the kept profile a scheduled check falls back to when nothing runs)
     profile: str | None = "default"
     headless: bool = False
     #: the browser to launch (None: found automatically)
     browser_path: str | None = None
     #: seconds each step may wait for the page
     timeout: float = 15.0
+    #: seconds attaching may wait for the person to click Allow in the browser's prompt
+    allow_timeout: float = 300.0
     #: (testing) ``HOST:PORT`` of a local replica that answers for the flow's hosts
     replica: str | None = None
     #: where kept profiles live (None: profiles/ in optout-bot's data folder)
@@ -53,14 +57,27 @@ class BrowserRequest:
         cdp: str | None = None,
         profile: str | None = None,
         timeout: float | None = None,
+        allow_timeout: float | None = None,
+        unattended: bool = False,
         **given: object,
     ) -> BrowserRequest:
-        """The options given, the settings file's values for the ones that were not."""
+        """The options given, the settings file's values for the ones that were not.
+
+        A ``--profile`` given wins over the settings file's `cdp`, except `unattended` (the
+        scheduled `check`, whose job line always names its profile): there `cdp = "auto"`
+        still attaches, and the profile is where it checks when no browser allows
+        debugging."""
+        from optout_bot.engine.attach import AUTO
+
+        if not cdp and settings.cdp and (unattended or not profile):
+            cdp = settings.cdp
+        kept = profile or settings.profile
         return cls(
             platform=platform or settings.platform,
             cdp=cdp,
-            profile=None if cdp else (profile or settings.profile),
+            profile=(kept if cdp == AUTO else None) if cdp else kept,
             timeout=timeout or settings.timeout,
+            allow_timeout=allow_timeout or settings.login_timeout,
             **given,  # type: ignore[arg-type]
         )
 

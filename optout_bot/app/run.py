@@ -153,6 +153,10 @@ def _execute(
                 raise worker.error from None
             if begun is not None:
                 _close(begun, _failed(begun.flow.id, request, exc))
+        elif begun.evidence.run_id is not None:
+            # Stopped before the walk (the browser could not be opened or attached to): the
+            # record says so, as the run's result does, instead of staying pending.
+            _close(begun, _failed(begun.flow.id, request, exc))
         raise
 
 
@@ -363,8 +367,12 @@ def _open_store(path: Path | None) -> EvidenceStore:
 
 
 def _failed(flow_id: str, request: RunRequest, exc: BaseException) -> Result:
-    """What the record says when the run ends by Ctrl-C or a crash."""
+    """What the record says when the run ends by Ctrl-C, a crash, or a stop (`RunStop`)
+    before its walk."""
     result = Result(flow=flow_id, platform=request.browser.platform, mode=request.mode, wanted="")
+    if isinstance(exc, RunStop):
+        result.status, result.reason = exc.status, exc.reason
+        return result
     interrupted = isinstance(exc, KeyboardInterrupt)
     result.status = Status.INTERRUPTED if interrupted else Status.ERROR
     result.reason = "interrupted (Ctrl-C)" if interrupted else f"{type(exc).__name__}: {exc}"
@@ -445,6 +453,48 @@ class Checked:
         return data
 
 
+def where_to_check(verify: RunRequest) -> tuple[RunRequest, str]:
+    """Where an unattended check looks: attached to the running browser that allows
+    debugging (``cdp = "auto"``) when there is one; when there is none and the kept profile
+    exists, on that profile, headless, with a note saying so (a profile that is not signed
+    in is then "login needed" as usual); otherwise as asked (the run then ends saying that
+    no browser allows debugging, and what to do: not a sign-in problem)."""
+    from optout_bot.base import paths
+    from optout_bot.engine.attach import AUTO, NOT_RUNNING
+
+    browser = verify.browser
+    if browser.cdp != AUTO or not browser.profile or browsing.attachable():
+        return verify, ""
+    folder = (browser.profiles_dir or paths.profiles_dir()) / browser.profile
+    if not folder.is_dir():
+        return verify, ""
+    note = f"{NOT_RUNNING}, so checked on the kept profile {browser.profile!r}"
+    kept = replace(browser, cdp=None, headless=True)
+    return replace(verify, browser=kept), note
+
+
+def _saying(meanwhile: Callable[[], None] | None, note: str) -> Callable[[], None] | None:
+    """`meanwhile` (which configures the logging), then `note` as a progress line."""
+    if not note:
+        return meanwhile
+
+    def both() -> None:
+        import structlog
+
+        if meanwhile is not None:
+            meanwhile()
+        structlog.get_logger("optout_bot").warning(note)
+
+    return both
+
+
+def _noted(result: Result, note: str) -> Result:
+    """`result` with `note` (where the check looked) before its reason."""
+    if note:
+        result.reason = f"{note}: {result.reason}" if result.reason else note
+    return result
+
+
 def check(
     request: CheckRequest,
     *,
@@ -456,12 +506,14 @@ def check(
     the end result needs the member."""
     from optout_bot.unattended import alerts
 
-    verified = execute(request.verify, on_problem=on_problem, meanwhile=meanwhile)
+    run, note = where_to_check(request.verify)
+    verified = _noted(execute(run, on_problem=on_problem, meanwhile=_saying(meanwhile, note)), note)
     checked = Checked(verified)
     if request.fix and verified.status is Status.DRIFT:
         if on_drift is not None:
             on_drift()
-        checked = Checked(execute(request.verify.as_mode("run", yes=True)), verified=verified)
+        fixed = _noted(execute(run.as_mode("run", yes=True)), note)
+        checked = Checked(fixed, verified=verified)
     data = checked.to_json()
     if request.alert and alerts.should_alert(data):
         checked.alerts = alerts.notify(
@@ -506,17 +558,21 @@ def check_many(
     from optout_bot.unattended import alerts
 
     first = requests[0]
-    verified = execute_many(
-        [r.verify for r in requests], on_problem=on_problem, meanwhile=meanwhile
-    )
+    # They share the first request's browser: where it looks is where they all look.
+    first_run, note = where_to_check(first.verify)
+    runs = [replace(r.verify, browser=first_run.browser) if note else r.verify for r in requests]
+    verified = [
+        _noted(result, note)
+        for result in execute_many(runs, on_problem=on_problem, meanwhile=_saying(meanwhile, note))
+    ]
     final = list(verified)
     drifted = [i for i, r in enumerate(verified) if r.status is Status.DRIFT]
     if first.fix and drifted:
         if on_drift is not None:
             on_drift()
-        fixed = execute_many([requests[i].verify.as_mode("run", yes=True) for i in drifted])
+        fixed = execute_many([runs[i].as_mode("run", yes=True) for i in drifted])
         for i, result in zip(drifted, fixed, strict=True):
-            final[i] = result
+            final[i] = _noted(result, note)
     checked = CheckedMany(final)
     need = [r.to_json() for r in final if alerts.should_alert(r.to_json())]
     if first.alert and need:

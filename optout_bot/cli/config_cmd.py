@@ -81,5 +81,7 @@ def _shown(key: str, value: Any) -> Any:
 
 
 def _toml(value: Any) -> str:
-    """A value written as it would be in config.toml."""
+    """A value written as it would be in config.toml (TOML has no null: an unset key)."""
+    if value is None:
+        return "(not set)"
     return json.dumps(value, ensure_ascii=False)

@@ -50,10 +50,12 @@ def browser_options(parser: argparse.ArgumentParser, *, with_session: bool = Tru
         where = group.add_mutually_exclusive_group()
         where.add_argument(
             "--cdp",
-            metavar="URL",
-            help="attach to your running Chrome/Chromium (started with "
-            "--remote-debugging-port=9222), e.g. http://127.0.0.1:9222; works in a new tab "
-            "and leaves your other tabs alone",
+            metavar="auto|URL",
+            help="attach to your running browser: 'auto' finds the Chrome, Edge, Brave or "
+            "Chromium where you turned debugging on at chrome://inspect/#remote-debugging "
+            "(click Allow when it asks); or a DevTools URL (http://127.0.0.1:9222, "
+            "ws://...). Works in a new tab and leaves your tabs alone (default: `cdp` in the "
+            "settings file)",
         )
         where.add_argument(
             "--profile",
@@ -127,8 +129,8 @@ def login_option(parser: argparse.ArgumentParser) -> None:
         "--login-timeout",
         type=positive_float,
         metavar="SECONDS",
-        help="how long to wait for you to sign in by hand on first use (default: 300, or the "
-        "settings file)",
+        help="how long to wait for you to sign in by hand on first use, or to click Allow "
+        "when your browser asks (--cdp) (default: 300, or the settings file)",
     )
     parser.add_argument(
         "--run-timeout",

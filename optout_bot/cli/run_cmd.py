@@ -149,6 +149,8 @@ def browser_request(args: argparse.Namespace, settings: Config) -> BrowserReques
         cdp=args.cdp,
         profile=args.profile,
         timeout=args.timeout,
+        allow_timeout=getattr(args, "login_timeout", None),
+        unattended=getattr(args, "command", "") == "check",
         headless=args.headless,
         browser_path=args.browser_path,
         replica=args.replica,
@@ -378,6 +380,7 @@ def cmd_doctor(args: argparse.Namespace) -> int:
 
     print(f"optout-bot {__version__} (Python {sys.version.split()[0]})")
     print(f"data folder: {paths.data_dir()}  (override with ${paths.ENV_HOME})")
+    _doctor_browsers()
     with browsing.playwright_factory() as pw:
         try:
             choice = browsing.choose_browser(pw, args.browser_path)
@@ -386,6 +389,26 @@ def cmd_doctor(args: argparse.Namespace) -> int:
             return 1
     print(f"browser: {choice.path} ({choice.source})")
     return 0
+
+
+def _doctor_browsers() -> None:
+    """The browsers `--cdp auto` can attach to, and the installed ones optout-bot can launch."""
+    from optout_bot.engine import attach
+    from optout_bot.engine.browsers import installed_browsers
+
+    print("can attach to (--cdp auto):")
+    found = attach.scan()
+    for entry in found:
+        state = "" if entry.alive else "  (closed: nothing listens there, skipped)"
+        print(f"  {entry.name} at {entry.address}  {entry.folder}{state}")
+    if not any(entry.alive for entry in found):
+        print(f"  none: {attach.HOW_TO_ALLOW}")
+    print("can launch:")
+    launchable = installed_browsers()
+    for path in launchable:
+        print(f"  {path}")
+    if not launchable:
+        print("  none installed in the usual places")
 
 
 def cmd_demo(args: argparse.Namespace) -> int:

@@ -77,6 +77,13 @@ def _usable(path: str) -> bool:
     return Path(path).is_file() and os.access(path, os.X_OK)
 
 
+def installed_browsers(candidates: list[str] | None = None) -> list[str]:
+    """The installed browsers optout-bot could launch (`installed_candidates` that are
+    there), each once."""
+    paths = installed_candidates() if candidates is None else candidates
+    return [path for path in dict.fromkeys(paths) if _usable(path)]
+
+
 def find_browser(
     explicit: str | None = None,
     playwright_chromium: str | None = None,

@@ -2,9 +2,10 @@
 
 Two kinds of session:
 
-- `CdpSession` attaches to the user's running Chrome/Chromium (started with
-  ``--remote-debugging-port``), opens one new tab in its existing, signed-in context, and on
-  close removes only that tab: the user's browser and other tabs stay as they were.
+- `CdpSession` attaches to the user's running Chrome/Chromium (debugging allowed at
+  chrome://inspect/#remote-debugging and found by `engine.attach`, or a DevTools URL), opens
+  one new tab in its existing, signed-in context, and on close removes only that tab: the
+  user's browser and other tabs stay as they were.
 - `ProfileSession` launches a browser on a profile that optout-bot keeps in its data dir. The
   user signs in there once by hand; later runs reuse it. A lock file keeps two runs from
   sharing one profile.
@@ -16,13 +17,17 @@ from __future__ import annotations
 
 import os
 import sys
+import threading
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import structlog
+
 from optout_bot.base import paths
 from optout_bot.base.names import is_profile_name
+from optout_bot.engine import attach
 from optout_bot.engine.browsers import BrowserChoice
 from optout_bot.engine.features import quiet_features_args
 from optout_bot.engine.outcome import RunStop, Status, first_line
@@ -71,6 +76,11 @@ class SessionOptions:
     timeout_ms: int = 15_000
     #: Where profiles live (default: profiles/ in optout-bot's data folder).
     profiles_dir: Path | None = None
+    #: How long attaching over a WebSocket may wait for the person to click Allow in the
+    #: browser's "allow this connection?" prompt (the sign-in wait, `login_timeout`).
+    allow_timeout_ms: int = 300_000
+    #: The attached browser's name, as its prompt goes by ("Chrome is asking you ...").
+    attach_name: str = "Chrome"
 
 
 def mobile_descriptor(pw: Playwright) -> dict[str, Any]:
@@ -114,17 +124,12 @@ class CdpSession(Session):
         #: the tabs this run opened (each flow of a run gets one), closed at the end
         self._pages: list[Page] = []
         self._emulation: dict[Page, CDPSession] = {}
-        try:
-            self.browser: Browser = pw.chromium.connect_over_cdp(url, timeout=options.timeout_ms)
-        except Exception as exc:  # noqa: BLE001 - Playwright raises plain Error here
-            raise RunStop(
-                Status.ERROR,
-                f"cannot attach to a browser at {url}: {first_line(exc)}. Start Chrome with "
-                "--remote-debugging-port=9222 (and a --user-data-dir) and pass "
-                "--cdp http://127.0.0.1:9222",
-            ) from None
+        self.browser: Browser = _connect(pw, url, options)
         if not self.browser.contexts:
-            raise RunStop(Status.ERROR, f"the browser at {url} has no open window to work in")
+            self.browser.close()
+            raise RunStop(
+                Status.ERROR, f"the browser at {attach.shown(url)} has no open window to work in"
+            )
         self.context: BrowserContext = self.browser.contexts[0]
 
     def new_page(self) -> Page:
@@ -156,6 +161,73 @@ class CdpSession(Session):
 
     def devtools(self, page: Page) -> CDPSession | None:
         return self._emulation.get(page)
+
+
+#: Seconds a WebSocket connect may take before the person is told the browser is asking them
+#: to allow it (the prompt of a browser that allows debugging from chrome://inspect).
+ALLOW_NOTICE_S = 2.0
+
+
+def _connect(pw: Playwright, url: str, options: SessionOptions) -> Browser:
+    """Attach to the browser at `url`.
+
+    A browser that allows debugging from chrome://inspect/#remote-debugging asks the person
+    to allow each connection, and the connect waits until they click. So a WebSocket connect
+    may take as long as a sign-in by hand (`allow_timeout_ms`); when it has not answered
+    within `ALLOW_NOTICE_S`, the person is told, once, to click Allow. An ``http://`` URL is a
+    browser started with --remote-debugging-port, which never asks: the step timeout."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    log = structlog.get_logger("optout_bot")
+    where = attach.shown(url)
+    asks = url.startswith(("ws://", "wss://"))
+    timeout_ms = options.allow_timeout_ms if asks else options.timeout_ms
+    seconds = round(timeout_ms / 1000)
+    told = threading.Event()
+
+    def tell() -> None:
+        told.set()
+        log.warning(
+            f"{options.attach_name} is asking you to allow optout-bot: click Allow "
+            f"(optout-bot waits up to {seconds} s)"
+        )
+
+    notice = threading.Timer(ALLOW_NOTICE_S, tell) if asks else None
+    if notice is not None:
+        notice.daemon = True
+        notice.start()
+    try:
+        return pw.chromium.connect_over_cdp(url, timeout=timeout_ms)
+    except Exception as exc:  # noqa: BLE001 - Playwright raises plain Error here
+        if notice is not None:
+            notice.cancel()
+        if told.is_set() and isinstance(exc, PlaywrightTimeout):
+            raise RunStop(
+                Status.ERROR,
+                f"{options.attach_name} at {where} did not let optout-bot attach within "
+                f"{seconds} s: nobody clicked Allow. Run again and click Allow when "
+                f"{options.attach_name} asks (--login-timeout, or `login_timeout` in the "
+                "settings file, waits longer)",
+            ) from None
+        if asks:
+            fix = (
+                f"Is debugging still allowed at {attach.INSPECT_PAGE}, and was the connection "
+                "allowed? Run again and click Allow when the browser asks"
+            )
+        else:
+            fix = (
+                "Is a browser listening there? For your everyday browser, allow debugging at "
+                f"{attach.INSPECT_PAGE} and use --cdp auto; a browser started with "
+                "--remote-debugging-port=9222 (and its own --user-data-dir) is at "
+                "--cdp http://127.0.0.1:9222"
+            )
+        raise RunStop(
+            Status.ERROR,
+            f"cannot attach to a browser at {where}: {attach.scrubbed(first_line(exc))}. {fix}",
+        ) from None
+    finally:
+        if notice is not None:
+            notice.cancel()
 
 
 def _emulate_mobile_over_cdp(page: Page, context: BrowserContext) -> CDPSession:
