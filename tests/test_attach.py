@@ -740,3 +740,24 @@ def test_a_scheduled_check_set_to_auto_attaches_when_the_browser_runs(
     assert result.code == 0, result.out + result.err
     assert result.json["session"] == "cdp"
     assert browser.tabs() == before
+
+
+def test_setup_with_the_everyday_browser_attaches_and_remembers_it(
+    run_cli, everyday, replica, home: Path, tmp_path: Path
+):
+    """`setup --browser everyday`: the settings file says `cdp = "auto"`, the run switches
+    the setting off in the person's own browser, and their tabs stay as they were."""
+    from optout_bot.app.config import load_config
+
+    browser = everyday()
+    before = browser.tabs()
+
+    result = run_cli(
+        "setup", "--flows", "linkedin-ai-training", "--browser", "everyday", "--yes",
+        "--schedule", "none", "--evidence-dir", str(tmp_path / "ev"),
+    )  # fmt: skip
+
+    assert result.code == 0, result.out + result.err
+    assert load_config(tmp_path / "config.toml").cdp == "auto"
+    assert replica.get_setting(AI_KEY, account=ACCOUNT) is False
+    assert browser.tabs() == before
