@@ -166,8 +166,9 @@ def compose(
     elif status == "invalid":
         title = f"{site}: optout-bot's scheduled check cannot start"
         body = (
-            f"{run.reason} {run.context}. Fix the flow or the schedule "
-            "(`optout-bot schedule list`), then run " + run.command("verify") + "."
+            f"{run.reason} {run.context}. Do what that says (it may be the flow, the "
+            "settings file, the browser or the schedule: `optout-bot schedule list`), then "
+            "run " + run.command("verify") + "."
         )
     elif status == "ok":
         title = f"{site}: {setting} is {wanted}"
