@@ -77,6 +77,10 @@ class Tmux:
                 raise TimeoutError(f"the pane did not get there in {timeout} s:\n{text}")
             time.sleep(0.05)  # the next look (each look is bounded by the deadline above)
 
+    def type(self, keys: str) -> None:
+        """Type `keys` into the pane, then Enter."""
+        self._tmux("send-keys", "-t", "run", keys, "Enter")
+
     def close(self) -> None:
         subprocess.run(["tmux", "-L", self.socket, "kill-server"], capture_output=True)
 

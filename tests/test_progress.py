@@ -187,6 +187,35 @@ def test_run_on_a_terminal_shows_titles_ticks_times_and_a_green_result(
     assert "\x1b" not in everything and "✓" not in everything and "css=" not in everything
 
 
+@needs_tmux
+def test_the_question_on_a_terminal_reads_whole_between_the_steps(
+    home: Path, replica, sign_in_profile, tmp_path: Path
+):
+    """Without --yes the live display steps aside for the question: it names the site, the
+    setting and its state in words, comes after the steps done and before the change, and
+    is not drawn over when the display comes back (-v: the selectors show)."""
+    sign_in_profile()
+    argv = run_command("linkedin-ai-training", replica.port, tmp_path / "evidence")
+    argv = [a for a in argv if a != "--yes"] + ["-v"]
+    env = child_env({k: os.environ[k] for k in os.environ if k.startswith("OPTOUT_BOT_")})
+    with Tmux() as tmux:
+        tmux.start(argv, env)
+        tmux.wait(lambda text: "[y/N]" in text, timeout=120)
+        tmux.type("y")
+        screen = tmux.wait(lambda text: EXIT_MARK in text, timeout=120)
+    lines = screen.splitlines()
+    asked = next(n for n, line in enumerate(lines) if "[y/N]" in line)
+    assert lines[asked] == (
+        'LinkedIn: "Use my data for training content creation AI models" is ON. Switch it OFF? '
+        "(optout-bot clicks it once, then reloads the page to check) [y/N] y"
+    )
+    assert lines[asked - 1].startswith("  ✓ the switch is ON (css=")
+    assert lines[asked + 1].startswith("  ✓ switching it OFF  ")
+    assert "  ✓ Open the Me menu (click css='header nav button" in screen
+    assert f"{EXIT_MARK}0]" in screen
+    assert replica.get_setting(AI_KEY, account=ACCOUNT) is False
+
+
 def test_the_committed_session_is_what_the_script_makes():
     """docs/terminal-session.txt is made by scripts/terminal_session.py and shows the run on a
     terminal (ticks, no selector) and piped (plain lines)."""

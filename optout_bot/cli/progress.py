@@ -73,8 +73,13 @@ class LiveProgress:
         self.detail = detail
         self._doing: dict[str, _Doing] = {}
         self._lock = threading.RLock()
-        self._live = Live(
-            self, console=console, transient=True, refresh_per_second=12.5, auto_refresh=True
+        self._live = self._new_live()
+
+    def _new_live(self) -> Live:
+        # A new one for each showing: a Live started again remembers the height of what it
+        # last drew and would move up over (and erase) the lines printed while it was down.
+        return Live(
+            self, console=self.console, transient=True, refresh_per_second=12.5, auto_refresh=True
         )
 
     # -- the sink ----------------------------------------------------------------------------
@@ -166,9 +171,13 @@ class LiveProgress:
 
         def paused(question: str) -> bool:
             self._live.stop()
+            with self._lock:  # what was under way is done: the question comes after it
+                for flow in list(self._doing):
+                    self._finish(flow, TICK, "green")
             try:
                 return ask(question)
             finally:
+                self._live = self._new_live()
                 self._live.start()
 
         return paused
