@@ -169,7 +169,8 @@ def test_without_after_setting_url_the_deep_link_falls_back_to_the_menus(chatgpt
     flow = _variant(
         tmp_path,
         "after_setting_url:\n  - click:\n"
-        "      - css: 'button[data-testid=\"improve-model-open-modal-button\"]'\n",
+        "      - css: 'button[data-testid=\"improve-model-open-modal-button\"]'\n"
+        "    title: 'Open \"Improve the model for everyone\"'\n",
         "",
     )
     result = chatgpt("verify", "--timeout", "2", flow=flow)

@@ -163,7 +163,7 @@ def test_the_confirmation_question_decides(linkedin, replica, monkeypatch, answe
     result = linkedin("run")
     assert result.code == code
     assert asked == [
-        "LinkedIn: the switch 'Use my data for training content creation AI models' is ON. "
+        'LinkedIn: "Use my data for training content creation AI models" is ON. '
         "Switch it OFF? (optout-bot clicks it once, then reloads the page to check)"
     ]
     assert replica.get_setting(AI_KEY, account=ACCOUNT) is (not answer)
@@ -193,7 +193,8 @@ def test_json_output_is_exactly_one_object_with_the_contract_keys(linkedin):
 def test_human_output_has_live_steps_and_a_summary_line(
     run_cli, replica, sign_in_profile, tmp_path
 ):
-    """Without --json, progress goes to stderr step by step and one summary to stdout."""
+    """Without --json, progress goes to stderr step by step, in words (no selector, no escape
+    codes: not a terminal), and one summary to stdout."""
     sign_in_profile()
     result = run_cli(
         "run",
@@ -206,8 +207,10 @@ def test_human_output_has_live_steps_and_a_summary_line(
         str(tmp_path),
     )
     assert result.code == 0
-    assert "[1/6] open https://www.linkedin.com/feed/" in result.err
+    assert "[1/6] Open your LinkedIn feed\n" in result.err
+    assert "[2/6] Open the Me menu\n" in result.err
     assert "[6/6]" in result.err
+    assert "css=" not in result.err and "\x1b" not in result.err
     assert result.out.startswith("OK: linkedin-ai-training (desktop):")
     assert "evidence: " in result.out
 

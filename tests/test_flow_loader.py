@@ -11,12 +11,20 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from optout_bot.flow import FlowError, FlowErrors, load_flow, load_flow_text, validate_paths
+from optout_bot.flow import (
+    FlowError,
+    FlowErrors,
+    load_flow,
+    load_flow_text,
+    load_flows,
+    validate_paths,
+)
 from optout_bot.flow.loader import MAX_FILE_BYTES
 from optout_bot.flow.model import (
     FORMAT_VERSION,
     LOCATOR_STRATEGIES,
     MAX_ALTERNATIVES,
+    MAX_TITLE,
     STEP_TYPES,
     Click,
     ExpectUrl,
@@ -943,3 +951,61 @@ def test_a_url_that_reads_as_sign_out_delete_or_pay_is_refused_at_its_place(wher
     with pytest.raises(FlowErrors) as info:
         load_flow_text(changed(old, new))
     assert f"reads as '{word}'" in str(info.value)
+
+
+# --------------------------------------------------------------------------------------------
+# Step titles (issue 12: words a person understands)
+# --------------------------------------------------------------------------------------------
+
+
+def test_a_step_takes_a_title() -> None:
+    """`title` is a modifier of every step: plain text, read as written (surrounding spaces
+    dropped)."""
+    flow = load_flow_text(
+        changed("    - reload", "    - reload:\n      title: '  Reload the settings page '")
+    )
+    assert flow.navigate["desktop"][2].title == "Reload the settings page"
+    assert flow.navigate["desktop"][0].title is None
+
+
+def test_a_title_that_is_not_text_is_refused_at_its_place() -> None:
+    """A title that is a mapping, not a string, is refused at file:line:col."""
+    assert the_error(changed("    - reload", "    - reload:\n      title: {a: b}")) == (
+        "f.yaml:29:14: navigate.desktop[2].title: expected a title, got a mapping"
+    )
+
+
+def test_an_overlong_or_empty_title_is_refused_at_its_place() -> None:
+    """A title longer than one short line, or empty, is refused at file:line:col."""
+    long = "Open " + "the menu " * 10
+    assert the_error(changed("    - reload", f"    - reload:\n      title: {long}")) == (
+        f"f.yaml:29:14: navigate.desktop[2].title: too long ({len(long.strip())} characters; "
+        f"at most {MAX_TITLE})"
+    )
+    assert the_error(changed("    - reload", "    - reload:\n      title: ''")) == (
+        "f.yaml:29:14: navigate.desktop[2].title: expected a title, got an empty string"
+    )
+
+
+def test_a_title_with_a_control_character_is_refused() -> None:
+    """A title gets the checks of every other human string: no control characters (an
+    escape sequence could redraw a terminal)."""
+    error = the_error(changed("    - reload", '    - reload:\n      title: "Open\\e[2J"'))
+    assert error.startswith("f.yaml:29:14: navigate.desktop[2].title: ")
+    assert "is not allowed here" in error
+
+
+def test_every_step_of_the_bundled_flows_has_a_title() -> None:
+    """The bundled flows title every step (navigation, after_setting_url, verify, on every
+    platform), so a run shows words, never a selector, without -v."""
+    paths = sorted((ROOT / "flows").glob("*.yaml"))
+    flows = [f for p in [*paths, BUNDLED] for f in load_flows(p)]
+    assert len(flows) == 12 + 2 + 1
+    for flow in flows:
+        steps = [
+            *(s for route in flow.navigate.values() for s in route),
+            *flow.after_setting_url,
+            *flow.verify,
+        ]
+        untitled = [f"{s.KEY} at {s.mark}" for s in steps if not s.title]
+        assert steps and untitled == [], flow.id

@@ -256,7 +256,8 @@ def test_the_changes_of_several_flows_are_asked_once(playwright, browser):
                 page.evaluate("1")  # working on its page meanwhile
                 if not wants:
                     return None
-                return gate.confirm_for(index)(f"Site {index}: switch it OFF? {CONFIRM_NOTE}")
+                question = f'Site {index}: "Setting {index}" is ON. Switch it OFF? {CONFIRM_NOTE}'
+                return gate.confirm_for(index)(question)
             finally:
                 gate.ended(index)
 
@@ -270,7 +271,8 @@ def test_the_changes_of_several_flows_are_asked_once(playwright, browser):
     assert answers == [True, None, True]
     (question,) = asked
     assert question.startswith("optout-bot would change 2 settings")
-    assert "1. Site 0: switch it OFF?\n" in question and "2. Site 2: switch it OFF?\n" in question
+    assert '1. Site 0: "Setting 0" is ON. Switch it OFF?\n' in question
+    assert '2. Site 2: "Setting 2" is ON. Switch it OFF?\n' in question
     assert question.endswith("Change all of them?") and CONFIRM_NOTE not in question
 
 

@@ -208,6 +208,16 @@ _MISTAKES: list[tuple[str, Any, str]] = [
         lambda d: d["navigate"]["desktop"][-1].update(missing_means="gone"),
         "navigate/desktop/5",
     ),
+    (
+        "title not a string",
+        lambda d: d["navigate"]["desktop"].append({"reload": None, "title": {"a": "b"}}),
+        _STEP,
+    ),
+    (
+        "title too long",
+        lambda d: d["navigate"]["desktop"].append({"reload": None, "title": "Open " * 20}),
+        _STEP,
+    ),
     ("date not a date", lambda d: d.update(last_verified="22/11/2026"), "last_verified"),
     ("newer flow format", lambda d: d.update(format=99), "format"),
 ]
@@ -229,7 +239,8 @@ def test_schema_and_loader_agree_on_step_forms(bundled: dict[str, Any]) -> None:
         "verify: []",
         "verify:\n  - reload\n  - reload:\n  - reload: true\n    optional: true\n"
         "  - screenshot: after-verify\n    timeout: 5000\n"
-        "  - wait_for: {role: switch, name_regex: '^Use'}\n    missing_means: not_offered\n",
+        "  - wait_for: {role: switch, name_regex: '^Use'}\n    missing_means: not_offered\n"
+        "  - reload:\n    title: Reload the setting's page\n",
     )
     load_flow_text(text)  # the loader accepts it
     assert schema_errors(as_editors_read(text)) == []

@@ -179,15 +179,16 @@ def test_the_linkedin_site_file_has_every_switch_the_replica_has():
 
 def test_the_ai_setting_reads_the_same_in_both_formats():
     """The one-setting file people share (format 1) and the bundled site file's setting of the
-    same id describe the same walk, switch, sign-in and pop-ups (so existing schedules of
-    linkedin-ai-training keep their meaning)."""
+    same id describe the same walk (its selectors and its titles), switch, sign-in and pop-ups
+    (so existing schedules of linkedin-ai-training keep their meaning)."""
     one = load_flow(LINKEDIN_FLOW)
     site = load_flow(LINKEDIN_SITE, "linkedin-ai-training")
 
-    def walk(flow: Flow, platform: str) -> list[str]:
-        from optout_bot.engine.steps import describe
+    def walk(flow: Flow, platform: str) -> list[tuple[str, str]]:
+        from optout_bot.engine.steps import describe, in_words
 
-        return [describe(s) for s in flow.navigate[platform]]  # type: ignore[index]
+        steps = flow.navigate[platform]  # type: ignore[index]
+        return [(describe(s), in_words(s)) for s in steps]
 
     for platform in ("desktop", "mobile"):
         assert walk(one, platform) == walk(site, platform)

@@ -41,7 +41,7 @@ def test_registry_and_modifiers_come_from_the_classes() -> None:
         "screenshot",
         "reload",
     ]
-    assert STEP_MODIFIERS == ("optional", "timeout", "missing_means", "because")
+    assert STEP_MODIFIERS == ("title", "optional", "timeout", "missing_means", "because")
     for cls in STEP_TYPES.values():
         assert set(cls.yaml_keys()) - set(StepBase.yaml_keys()) == {cls.KEY}
 
@@ -102,3 +102,56 @@ def test_no_step_waits_past_the_whole_runs_limit() -> None:
     assert context.timeout(step) == 2_500
     left[0] = 0
     assert context.timeout(step) == 1
+
+
+def _step(text: str) -> StepBase:
+    flow = load_flow_text(changed("    - reload\n", f"    - {text}\n", BASE))
+    return flow.navigate["desktop"][2]
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ("{click: {role: link, name: Settings & Privacy}, title: Open Settings}", "Open Settings"),
+        ("click: {role: link, name: Settings & Privacy}", 'click "Settings & Privacy"'),
+        ("click: {text: Data privacy}", 'click "Data privacy"'),
+        ("click: {label: Use my data}", 'click "Use my data"'),
+        ("wait_for: {role: switch}", "wait for a switch"),
+        ("click: {role: menuitem, name_regex: '^Settings'}", "click a menu item"),
+        (
+            "click: {css: 'header nav button[aria-expanded]:has(img)'}",
+            "click something on the page",
+        ),
+        ("click: {test_id: profile-button}", "click something on the page"),
+        ("click: [{css: '#me'}, {role: button, name: Me}]", 'click "Me"'),
+        ("dismiss_if_present: {role: button, name: Dismiss}", 'close "Dismiss" if it is there'),
+        ("goto: https://www.example.com/settings", "open https://www.example.com/settings"),
+        ("goto_setting", "open the setting's page"),
+        ("expect_url: '/settings/ai$'", "check the page's address"),
+        ("screenshot: before-change", "take a screenshot"),
+        ("reload", "reload the page"),
+    ],
+)
+def test_a_step_in_words(text: str, words: str) -> None:
+    """Progress shows a step's title, else words made from its target's name, text or label
+    (a role says what kind of thing; a CSS selector or test id says nothing to a person)."""
+    step = _step(text)
+    assert steps.in_words(step) == words
+    assert "css=" not in steps.in_words(step) and "role=" not in steps.in_words(step)
+
+
+def test_the_selector_description_stays_for_the_evidence() -> None:
+    """A titled step still describes its selector exactly as before (for -v, the evidence and
+    the diagnosis of a broken flow)."""
+    step = _step("{click: {css: '#me'}, title: Open the Me menu}")
+    assert steps.in_words(step) == "Open the Me menu"
+    assert steps.describe(step) == "click css='#me'"
+
+
+def test_words_from_a_flow_stay_on_one_line() -> None:
+    """A name with line breaks or tabs cannot draw a line of its own (the loader refuses
+    control and format characters), and a long one is cut."""
+    step = _step('click: {role: link, name: "Data\\n\\t privacy"}')
+    assert steps.in_words(step) == 'click "Data privacy"'
+    step = _step(f"click: {{text: {'x' * 200}}}")
+    assert steps.in_words(step) == 'click "' + "x" * 59 + '…"'

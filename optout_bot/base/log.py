@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import sys
+from collections.abc import Callable
 from typing import Any, TextIO
 
 import structlog
@@ -16,18 +17,49 @@ import structlog
 _MARKS = {"warning": "!", "error": "x", "critical": "x"}
 
 
+#: Keys that name an element by its selector: shown with -v only (people read titles; the
+#: evidence and the diagnosis keep the selectors).
+DETAIL_KEYS = ("detail", "locator")
+
+
 class HumanRenderer:
-    """`[3/6] click role=link name='Data privacy'`, `! warning text (key=value)`."""
+    """`[3/6] Open Data privacy`, `! warning text (key=value)`; with `detail` (-v) the
+    selectors too: `[3/6] Open Data privacy (click role=link name='Data privacy')`. The flow
+    a line is about (`flow`, bound by the runner) is not shown: the lines are as they were
+    before several flows ran at once."""
+
+    def __init__(self, detail: bool = False) -> None:
+        self.detail = detail
 
     def __call__(self, logger: object, method: str, event: dict[str, Any]) -> str:
         message = str(event.pop("event", ""))
         level = str(event.pop("level", method))
         step, of = event.pop("step", None), event.pop("of", None)
         event.pop("timestamp", None)
+        event.pop("flow", None)
+        if step is not None and "detail" in event:
+            detail = event.pop("detail")
+            if self.detail:
+                message = f"{message} ({detail})"
+        for key in DETAIL_KEYS:
+            if not self.detail:
+                event.pop(key, None)
         extras = " ".join(f"{k}={v}" for k, v in event.items())
         prefix = f"[{step}/{of}]" if step is not None else _MARKS.get(level, "-")
         line = f"  {prefix} {message}"
         return f"{line} ({extras})" if extras else line
+
+
+class _ToSink:
+    """The last processor when a live display shows the run (`configure(sink=...)`): each
+    event goes to it, and nothing is printed."""
+
+    def __init__(self, sink: Callable[[dict[str, Any]], None]) -> None:
+        self.sink = sink
+
+    def __call__(self, logger: object, method: str, event: dict[str, Any]) -> str:
+        self.sink(dict(event))
+        raise structlog.DropEvent
 
 
 class _OneLine(logging.Handler):
@@ -58,7 +90,17 @@ class _CurrentStderr:
         sys.stderr.flush()
 
 
-def configure(fmt: str = "human", stream: TextIO | None = None, verbose: bool = True) -> None:
+def configure(
+    fmt: str = "human",
+    stream: TextIO | None = None,
+    verbose: bool = True,
+    *,
+    detail: bool = False,
+    sink: Callable[[dict[str, Any]], None] | None = None,
+) -> None:
+    """Logging for a command: `fmt` "json" (JSON lines) or "human" (lines, or each event
+    handed to `sink`, a live display, instead); `verbose` False: warnings only; `detail`:
+    human lines show selectors too."""
     out: Any = stream or _CurrentStderr()
     playwright_log = logging.getLogger("playwright")
     playwright_log.handlers = [_OneLine(out)]
@@ -69,8 +111,10 @@ def configure(fmt: str = "human", stream: TextIO | None = None, verbose: bool = 
             structlog.processors.TimeStamper(fmt="iso", utc=True),
             structlog.processors.JSONRenderer(),
         ]
+    elif sink is not None:
+        processors.append(_ToSink(sink))
     else:
-        processors.append(HumanRenderer())
+        processors.append(HumanRenderer(detail))
     structlog.configure(
         processors=processors,
         wrapper_class=structlog.make_filtering_bound_logger(10 if verbose else 30),

@@ -114,7 +114,14 @@ def output_options(parser: argparse.ArgumentParser) -> None:
         default="human",
         help="progress on stderr as readable lines or JSON lines (default: %(default)s)",
     )
-    group.add_argument("-q", "--quiet", action="store_true", help="only warnings and the summary")
+    loud = group.add_mutually_exclusive_group()
+    loud.add_argument("-q", "--quiet", action="store_true", help="only warnings and the summary")
+    loud.add_argument(
+        "-v",
+        "--verbose",
+        action="store_true",
+        help="show each step's selector too (the evidence always keeps them)",
+    )
     group.add_argument(
         "--no-mask",
         dest="mask",

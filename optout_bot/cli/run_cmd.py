@@ -172,7 +172,7 @@ def run_request(
         run_timeout=args.run_timeout,
         route=args.route,
         yes=getattr(args, "yes", False),
-        confirm=_confirm_on_terminal(),
+        confirm=_asking(args, _confirm_on_terminal()),
         mask=args.mask,
     )
 
@@ -191,11 +191,25 @@ def _confirm_on_terminal() -> Callable[[str], bool] | None:
     return ask
 
 
+def _asking(
+    args: argparse.Namespace, ask: Callable[[str], bool] | None
+) -> Callable[[str], bool] | None:
+    """`ask`, with the live display (if any) taken down while the person answers."""
+    live = getattr(args, "live", None)
+    return live.asking(ask) if live is not None and ask is not None else ask
+
+
 def _configure_logging(args: argparse.Namespace) -> Callable[[], None]:
     def configure() -> None:
         from optout_bot.base import log
 
-        log.configure(args.log_format, verbose=not args.quiet)
+        live = getattr(args, "live", None)
+        log.configure(
+            args.log_format,
+            verbose=not args.quiet,
+            detail=getattr(args, "verbose", False),
+            sink=live.event if live is not None else None,
+        )
 
     return configure
 
@@ -224,6 +238,7 @@ def _settings_or_exit(args: argparse.Namespace, mode: str) -> Config | int:
 
 def cmd_run(args: argparse.Namespace) -> int:
     from optout_bot.app.run import execute, execute_many
+    from optout_bot.cli import progress
 
     if problem := _flows_or_all(args):
         return _usage(args, problem)
@@ -234,14 +249,20 @@ def cmd_run(args: argparse.Namespace) -> int:
     if args.dry_run:
         _configure_logging(args)()
         return max((_dry_run(args, flow) for flow in flows), default=0)
-    if len(flows) == 1 and not args.all:
-        args.flow = flows[0]
-        request = run_request(args, args.command, settings)
-        result = execute(request, on_problem=_problem, meanwhile=_configure_logging(args))
-        return finish(result, args)
-    requests = [run_request(args, args.command, settings, flow) for flow in flows]
-    results = execute_many(requests, on_problem=_problem, meanwhile=_configure_logging(args))
-    return finish_many(results, args)
+    one = len(flows) == 1 and not args.all
+    with progress.shown(args, several=len(flows) > 1) as args.live:
+        if one:
+            args.flow = flows[0]
+            request = run_request(args, args.command, settings)
+            results = [execute(request, on_problem=_problem, meanwhile=_configure_logging(args))]
+        else:
+            requests = [run_request(args, args.command, settings, flow) for flow in flows]
+            results = execute_many(
+                requests, on_problem=_problem, meanwhile=_configure_logging(args)
+            )
+        if args.live is not None:
+            args.live.end(results)
+    return finish(results[0], args) if one else finish_many(results, args)
 
 
 def _flows_or_all(args: argparse.Namespace) -> str:
@@ -413,6 +434,7 @@ def _doctor_browsers() -> None:
 
 def cmd_demo(args: argparse.Namespace) -> int:
     from optout_bot.app.run import DemoRequest, demo
+    from optout_bot.cli import progress
 
     def started(address: str) -> None:
         print(
@@ -421,16 +443,20 @@ def cmd_demo(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
 
-    _configure_logging(args)()
-    request = DemoRequest(
-        platform=args.platform,
-        headed=args.headed,
-        browser_path=args.browser_path,
-        evidence_dir=args.evidence_dir,
-        mask=args.mask,
-        on_start=started,
-    )
-    return finish_many(demo(request), args)
+    with progress.shown(args, several=True) as args.live:
+        _configure_logging(args)()
+        request = DemoRequest(
+            platform=args.platform,
+            headed=args.headed,
+            browser_path=args.browser_path,
+            evidence_dir=args.evidence_dir,
+            mask=args.mask,
+            on_start=started,
+        )
+        results = demo(request)
+        if args.live is not None:
+            args.live.end(results)
+    return finish_many(results, args)
 
 
 # -- output -----------------------------------------------------------------------------------
@@ -442,13 +468,18 @@ def finish(result: Result, args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(result.to_json(), indent=2))
     else:
-        _print_result(result)
+        _print_result(result, args)
     return result.exit_code
 
 
-def _print_result(result: Result) -> None:
-    """The summary line, and where the evidence is."""
-    print(summary_line(result))
+def _print_result(result: Result, args: argparse.Namespace) -> None:
+    """The summary line (coloured after a live display), and where the evidence is."""
+    if getattr(args, "live", None) is not None:
+        from optout_bot.cli import progress
+
+        progress.result_line(summary_line(result), result.status)
+    else:
+        print(summary_line(result))
     if result.screenshots:
         record = f" (record #{result.record['seq']})" if result.record.get("seq") else ""
         print(f"evidence: {result.evidence_dir}{record}")
@@ -464,7 +495,7 @@ def finish_many(results: list[Result], args: argparse.Namespace) -> int:
                          indent=2))  # fmt: skip
         return code
     for result in results:
-        _print_result(result)
+        _print_result(result, args)
     rows = [("SETTING", "STATE", "RESULT", "EXIT", "EVIDENCE")]
     for r in results:
         record = f"record #{r.record['seq']}" if r.record.get("seq") else ""

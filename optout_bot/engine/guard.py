@@ -139,9 +139,14 @@ class Reading:
 def shown(name: str, limit: int = 60) -> str:
     """A page's name, quoted for a reason line: format characters dropped (a right-to-left
     override must not turn the line around), whitespace collapsed, long names cut."""
+    return repr(plain(name, limit))
+
+
+def plain(name: str, limit: int = 60) -> str:
+    """A page's name as `shown` cleans it, unquoted (for words a person reads: a question)."""
     text = "".join(ch for ch in name if ch.isprintable() or ch == " ")
     text = re.sub(r"\s+", " ", text).strip()
-    return repr(text if len(text) <= limit else text[: limit - 1] + "…")
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _denied(reading: Reading, *, social: bool = True) -> words.Denial | None:

@@ -125,6 +125,9 @@ class FlowRunner:
         self.session = session
         self.evidence = evidence
         self.options = options
+        #: this flow's log: its events carry the flow's id (several flows of one run log at
+        #: once; the live display keeps a line for each)
+        self._log = log.bind(flow=flow.id)
         self.result = Result(
             flow=flow.id,
             platform=options.platform,
@@ -219,7 +222,7 @@ class FlowRunner:
         self._navigate()
         found = self._find_switch("before")
         result.state_before = self._switch().read()
-        log.info("switch read", state=result.state_before, locator=found.description)
+        self._log.info(f"the switch is {result.state_before.upper()}", locator=found.description)
         self.evidence.note(state_before=result.state_before, final_url=page.url)
         self._shoot("before", of_switch=True)
         if result.state_before == "unknown":
@@ -284,7 +287,7 @@ class FlowRunner:
             if stop.status is not Status.FLOW_BROKEN or stop.final:
                 raise
             reason = stop.reason
-        log.warning(
+        self._log.warning(
             "the direct URL did not lead to the switch; walking the menus instead. The flow "
             "needs an update",
             reason=reason,
@@ -302,7 +305,7 @@ class FlowRunner:
             return False  # the site is down, not redesigned: another URL will not help
         if isinstance(step, (m.Goto, m.GotoSetting)) or self.result.route:
             return False
-        log.warning(
+        self._log.warning(
             "the navigation path broke; opening the setting's direct URL instead. The flow "
             "needs an update",
             reason=stop.reason,
@@ -328,7 +331,8 @@ class FlowRunner:
         previous: tuple[m.Step, int] | None = None,
     ) -> None:
         self._check_deadline()
-        log.info(actions.describe(step), step=index, of=total)
+        # In words for people; the selector as `detail`, shown with -v (and in JSON lines).
+        self._log.info(actions.in_words(step), step=index, of=total, detail=actions.describe(step))
         try:
             try:
                 actions.execute(self.ctx, step)
@@ -337,7 +341,7 @@ class FlowRunner:
                 # it also closes an open menu): a person would redo that step, so we do, once.
                 if previous is None or self._dismissals == previous[1]:
                     raise
-                log.info("a pop-up was closed; repeating the previous step")
+                self._log.info("a pop-up was closed; repeating the previous step")
                 actions.execute(self.ctx, previous[0])
                 actions.execute(self.ctx, step)
         except StepFailed as failed:
@@ -351,7 +355,7 @@ class FlowRunner:
                     f"({failed.reason})",
                 ) from None
             if step.optional:
-                log.info("optional step skipped", reason=failed.reason)
+                self._log.info("optional step skipped", reason=failed.reason)
                 return
             self._failure = Failure(
                 actions.describe(step), getattr(step, "target", None), failed.reason
@@ -390,7 +394,7 @@ class FlowRunner:
                 "may have changed: the flow needs an update",
             )
         if found.index > 0:
-            log.warning(
+            self._log.warning(
                 "the switch matched a fallback locator; this flow needs an update",
                 locator=found.description,
             )
@@ -432,10 +436,11 @@ class FlowRunner:
         name = self._switch_name or label
         flow_says = ""
         if guard.names_differ(name, label):
-            flow_says = f" (the flow calls it {guard.shown(label)})"
+            flow_says = f' (the flow calls it "{guard.plain(label)}")'
+        # The site, the setting and its state in words: no selector (the evidence has it).
         question = (
-            f"{self.flow.site}: the switch {guard.shown(name, 120)}{flow_says} is "
-            f"{state.upper()}. Switch it {wanted.upper()}? {CONFIRM_NOTE}"
+            f'{self.flow.site}: "{guard.plain(name, 120)}"{flow_says} is {state.upper()}. '
+            f"Switch it {wanted.upper()}? {CONFIRM_NOTE}"
         )
         if self.options.confirm is None:
             raise RunStop(
@@ -449,7 +454,7 @@ class FlowRunner:
     def _change(self, found: locators.Found, wanted: m.WantedState) -> None:
         from playwright.sync_api import Error as PWError
 
-        log.info(f"switching {wanted}", switch=self.flow.switch.label)
+        self._log.info(f"switching it {wanted.upper()}")
         timeout = self.options.timeout_ms
         with self.ctx.net.watching():
             try:
@@ -468,24 +473,24 @@ class FlowRunner:
             raise RunStop(Status.FLOW_BROKEN, f"could not click the switch: {outcome.error}")
         flipped = outcome.ok
         if outcome.method not in (None, "click"):
-            log.info("the switch was set another way", way=outcome.method)
+            self._log.info("the switch was set another way", way=outcome.method)
         # We acted on it: from here on the setting may have changed, whatever the page shows.
         self.result.changed = outcome.attempts > 0
         self.result.switch_method = outcome.method or ""
         self.evidence.note(changed=self.result.changed)
         if not flipped:
-            log.warning(f"the switch did not turn {wanted} when clicked")
+            self._log.warning(f"the switch did not turn {wanted} when clicked")
         if not idle:
-            log.warning("the page was still saving when the wait ended", pending=pending)
+            self._log.warning("the page was still saving when the wait ended", pending=pending)
         now = self._switch().read()
         self._shoot("after-change", of_switch=True)
         if now != wanted:
             self._refused = f"the page showed {now} right after the click: the save was refused. "
-            log.warning("the page put the switch back: the save was refused", state=now)
+            self._log.warning("the page put the switch back: the save was refused", state=now)
 
     def _reload_and_reread(self) -> None:
         result, flow = self.result, self.flow
-        log.info("reloading to confirm the setting stuck")
+        self._log.info("reloading to confirm the setting stuck")
         self._check_deadline()
         try:
             self.page.reload(wait_until="domcontentloaded", timeout=self._wait_ms())
@@ -503,7 +508,7 @@ class FlowRunner:
         seen_before = flow.switch.wanted if result.changed else result.state_before
         result.persisted = result.state_after == seen_before
         wanted = flow.switch.wanted
-        log.info("switch re-read after reload", state=result.state_after)
+        self._log.info(f"after the reload the switch is {result.state_after.upper()}")
         if result.state_after == wanted:
             result.status = Status.OK
             result.reason = f"'{flow.switch.label}' is {wanted}, confirmed after a reload"
@@ -548,7 +553,7 @@ class FlowRunner:
         for target in self.flow.login.logged_out:
             found = locators.find_now(self.page, target)
             if found is not None:
-                log.info("the page shows it is signed out", locator=found.description)
+                self._log.info("the page shows it is signed out", locator=found.description)
                 raise _LoginNeeded("logged_out", self.page.url)
 
     def _stop_for_login(self, need: _LoginNeeded) -> None:
@@ -580,7 +585,7 @@ class FlowRunner:
     def _wait_for_sign_in(self, need: _LoginNeeded) -> None:
         flow, page = self.flow, self.page
         seconds = self.options.login_timeout_ms // 1000
-        log.warning(
+        self._log.warning(
             f"Sign in to {flow.site} in the browser window that opened (2FA included). "
             f"optout-bot waits up to {seconds} s and never sees your password.",
         )
@@ -602,7 +607,7 @@ class FlowRunner:
                 continue
             remaining = max(1, int((deadline - time.monotonic()) * 1000))
             if locators.find(page, flow.login.signed_in, min(remaining, 10_000)) is not None:
-                log.info("signed in; continuing")
+                self._log.info("signed in; continuing")
                 return
             # Somewhere that is neither a login page nor signed in: wait for the next page.
             here = page.url
@@ -680,7 +685,7 @@ class FlowRunner:
     def _dismiss(self, overlay: m.Overlay) -> None:
         found = locators.find_now(self.page, overlay.dismiss, ask=(guard.CLICK_QUESTION,))
         if found is not None:
-            log.info("dismissing a pop-up", locator=found.description)
+            self._log.info("dismissing a pop-up", locator=found.description)
             actions.guarded_click(found, self.options.timeout_ms)
             self._dismissals += 1
             self._redo_undone_step()
@@ -698,7 +703,7 @@ class FlowRunner:
             return
         if locators.find_now(self.page, step.target) is not None:
             return
-        log.info("closing the pop-up also undid the previous step; repeating it")
+        self._log.info("closing the pop-up also undid the previous step; repeating it")
         try:
             actions.execute(self.ctx, previous)
         except (StepFailed, PWError):
@@ -714,7 +719,7 @@ class FlowRunner:
         try:
             folder = diagnose(page, self.evidence.dir, failure)
         except OSError as exc:
-            log.warning("could not write the diagnosis", error=str(exc))
+            self._log.warning("could not write the diagnosis", error=str(exc))
             return
         self.result.diagnosis = str(folder)
         other = "mobile" if self.options.platform == "desktop" else "desktop"
@@ -728,7 +733,7 @@ class FlowRunner:
         )
         hints.append(f"or report it with the folder {folder} attached")
         self.result.reason += ". What to do: " + "; ".join(hints)
-        log.warning("diagnosis saved", folder=str(folder))
+        self._log.warning("diagnosis saved", folder=str(folder))
 
     def _http_note(self) -> str:
         status = self.ctx.net.document_status
@@ -756,4 +761,4 @@ class FlowRunner:
                 self.page, name, mask=self._masks(), devtools=self.session.devtools(self.page)
             )
         except Exception as exc:  # noqa: BLE001 - a missing screenshot must not hide the result
-            log.warning("screenshot failed", name=name, error=first_line(exc))
+            self._log.warning("screenshot failed", name=name, error=first_line(exc))

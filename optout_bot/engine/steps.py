@@ -162,8 +162,64 @@ def execute(ctx: StepContext, step: m.Step) -> None:
     EXECUTORS[type(step)](ctx, step)
 
 
+def in_words(step: m.Step) -> str:
+    """What the step does, in words a person who never saw a selector reads while it runs:
+    its `title`, else a phrase made from its target's name or text (`click "Data privacy"`),
+    else a plain phrase for what it does. One line: whitespace collapsed, control and format
+    characters dropped (a shared flow cannot draw lines of its own), long names cut."""
+    if step.title:
+        return _one_line(step.title, m.MAX_TITLE)
+    if isinstance(step, m.Goto):
+        return f"open {step.url}"
+    if isinstance(step, m.GotoSetting):
+        return "open the setting's page"
+    if isinstance(step, (m.Click, m.WaitFor, m.DismissIfPresent)):
+        what = target_in_words(step.target)
+        if isinstance(step, m.Click):
+            return f"click {what}"
+        if isinstance(step, m.WaitFor):
+            return f"wait for {what}"
+        return f"close {what} if it is there"
+    if isinstance(step, m.ExpectUrl):
+        return "check the page's address"
+    if isinstance(step, m.Screenshot):
+        return "take a screenshot"
+    if isinstance(step, m.Reload):
+        return "reload the page"
+    return step.KEY.replace("_", " ")
+
+
+#: A role's name in words, for a target that gives a role but no name (`a switch`).
+_ROLE_WORDS = {"menuitem": "menu item", "tab": "tab", "img": "picture", "textbox": "text box"}
+
+
+def target_in_words(target: m.Target) -> str:
+    """A target as a person would point at it: the name, text or label of its first
+    alternative that has one, quoted (`"Settings & Privacy"`); else its role (`a link`);
+    else `something on the page` (a CSS selector or a test id says nothing to a person)."""
+    for alt in target.alternatives:
+        if alt.pattern is None and (alt.strategy in ("text", "label") and alt.value):
+            return f'"{_one_line(alt.value, 60)}"'
+        if alt.strategy == "role" and alt.name:
+            return f'"{_one_line(alt.name, 60)}"'
+    for alt in target.alternatives:
+        if alt.strategy == "role" and alt.value:
+            word = _ROLE_WORDS.get(alt.value, alt.value)
+            return f"{'an' if word[0] in 'aeiou' else 'a'} {word}"
+    return "something on the page"
+
+
+def _one_line(text: str, limit: int) -> str:
+    """`text` on one line, as a person reads it: format characters dropped, whitespace
+    collapsed, cut at `limit` characters."""
+    text = "".join(ch if ch.isprintable() else " " for ch in text)
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def describe(step: m.Step) -> str:
-    """One line a person can read: what the step will do."""
+    """What the step does, with its selector (`click css='#x'`): for `-v`, the evidence and
+    the diagnosis of a broken flow, where the exact element matters."""
     if isinstance(step, m.Goto):
         return f"open {step.url}"
     if isinstance(step, m.GotoSetting):

@@ -35,6 +35,8 @@ ONE_SETTING_FORMAT = 1
 Category = Literal["ai-training", "research", "sharing", "ads", "cookies"]
 CATEGORIES: tuple[Category, ...] = get_args(Category)
 MAX_TIMEOUT_MS = 120_000
+#: The longest a step's `title` may be: one short line of a progress display.
+MAX_TITLE = 80
 
 Platform = Literal["desktop", "mobile"]
 PLATFORMS: tuple[Platform, ...] = get_args(Platform)
@@ -224,6 +226,9 @@ class StepBase(Mapping):
     NEEDS: ClassVar[str] = ""
     EXAMPLE: ClassVar[str] = ""
 
+    title: Annotated[str | None, v.text(MAX_TITLE, "a title", strip=True)] = None
+    """what the step does, in plain words shown while it runs, e.g. "Open the Me menu";
+    without it, the run describes the step from its target (the selector shows with -v)"""
     optional: Annotated[bool, v.BOOL] = False
     """a step that cannot be done is skipped, not a failure"""
     timeout_ms: Annotated[int | None, v.integer(1, MAX_TIMEOUT_MS)] = Field(

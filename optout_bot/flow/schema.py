@@ -22,11 +22,16 @@ __all__ = ["DRAFT", "json_schema", "reference_text", "schema_text", "write_schem
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
 
 
-def _tidy(schema: Any) -> Any:
+def _tidy(schema: Any, keys: bool = False) -> Any:
     """Without pydantic's titles, which repeat class and key names (the descriptions say
-    more), and empty defaults (null for a number). No key of the language has these names."""
+    more), and empty defaults (null for a number). `keys`: `schema` maps a model's keys to
+    their schemas (`properties`), where `title` is a key of the language (a step's)."""
     if isinstance(schema, dict):
-        return {k: _tidy(v) for k, v in schema.items() if k != "title" and v not in (None, [])}
+        return {
+            k: _tidy(v, keys=k == "properties" and not keys)
+            for k, v in schema.items()
+            if (keys or k != "title") and v not in (None, [])
+        }
     return [_tidy(v) for v in schema] if isinstance(schema, list) else schema
 
 
