@@ -18,9 +18,9 @@ from typing import NoReturn
 from optout_bot import __version__
 from optout_bot.cli.options import EXIT_CODES_HELP, HelpFormatter, subcommands
 
-#: Listed first in `--help`: the commands a person starts with. The other command modules
-#: follow in name order.
-_FIRST = "run_cmd"
+#: Listed first in `--help`, in this order: the commands a person starts with. The other
+#: command modules follow in name order.
+_FIRST = ("setup_cmd", "run_cmd")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -68,7 +68,7 @@ def command_modules() -> list[ModuleType]:
     from optout_bot import cli
 
     names = sorted(i.name for i in pkgutil.iter_modules(cli.__path__) if i.name.endswith("_cmd"))
-    names.sort(key=lambda name: name != _FIRST)
+    names.sort(key=lambda name: _FIRST.index(name) if name in _FIRST else len(_FIRST))
     return [importlib.import_module(f"optout_bot.cli.{name}") for name in names]
 
 
