@@ -136,12 +136,11 @@ def cmd_setup(args: argparse.Namespace) -> int:
             return EXIT_INVALID
 
     # 2. Which browser.
-    browser = args.browser or ask.choose(
-        "Which browser? kept: " + BROWSERS["kept"] + "; everyday: " + BROWSERS["everyday"] + ".",
-        tuple(BROWSERS),
-        "kept",
-        "--browser",
-    )
+    if not args.browser and ask.terminal:
+        say("Which browser should optout-bot use?")
+        for name, what in BROWSERS.items():
+            say(f"  {name:9} {what}")
+    browser = args.browser or ask.choose("Browser:", tuple(BROWSERS), "kept", "--browser")
     profile = args.profile or settings.profile
     values: dict[str, object] = {"flows": flows}
     if browser == "everyday":
@@ -205,14 +204,15 @@ def cmd_setup(args: argparse.Namespace) -> int:
 
 def _choose_flows(ask: _Asker, default: list[str], available: Mapping[str, object]) -> list[str]:
     if not ask.terminal:
-        names = ", ".join(default)
-        say(f"settings to look after: {names} (no terminal to ask on; --flows chooses)")
+        shown = ", ".join(default)
+        say(f"settings to look after: {shown} (no terminal to ask on; --flows chooses)")
         return default
-    say("Settings optout-bot knows (`optout-bot flows` describes each):")
+    say("Settings optout-bot knows (`optout-bot flows show ID` describes each):")
     ids = list(available)
+    names = _names(available)
     for number, flow_id in enumerate(ids, 1):
         mark = "*" if flow_id in default else " "
-        say(f"  {mark} {number:2}. {flow_id}")
+        say(f"  {mark} {number:2}. {names.get(flow_id, flow_id)}  ({flow_id})")
     while True:
         answer = ask.text(
             "Which to look after? Numbers or ids, separated by spaces; Enter for the ones "
@@ -233,6 +233,22 @@ def _choose_flows(ask: _Asker, default: list[str], available: Mapping[str, objec
                 break
         if chosen:
             return list(dict.fromkeys(chosen))
+
+
+def _names(available: Mapping[str, object]) -> dict[str, str]:
+    """Flow id -> "Site: setting", for the flows whose files load (a broken one shows its
+    id only; running it says what is wrong)."""
+    from optout_bot.flow.catalog import Entry
+    from optout_bot.flow.loader import FlowErrors, load_flows
+
+    names: dict[str, str] = {}
+    for path in {e.path for e in available.values() if isinstance(e, Entry)}:
+        try:
+            flows = load_flows(path)
+        except FlowErrors:
+            continue
+        names.update((f.id, f"{f.site}: {f.setting}") for f in flows)
+    return names
 
 
 def _passthrough(args: argparse.Namespace, browser: str, profile: str) -> list[str]:
