@@ -79,3 +79,72 @@ def test_verify_finds_drift_on_the_aria_button_switch(linkedin, replica):
     assert result.json["switch_attributes"]["tag"] == "button"
     assert replica.writes == []
     assert replica.get_setting(AI_KEY, account=ACCOUNT) is True
+
+
+# -- a setting's page moved to a new address (issue 13, item 1) ----------------------------------
+
+MOVED = "/mypreferences/{}/settings/generative-ai-data"
+
+
+@pytest.mark.parametrize("platform", ["desktop", "mobile"])
+def test_run_on_a_moved_page_goes_on_warns_and_records_the_new_address(linkedin, replica, platform):
+    """The menus lead to the setting at an address the flow does not expect: the switch on
+    the page is the ground truth, so the run switches it off (exit 0), warns that the flow
+    needs an update, and records where the page is now."""
+    use_variant(replica, {"moved_setting": True})
+    moved = MOVED.format(platform[0])
+
+    result = linkedin("run", "--yes", "--platform", platform)
+
+    assert result.code == 0, result.json["reason"]
+    assert result.json["moved_url"] == f"https://www.linkedin.com{moved}"
+    assert "the setting's page has moved" in result.err
+    assert replica.get_setting(AI_KEY, account=ACCOUNT) is False
+    record = result.json["record"]
+    assert record["seq"] >= 1
+    from optout_bot.evidence.store import EvidenceStore
+
+    with EvidenceStore() as store:
+        (body,) = [r for r in store.records() if r["seq"] == record["seq"]]
+    assert body["moved_url"].endswith(moved)
+
+
+def test_verify_on_a_moved_page_walks_the_menus_from_the_old_address(linkedin, replica):
+    """The old address now redirects to the settings list, where no switch is: verify walks
+    the menus, as it does when a direct URL breaks, and finds the switch at its new address."""
+    use_variant(replica, {"moved_setting": True})
+    replica.set_setting(AI_KEY, False, account=ACCOUNT)
+
+    result = linkedin("verify")
+
+    assert result.code == 0, result.json["reason"]
+    assert result.json["route"] == "navigation-fallback"
+    assert result.json["moved_url"].endswith(MOVED.format("d"))
+    assert replica.writes == []
+
+
+def test_an_unexpected_address_without_the_switch_is_still_a_broken_flow(
+    linkedin, replica, tmp_path
+):
+    """When the page at the unexpected address does not show the flow's switch either, the
+    flow is broken (exit 1) with the address check as the reason, and nothing is clicked."""
+    from tests.conftest import REPO
+
+    use_variant(replica, {"moved_setting": True})
+    text = (REPO / "tests" / "flows" / "linkedin-ai-training.yaml").read_text()
+    start = text.index("switch:\n")
+    end = text.index("  wanted:", start)
+    other = tmp_path / "other-switch.yaml"
+    other.write_text(
+        text[:start]
+        + "switch:\n  label: Some other switch\n  target:\n"
+        + '    - css: \'[role="switch"][aria-labelledby="someOtherSetting"]\'\n'
+        + text[end:]
+    )
+
+    result = linkedin("run", "--yes", "--route", "menus", "--timeout", "3", flow=str(other))
+
+    assert result.code == 1, result.json["reason"]
+    assert "expected a URL matching" in result.json["reason"]
+    assert result.json["moved_url"] == ""
+    assert replica.writes == []

@@ -164,6 +164,9 @@ class Result:
     #: how the setting page was reached: "navigation" (the flow's steps) or "direct-url"
     #: (the steps broke and the flow's setting_url was used instead)
     route: str = ""
+    #: the setting's page's address when it was not the one the flow expects (`expect_url`)
+    #: but the switch was there: the page moved, and the flow needs an update
+    moved_url: str = ""
     #: the diagnosis folder when the flow broke
     diagnosis: str = ""
     #: the run's evidence record: {"seq", "id", "hash"} once it is in the chain

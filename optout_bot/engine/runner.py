@@ -157,6 +157,9 @@ class FlowRunner:
         self._switch_name = ""
         #: the switch as the direct route found it, for `_find_switch` to take over
         self._found: locators.Found | None = None
+        #: an `expect_url` step that failed on the way (step, index, total, reason): the
+        #: page may have moved; `_find_switch` decides
+        self._unexpected: tuple[m.Step, int, int, str] | None = None
 
     # -- the whole run -----------------------------------------------------------------------
 
@@ -250,6 +253,7 @@ class FlowRunner:
                 if direct and self._direct():
                     return
                 previous: tuple[m.Step, int] | None = None
+                self._unexpected = None
                 for index, step in enumerate(steps, 1):
                     started = self._dismissals
                     self._current = (step, previous[0] if previous else None)
@@ -312,6 +316,7 @@ class FlowRunner:
         )
         self.result.route = "direct-url"
         self.evidence.note(route="direct-url", route_reason=stop.reason)
+        self._unexpected = None
         self._open_setting_url()
         return True
 
@@ -357,6 +362,17 @@ class FlowRunner:
             if step.optional:
                 self._log.info("optional step skipped", reason=failed.reason)
                 return
+            if isinstance(step, m.ExpectUrl) and self._unexpected is None:
+                # The switch on the page is the ground truth, not its address: go on, and let
+                # `_find_switch` tell a page that moved (the switch is there) from a flow
+                # that went wrong (it is not: this step's failure is then the reason).
+                self._unexpected = (step, index, total, failed.reason)
+                self._log.info(
+                    "the page is not at the address the flow expects; looking for the switch",
+                    url=self.page.url,
+                )
+                self._check_origin()
+                return
             self._failure = Failure(
                 actions.describe(step), getattr(step, "target", None), failed.reason
             )
@@ -384,6 +400,10 @@ class FlowRunner:
                     f"{self.flow.site} does not offer '{self.flow.setting}' to this account "
                     "(the page says it is not available)",
                 )
+            if self._unexpected is not None:
+                step, index, total, reason = self._unexpected
+                self._failure = Failure(actions.describe(step), None, reason)
+                raise RunStop(Status.FLOW_BROKEN, self._broken(step, index, total, reason))
             self._failure = Failure(
                 f"read the switch {when}", target, "not found within the step timeout"
             )
@@ -393,6 +413,15 @@ class FlowRunner:
                 f"({target.describe()}){self._http_note()}; its state is unknown. The page "
                 "may have changed: the flow needs an update",
             )
+        if self._unexpected is not None and not self.result.moved_url:
+            self.result.moved_url = self.page.url
+            self._log.warning(
+                "the setting's page has moved: the switch is at an address the flow does not "
+                "expect. The flow needs an update",
+                url=self.page.url,
+            )
+            self.evidence.note(moved_url=self.page.url)
+        self._unexpected = None  # found: a later search that fails is about itself
         if found.index > 0:
             self._log.warning(
                 "the switch matched a fallback locator; this flow needs an update",

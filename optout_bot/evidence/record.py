@@ -81,7 +81,7 @@ class Shot:
 
 
 #: Keys `to_json()` leaves out while they are empty: milestones only some runs reach.
-_OPTIONAL = ("route", "route_reason", "diagnosis", "recovered_at")
+_OPTIONAL = ("route", "route_reason", "moved_url", "diagnosis", "recovered_at")
 
 
 @dataclass(frozen=True)
@@ -118,6 +118,8 @@ class Record:
     switch: Mapping[str, Any] | None = None
     route: str = ""
     route_reason: str = ""
+    #: where the setting's page was found when the flow expected another address
+    moved_url: str = ""
     diagnosis: str = ""
     evidence_dir: str = ""
     screenshots: tuple[Shot, ...] = ()
@@ -161,6 +163,7 @@ class Record:
             switch=switch if isinstance(switch, Mapping) else None,
             route=_text(data.get("route")),
             route_reason=_text(data.get("route_reason")),
+            moved_url=_text(data.get("moved_url")),
             diagnosis=_text(data.get("diagnosis")),
             evidence_dir=_text(data.get("evidence_dir")),
             screenshots=tuple(Shot.from_json(s) for s in shots) if isinstance(shots, list) else (),

@@ -144,5 +144,6 @@ def record_fields(result: Result) -> dict[str, Any]:
         "session": result.session,
         "switch": switch,
         "route": result.route,
+        "moved_url": result.moved_url,
         "diagnosis": result.diagnosis,
     }

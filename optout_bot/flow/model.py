@@ -305,7 +305,9 @@ class WaitFor(StepBase):
 
 
 class ExpectUrl(StepBase):
-    """wait until the page URL matches a regular expression"""
+    """wait until the page URL matches a regular expression; when it does not, the run looks
+    for the switch anyway: found, the page has moved (the run goes on, warns and records the
+    new address); not found, this check is why the flow is broken"""
 
     EXAMPLE = "expect_url: '/settings/data-for-ai-improvement'"
     pattern: Annotated[UrlPattern, v.regex()] = Field(alias="expect_url")

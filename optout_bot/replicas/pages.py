@@ -21,6 +21,7 @@ from optout_bot.replicas import classnames
 from optout_bot.replicas.assets import CSS, ICONS, JS, LOGO, NOT_FOUND_ART, WORDMARK, avatar_uri
 from optout_bot.replicas.state import (
     AI_SETTING,
+    MOVED_AI_SLUG,
     PROMO_DELAY_MS,
     SETTINGS_BY_KEY,
     SETTINGS_BY_SLUG,
@@ -198,6 +199,8 @@ class PageContext:
     renamed_classes: bool = False
     reordered_menus: bool = False
     promo_delay_ms: int = PROMO_DELAY_MS
+    #: The AI setting's page is at its new address (`Scenario.moved_setting`).
+    moved_setting: bool = False
 
     @property
     def profile_href(self) -> str:
@@ -475,6 +478,8 @@ def _row(ctx: PageContext, variant: str, slug: str, values: dict[str, bool]) -> 
         value = s["row_value"].get(slug, "")
     value_html = f' <span class="settings-row__value">{e(value)}</span>' if value else ""
     href = setting.path(variant) if setting else f"/mypreferences/{variant}/settings/{slug}"
+    if setting is not None and ctx.moved_setting and setting.key == AI_SETTING:
+        href = f"/mypreferences/{variant}/settings/{MOVED_AI_SLUG}"
     return (
         f'<li class="settings-row"><a href="{href}">'
         f'<span class="settings-row__title">{e(title)}</span>{value_html}{ICONS["chevron"]}</a></li>'

@@ -32,6 +32,7 @@ from optout_bot.replicas.state import (
     DEFAULT_ACCOUNT,
     LOGGED_OUT_REDIRECTS,
     LOGIN_STALE_S,
+    MOVED_AI_SLUG,
     PROMO_PAGES,
     SETTINGS_BY_KEY,
     SETTINGS_BY_SLUG,
@@ -493,6 +494,7 @@ class _Handler(BaseHTTPRequestHandler):
             switch_markup=scenario.switch_markup,
             renamed_classes=scenario.renamed_classes,
             reordered_menus=scenario.reordered_menus,
+            moved_setting=scenario.moved_setting,
             promo_delay_ms=min(max(int(scenario.promo_delay_ms), 0), MAX_SLOW_MS),
         )
 
@@ -568,6 +570,12 @@ class _Handler(BaseHTTPRequestHandler):
     def setting(self, match: re.Match[str], own: bool = False) -> None:
         variant, slug = match.group(1), match.group(2)
         setting = SETTINGS_BY_SLUG.get(slug)
+        if self.scenario.moved_setting and not own:
+            if setting is not None and setting.key == AI_SETTING:
+                # the old address: to the list the setting is now found from
+                return self._redirect(f"/mypreferences/{variant}/categories/privacy")
+            if slug == MOVED_AI_SLUG:
+                setting = SETTINGS_BY_KEY[AI_SETTING]
         if setting is not None and setting.own_page != own:
             setting = None  # its page is elsewhere
         if setting is None and slug not in pages.PLACEHOLDER_CATEGORY:

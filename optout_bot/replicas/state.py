@@ -78,6 +78,10 @@ class Scenario:
     promo_at: str | None = None
     #: How long after load the promotion modal appears.
     promo_delay_ms: int = PROMO_DELAY_MS
+    #: The AI setting's page moved to another address (MOVED_AI_SLUG): Data privacy links
+    #: there, and the old address redirects to the Data privacy list, as a site does when it
+    #: reorganises its settings.
+    moved_setting: bool = False
 
 
 @dataclass(frozen=True)
@@ -98,6 +102,9 @@ class SettingDef:
         where = self.slug if self.own_page else f"settings/{self.slug}"
         return f"/mypreferences/{variant}/{where}"
 
+
+#: Where the AI setting's page is under `Scenario.moved_setting`.
+MOVED_AI_SLUG = "generative-ai-data"
 
 #: Switch-type settings with a page under /mypreferences/{d,m}/settings/<slug>. The AI setting
 #: first; the rest are its siblings (same page pattern), from the reference's table.
