@@ -403,3 +403,16 @@ def test_settings_are_grouped_by_site_each_with_its_own_timeline(context, tmp_pa
     ]
     chatgpt = page.locator('section[data-flow="chatgpt-model-training"]')
     assert chatgpt.locator("svg .timeline-point").count() == 2
+
+
+def test_a_page_that_moved_is_shown_with_its_new_address(context, tmp_path, pngs):
+    """A run that found the setting at an address the flow does not expect says where, and
+    that the flow needs an update; the others say nothing of it."""
+    moved = "https://www.linkedin.com/mypreferences/d/settings/generative-ai-data"
+    records = make_records(tmp_path / "ev", pngs, RUNS[:2], {2: {"moved_url": moved}})
+
+    page = open_offline(context, render_report(records, INTACT, generated_at=NOW))
+
+    facts = page.locator("#run-2 .facts").inner_text()
+    assert f"Page moved\n{moved} (not where the flow expects it: it needs an update)" in facts
+    assert "Page moved" not in page.locator("#run-1 .facts").inner_text()

@@ -579,6 +579,8 @@ def _facts(record: Record) -> list[dict[str, str]]:
     row("Flow", flow_text, flow.sha256)
     if record.final_url:
         row("Final page", record.final_url)
+    if record.moved_url:
+        row("Page moved", f"{record.moved_url} (not where the flow expects it: it needs an update)")
     switch = record.switch
     if switch is not None and switch.get("locator"):
         row("Switch found by", str(switch.get("locator")))
