@@ -159,7 +159,7 @@ def test_the_confirmation_question_decides(linkedin, replica, monkeypatch, answe
         asked.append(question)
         return answer
 
-    monkeypatch.setattr(run_cmd, "_confirm_on_terminal", lambda: confirm)
+    monkeypatch.setattr(run_cmd, "confirm_on_terminal", lambda: confirm)
     result = linkedin("run")
     assert result.code == code
     assert asked == [

@@ -5,6 +5,7 @@ at one step), one at a time and all at once."""
 from __future__ import annotations
 
 import dataclasses
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -148,3 +149,65 @@ def test_an_unexpected_address_without_the_switch_is_still_a_broken_flow(
     assert "expected a URL matching" in result.json["reason"]
     assert result.json["moved_url"] == ""
     assert replica.writes == []
+
+
+def test_a_run_on_a_moved_page_proposes_a_flow_with_the_new_address(linkedin, replica):
+    """Beside the evidence: a proposal whose setting URL and address check are the new
+    address, with the alternative that found the setting's link first (the others kept), and
+    a diff from the flow as it is."""
+    import yaml
+
+    from optout_bot.authoring.repair import DIFF, PROPOSAL
+
+    use_variant(replica, {"moved_setting": True})
+
+    result = linkedin("run", "--yes")
+
+    assert result.code == 0, result.json["reason"]
+    folder = Path(result.json["evidence_dir"])
+    proposal = yaml.safe_load((folder / PROPOSAL).read_text())
+    moved = f"https://www.linkedin.com{MOVED.format('d')}"
+    assert proposal["setting_url"]["desktop"] == moved
+    steps = proposal["navigate"]["desktop"]
+    assert steps[-1]["expect_url"] == MOVED.format("d")
+    link = steps[-2]["click"]
+    assert link[0]["role"] == "link" and link[1]["css"].startswith('a[href$="')
+    diff = (folder / DIFF).read_text()
+    assert f"+  desktop: {moved}" in diff
+    assert "flows repair linkedin-ai-training" in result.err
+
+
+def test_flows_repair_installs_the_proposal_and_the_next_run_needs_no_fallback(
+    linkedin, run_cli, replica, tmp_path
+):
+    """`flows repair ID --yes` verifies the newest proposal read-only, shows its diff and
+    installs it as the person's own flow (version one up): the next run goes straight
+    through the menus, the first alternative of every target, at the expected address."""
+    from optout_bot.flow.catalog import available
+
+    use_variant(replica, {"moved_setting": True})
+    assert linkedin("run", "--yes").code == 0
+    replica_args = ["--headless", "--replica", f"127.0.0.1:{replica.port}", "--timeout", "10"]
+
+    repaired = run_cli(
+        "flows", "repair", "linkedin-ai-training", "--yes", *replica_args,
+        "--evidence-dir", str(tmp_path / "repair-evidence"),
+    )  # fmt: skip
+
+    assert repaired.code == 0, repaired.err
+    assert "+  desktop: https://www.linkedin.com/mypreferences/d/settings/generative-ai-data" in (
+        repaired.out
+    )
+    entry = available()["linkedin-ai-training"]
+    assert entry.origin == "user"
+    assert "version: 2.0.1" in entry.path.read_text()
+    assert len(replica.writes) == 1  # the first run's change; the repair's check wrote nothing
+
+    again = linkedin("run", "--yes")
+
+    assert again.code == 0, again.json["reason"]
+    assert (again.json["route"], again.json["moved_url"]) == ("navigation", "")
+    assert again.json["switch_alternative"] == 0
+    assert not (Path(again.json["evidence_dir"]) / "proposed-flow.yaml").exists()
+    assert "needs an update" not in again.err
+    assert run_cli("flows", "repair", "linkedin-ai-training", "--yes", *replica_args).code == 1

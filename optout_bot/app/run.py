@@ -430,7 +430,39 @@ def _walk(
         _close(begun, _failed(begun.flow.id, request, exc))
         raise
     _close(begun, result)
+    if result.state_after != "unknown":  # the flow reached the switch and re-read it
+        _propose_repair(begun, result)
     return result
+
+
+def _propose_repair(begun: _Begun, result: Result) -> None:
+    """When the run got there through a fallback, leave a flow that would not need it
+    (`authoring.repair`) beside the evidence; never a reason for the run to fail."""
+    import structlog
+
+    from optout_bot.authoring.repair import Fallbacks, propose
+    from optout_bot.engine.outcome import first_line
+
+    log = structlog.get_logger("optout_bot")
+    found = Fallbacks(
+        platform=result.platform,
+        promotions=tuple(result.promotions),
+        switch_index=result.switch_alternative or 0,
+        moved_url=result.moved_url,
+    )
+    if not found:
+        return
+    try:
+        path = propose(begun.flow, found, begun.evidence.dir)
+    except Exception as exc:  # noqa: BLE001 - a proposal is a help, not part of the run
+        log.warning("could not write a repaired flow", error=first_line(exc))
+        return
+    if path is not None:
+        log.warning(
+            f"a repaired flow is proposed beside the evidence: `optout-bot flows repair "
+            f"{begun.flow.id}` checks it and installs it",
+            proposal=str(path),
+        )
 
 
 # -- check ------------------------------------------------------------------------------------

@@ -43,6 +43,23 @@ def register(add: Callable[..., argparse.ArgumentParser]) -> None:
         )
         switch.add_argument("ids", metavar="ID", nargs="+")
         switch.set_defaults(handler=cmd_enable, enable=name == "enable")
+    repair = action(
+        "repair",
+        "check the newest repaired flow a run proposed, and install it as your own",
+        "A run that reached its switch only through a fallback (a later alternative, the "
+        "other route, a page at a new address) leaves proposed-flow.yaml beside its "
+        "evidence. This takes the newest proposal for ID, verifies it read-only in your "
+        "browser, shows what it changes, and installs it as your own flow (its version one "
+        "up, last_verified today) once you agree (--yes to skip the question).",
+    )
+    repair.add_argument("flow", metavar="ID")
+    repair.add_argument("-y", "--yes", action="store_true", help="install it without asking")
+    from optout_bot.cli.options import browser_options, login_option, output_options
+
+    browser_options(repair)
+    output_options(repair)
+    login_option(repair)
+    repair.set_defaults(handler=cmd_repair)
     show = action("show", "print a flow with its origin and SHA-256")
     show.add_argument("flow", metavar="ID")
     show.set_defaults(handler=cmd_show)
@@ -192,3 +209,81 @@ def cmd_schema(args: argparse.Namespace) -> int:
     else:
         sys.stdout.write(text)
     return 0
+
+
+def cmd_repair(args: argparse.Namespace) -> int:
+    """The newest proposal for the flow: verified read-only, shown, installed on a yes."""
+    from optout_bot.app.run import execute
+    from optout_bot.authoring.repair import DIFF, INSTALLED, bumped
+    from optout_bot.base.files import write_private
+    from optout_bot.cli import run_cmd
+    from optout_bot.engine.outcome import RunStop, Status
+    from optout_bot.flow.catalog import user_dir
+
+    def say(line: str) -> None:
+        print(line, file=sys.stderr)
+
+    proposal = newest_proposal(args.flow)
+    if proposal is None:
+        say(
+            f"optout-bot flows repair: no proposal for {args.flow}. A run leaves one beside "
+            "its evidence when it reached the switch only through a fallback."
+        )
+        return 1
+    say(f"proposal: {proposal}")
+    try:
+        settings = run_cmd.load_settings()
+    except RunStop as stop:
+        say(f"optout-bot flows repair: {stop.reason}")
+        return stop.status.exit_code
+    args.flows, args.all, args.route = [str(proposal)], False, getattr(args, "route", None)
+    request = run_cmd.run_request(args, "verify", settings, flow=str(proposal))
+    result = execute(request, on_problem=say, meanwhile=run_cmd.configure_logging(args))
+    print(run_cmd.summary_line(result), file=sys.stderr)
+    if result.state_after == "unknown":
+        say("not installed: the proposal did not reach the switch (see the line above)")
+        return result.exit_code or 1
+    diff = proposal.parent / DIFF
+    if diff.is_file():
+        print(diff.read_text(encoding="utf-8"), end="")
+    if not args.yes:
+        ask = run_cmd.confirm_on_terminal()
+        if ask is None:
+            say("not installed: no terminal to ask on; pass --yes to install it")
+            return Status.CONFIRMATION_NEEDED.exit_code
+        if not ask(f"Install this as your own {args.flow}?"):
+            say("not installed, at your request")
+            return Status.DECLINED.exit_code
+    folder = user_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / f"{args.flow}.yaml"
+    text = bumped(proposal.read_text(encoding="utf-8"))
+    write_private(target, text.encode("utf-8"), replace=True)
+    # Installed: not the newest proposal any more (the evidence beside it is untouched).
+    proposal.replace(proposal.with_name(INSTALLED))
+    print(f"installed {args.flow} as {target}; `optout-bot flows show {args.flow}` shows it")
+    return 0
+
+
+def newest_proposal(flow_id: str) -> Path | None:
+    """The newest run of `flow_id` in the evidence store that left a proposal beside it."""
+    from optout_bot.authoring.repair import PROPOSAL
+    from optout_bot.evidence.layout import FOLDER_TAIL, Layout
+    from optout_bot.evidence.store import EvidenceStore, StoreError, default_store_path
+
+    path = default_store_path()
+    if not path.exists():
+        return None
+    try:
+        with EvidenceStore(path) as store:
+            records = store.read(flow_id)
+    except StoreError:
+        return None
+    layout = Layout(path)
+    for record in reversed(records):
+        if not record.evidence_dir:
+            continue
+        proposal = layout.find(record.evidence_dir, tail=FOLDER_TAIL) / PROPOSAL
+        if proposal.is_file():
+            return proposal
+    return None

@@ -172,12 +172,12 @@ def run_request(
         run_timeout=args.run_timeout,
         route=args.route,
         yes=getattr(args, "yes", False),
-        confirm=_asking(args, _confirm_on_terminal()),
+        confirm=_asking(args, confirm_on_terminal()),
         mask=args.mask,
     )
 
 
-def _confirm_on_terminal() -> Callable[[str], bool] | None:
+def confirm_on_terminal() -> Callable[[str], bool] | None:
     if not (sys.stdin.isatty() and sys.stderr.isatty()):
         return None
 
@@ -199,7 +199,7 @@ def _asking(
     return live.asking(ask) if live is not None and ask is not None else ask
 
 
-def _configure_logging(args: argparse.Namespace) -> Callable[[], None]:
+def configure_logging(args: argparse.Namespace) -> Callable[[], None]:
     def configure() -> None:
         from optout_bot.base import log
 
@@ -226,7 +226,7 @@ def _settings_or_exit(args: argparse.Namespace, mode: str) -> Config | int:
     try:
         return load_settings()
     except RunStop as stop:
-        _configure_logging(args)()
+        configure_logging(args)()
         flow = getattr(args, "flow", None) or ",".join(getattr(args, "flows", None) or [])
         result = Result(flow=flow, platform=args.platform or "", mode=mode, wanted="")
         result.status, result.reason = stop.status, stop.reason
@@ -247,19 +247,17 @@ def cmd_run(args: argparse.Namespace) -> int:
         return settings
     flows = looked_after(settings) if args.all else list(args.flows)
     if args.dry_run:
-        _configure_logging(args)()
+        configure_logging(args)()
         return max((_dry_run(args, flow) for flow in flows), default=0)
     one = len(flows) == 1 and not args.all
     with progress.shown(args, several=len(flows) > 1) as args.live:
         if one:
             args.flow = flows[0]
             request = run_request(args, args.command, settings)
-            results = [execute(request, on_problem=_problem, meanwhile=_configure_logging(args))]
+            results = [execute(request, on_problem=_problem, meanwhile=configure_logging(args))]
         else:
             requests = [run_request(args, args.command, settings, flow) for flow in flows]
-            results = execute_many(
-                requests, on_problem=_problem, meanwhile=_configure_logging(args)
-            )
+            results = execute_many(requests, on_problem=_problem, meanwhile=configure_logging(args))
         if args.live is not None:
             args.live.end(results)
     return finish(results[0], args) if one else finish_many(results, args)
@@ -344,11 +342,11 @@ def cmd_check(args: argparse.Namespace) -> int:
 
     if len(requests) > 1 or args.all:
         many = check_many(
-            requests, on_problem=_problem, meanwhile=_configure_logging(args), on_drift=drifted
+            requests, on_problem=_problem, meanwhile=configure_logging(args), on_drift=drifted
         )
         return _checked(args, many.to_json(), many.alerts, lambda: finish_many(many.results, args))
     checked = check(
-        request, on_problem=_problem, meanwhile=_configure_logging(args), on_drift=drifted
+        request, on_problem=_problem, meanwhile=configure_logging(args), on_drift=drifted
     )
     _checked(args, checked.to_json(), checked.alerts, lambda: finish(checked.result, args))
     return checked.result.exit_code
@@ -444,7 +442,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
         )
 
     with progress.shown(args, several=True) as args.live:
-        _configure_logging(args)()
+        configure_logging(args)()
         request = DemoRequest(
             platform=args.platform,
             headed=args.headed,

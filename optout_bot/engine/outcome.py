@@ -167,6 +167,10 @@ class Result:
     #: the setting's page's address when it was not the one the flow expects (`expect_url`)
     #: but the switch was there: the page moved, and the flow needs an update
     moved_url: str = ""
+    #: steps whose target matched by a later alternative than the flow's first, as
+    #: [section, position, alternative] ("navigate" or "after_setting_url"): a repair's
+    #: proposal moves each to the front
+    promotions: list[tuple[str, int, int]] = field(default_factory=list)
     #: the diagnosis folder when the flow broke
     diagnosis: str = ""
     #: the run's evidence record: {"seq", "id", "hash"} once it is in the chain

@@ -160,6 +160,8 @@ class FlowRunner:
         #: an `expect_url` step that failed on the way (step, index, total, reason): the
         #: page may have moved; `_find_switch` decides
         self._unexpected: tuple[m.Step, int, int, str] | None = None
+        #: steps whose target matched by a later alternative: (section, position, index)
+        self._promotions: list[tuple[str, int, int]] = []
 
     # -- the whole run -----------------------------------------------------------------------
 
@@ -203,6 +205,7 @@ class FlowRunner:
                 except Exception:  # noqa: BLE001
                     pass
             result.screenshots = [str(p) for p in self.evidence.screenshots]
+        result.promotions = list(self._promotions)
         return result
 
     def _run(self, page: Page) -> None:
@@ -263,6 +266,7 @@ class FlowRunner:
                         if not self._fall_back(stop, step):
                             raise
                         return
+                    self._note_match("navigate", index - 1)
                     previous = (step, started)
                 self.result.route = self.result.route or "navigation"
                 self._current = None
@@ -327,6 +331,12 @@ class FlowRunner:
         self._step(m.GotoSetting(), 1, 1 + len(after))
         for index, step in enumerate(after, 2):
             self._step(step, index, 1 + len(after))
+            self._note_match("after_setting_url", index - 2)
+
+    def _note_match(self, section: str, position: int) -> None:
+        """Remember a step whose target matched by a later alternative (for the proposal)."""
+        if self.ctx.matched > 0:
+            self._promotions.append((section, position, self.ctx.matched))
 
     def _step(
         self,
@@ -336,6 +346,7 @@ class FlowRunner:
         previous: tuple[m.Step, int] | None = None,
     ) -> None:
         self._check_deadline()
+        self.ctx.matched = 0
         # In words for people; the selector as `detail`, shown with -v (and in JSON lines).
         self._log.info(actions.in_words(step), step=index, of=total, detail=actions.describe(step))
         try:

@@ -62,6 +62,9 @@ class StepContext:
     net: NetWatch
     #: saves a screenshot into the evidence folder (masked, overlays closed) under a name
     shoot: Callable[[str], None]
+    #: which of the last step's target alternatives matched (0: the flow's first), for a
+    #: repair's proposal to promote the one that worked
+    matched: int = 0
 
     def timeout(self, step: m.StepBase, default: int | None = None) -> int:
         """How long `step` may wait: its own timeout (else `default`, else the run's), never
@@ -99,6 +102,7 @@ def _click(ctx: StepContext, step: m.Click) -> None:
     found = locators.find(ctx.page, step.target, ctx.timeout(step), ask=(guard.CLICK_QUESTION,))
     if found is None:
         raise StepFailed(f"{step.target.describe()} not found", missing=True)
+    ctx.matched = found.index
     try:
         guarded_click(found, ctx.timeout(step), step.because)
     except PWError as exc:
@@ -106,8 +110,10 @@ def _click(ctx: StepContext, step: m.Click) -> None:
 
 
 def _wait_for(ctx: StepContext, step: m.WaitFor) -> None:
-    if locators.find(ctx.page, step.target, ctx.timeout(step)) is None:
+    found = locators.find(ctx.page, step.target, ctx.timeout(step))
+    if found is None:
         raise StepFailed(f"{step.target.describe()} did not appear", missing=True)
+    ctx.matched = found.index
 
 
 def _expect_url(ctx: StepContext, step: m.ExpectUrl) -> None:

@@ -1,0 +1,132 @@
+"""Repair from a run: a flow that would not have needed the run's fallbacks.
+
+When a run reached the switch only through a fallback (a target's later alternative, the
+switch's, or a page found at an address the flow does not expect), the runner hands what
+happened to `propose`, which writes beside the run's evidence:
+
+- ``proposed-flow.yaml``: the flow as one setting (`flow.writer`), with each alternative
+  that worked moved to the front of its target (nothing removed: the others stay, in their
+  order, after it), and, for a moved page, its new address as the setting's URL and in the
+  `expect_url` checks of that platform;
+- ``proposed-flow.diff``: a unified diff from the flow as it is (written the same way) to
+  the proposal.
+
+The proposal is made only of what the run saw, and is loaded before it is kept: a proposal
+the flow language refuses is not written. `optout-bot flows repair ID` checks the newest
+one read-only and installs it as the person's own flow (see `cli/flows_cmd.py`).
+"""
+
+from __future__ import annotations
+
+import datetime
+import difflib
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import yaml
+
+from optout_bot.flow import model as m
+from optout_bot.flow.writer import dump_flow, flow_data
+
+PROPOSAL = "proposed-flow.yaml"
+DIFF = "proposed-flow.diff"
+#: A proposal once `flows repair` installed it.
+INSTALLED = "proposed-flow.installed.yaml"
+
+
+@dataclass(frozen=True)
+class Fallbacks:
+    """What a run did that the flow as written did not foresee."""
+
+    platform: str
+    #: (section, position, index): in `navigate[platform]` or `after_setting_url`, the step
+    #: at `position` matched by the alternative at `index` (> 0)
+    promotions: tuple[tuple[str, int, int], ...] = ()
+    #: the switch target's alternative that matched
+    switch_index: int = 0
+    #: where the setting's page was, when not where the flow expects it
+    moved_url: str = ""
+
+    def __bool__(self) -> bool:
+        return bool(self.promotions or self.switch_index or self.moved_url)
+
+
+def propose(flow: m.Flow, found: Fallbacks, folder: Path) -> Path | None:
+    """Write the proposal and its diff into `folder`; its path, or None when there is
+    nothing to propose (or the result would not load)."""
+    from optout_bot.flow.loader import FlowErrors, load_flow
+
+    before = dump_flow(flow)
+    data = flow_data(flow)
+    _apply(data, found)
+    after = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=2**31 - 1)
+    if after == before:
+        return None
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / PROPOSAL
+    path.write_text(after, encoding="utf-8")
+    try:
+        load_flow(path)
+    except FlowErrors:
+        path.unlink()
+        return None
+    diff = difflib.unified_diff(
+        before.splitlines(keepends=True),
+        after.splitlines(keepends=True),
+        fromfile=f"{flow.id} (as it is)",
+        tofile=f"{flow.id} (proposed)",
+    )
+    (folder / DIFF).write_text("".join(diff), encoding="utf-8")
+    return path
+
+
+def _apply(data: dict[str, Any], found: Fallbacks) -> None:
+    for section, position, index in found.promotions:
+        steps = data.get(section)
+        if isinstance(steps, dict):  # navigate: per platform
+            steps = steps.get(found.platform)
+        if not isinstance(steps, list) or position >= len(steps):
+            continue
+        step = steps[position]
+        if isinstance(step, dict):
+            for key in ("click", "wait_for", "dismiss_if_present"):
+                if isinstance(step.get(key), list):
+                    _promote(step[key], index)
+    if found.switch_index:
+        _promote(data["switch"]["target"], found.switch_index)
+    if found.moved_url:
+        url = found.moved_url
+        data.setdefault("setting_url", {})[found.platform] = url
+        pattern = _escaped(urlsplit(url).path)
+        for section in ("navigate", "after_setting_url"):
+            steps = data.get(section)
+            if isinstance(steps, dict):
+                steps = steps.get(found.platform)
+            for step in steps or []:
+                if isinstance(step, dict) and "expect_url" in step:
+                    step["expect_url"] = pattern
+
+
+def _promote(alternatives: list[Any], index: int) -> None:
+    if 0 < index < len(alternatives):
+        alternatives.insert(0, alternatives.pop(index))
+
+
+def _escaped(text: str) -> str:
+    """`text` as a regular expression that matches it literally (RE2 and Python alike)."""
+    return re.sub(r"([.^$*+?()\[\]{}|\\])", r"\\\1", text)
+
+
+def bumped(flow_text: str, today: datetime.date | None = None) -> str:
+    """The proposal as the person's own flow: its version's last number one up, and
+    `last_verified` today."""
+    data = yaml.safe_load(flow_text)
+    parts = str(data.get("version", "1.0.0")).split(".")
+    if parts and parts[-1].isdigit():
+        parts[-1] = str(int(parts[-1]) + 1)
+    data["version"] = ".".join(parts)
+    data["last_verified"] = (today or datetime.date.today()).isoformat()
+    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=2**31 - 1)
