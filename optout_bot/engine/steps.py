@@ -75,6 +75,11 @@ class StepContext:
         return max(1, min(own, self.remaining_ms()))
 
 
+#: How long an `expect_url` waits before it looks whether the flow's switch is already on the
+#: page (then the page moved, and waiting longer for the address would only delay the run).
+EXPECT_URL_FIRST_MS = 2_000
+
+
 def _open(ctx: StepContext, url: str, step: m.StepBase) -> None:
     from playwright.sync_api import Error as PWError
 
@@ -117,15 +122,32 @@ def _wait_for(ctx: StepContext, step: m.WaitFor) -> None:
 
 
 def _expect_url(ctx: StepContext, step: m.ExpectUrl) -> None:
+    """Wait for the address to match. When it does not at first and the flow's switch is
+    already on the page, the page has moved: say so now (the runner then takes the switch),
+    rather than after the whole timeout."""
     from playwright.sync_api import TimeoutError as PWTimeout
 
-    try:
+    def matches(url: str) -> bool:
         # Matched here, by RE2 (linear time), not by Playwright's `re`.
-        ctx.page.wait_for_url(lambda url: step.pattern.search(url), timeout=ctx.timeout(step))
+        return bool(step.pattern.search(url))
+
+    timeout = ctx.timeout(step)
+    first = min(timeout, EXPECT_URL_FIRST_MS)
+    try:
+        ctx.page.wait_for_url(matches, timeout=first)
+        return
     except PWTimeout:
-        raise StepFailed(
-            f"the page is at {ctx.page.url}, expected a URL matching /{step.pattern.pattern}/"
-        ) from None
+        pass
+    switch_here = locators.find_now(ctx.page, ctx.flow.switch.target, "attached") is not None
+    if timeout > first and not switch_here:
+        try:
+            ctx.page.wait_for_url(matches, timeout=timeout - first)
+            return
+        except PWTimeout:
+            pass
+    raise StepFailed(
+        f"the page is at {ctx.page.url}, expected a URL matching /{step.pattern.pattern}/"
+    )
 
 
 def _dismiss_if_present(ctx: StepContext, step: m.DismissIfPresent) -> None:
