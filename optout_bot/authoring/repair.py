@@ -29,7 +29,7 @@ from urllib.parse import urlsplit
 import yaml
 
 from optout_bot.flow import model as m
-from optout_bot.flow.writer import dump_flow, flow_data
+from optout_bot.flow.writer import dump_data, dump_flow, flow_data
 
 PROPOSAL = "proposed-flow.yaml"
 DIFF = "proposed-flow.diff"
@@ -62,7 +62,7 @@ def propose(flow: m.Flow, found: Fallbacks, folder: Path) -> Path | None:
     before = dump_flow(flow)
     data = flow_data(flow)
     _apply(data, found)
-    after = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=2**31 - 1)
+    after = dump_data(data)
     if after == before:
         return None
     folder.mkdir(parents=True, exist_ok=True)
@@ -85,12 +85,8 @@ def propose(flow: m.Flow, found: Fallbacks, folder: Path) -> Path | None:
 
 def _apply(data: dict[str, Any], found: Fallbacks) -> None:
     for section, position, index in found.promotions:
-        steps = data.get(section)
-        if isinstance(steps, dict):  # navigate: per platform
-            steps = steps.get(found.platform)
-        if not isinstance(steps, list) or position >= len(steps):
-            continue
-        step = steps[position]
+        steps = _steps(data, section, found.platform)
+        step = steps[position] if position < len(steps) else None
         if isinstance(step, dict):
             for key in ("click", "wait_for", "dismiss_if_present"):
                 if isinstance(step.get(key), list):
@@ -102,12 +98,17 @@ def _apply(data: dict[str, Any], found: Fallbacks) -> None:
         data.setdefault("setting_url", {})[found.platform] = url
         pattern = _escaped(urlsplit(url).path)
         for section in ("navigate", "after_setting_url"):
-            steps = data.get(section)
-            if isinstance(steps, dict):
-                steps = steps.get(found.platform)
-            for step in steps or []:
+            for step in _steps(data, section, found.platform):
                 if isinstance(step, dict) and "expect_url" in step:
                     step["expect_url"] = pattern
+
+
+def _steps(data: dict[str, Any], section: str, platform: str) -> list[Any]:
+    """The steps of `section` on `platform` (navigate is per platform), or none."""
+    steps = data.get(section)
+    if isinstance(steps, dict):
+        steps = steps.get(platform)
+    return steps if isinstance(steps, list) else []
 
 
 def _promote(alternatives: list[Any], index: int) -> None:
@@ -129,4 +130,4 @@ def bumped(flow_text: str, today: datetime.date | None = None) -> str:
         parts[-1] = str(int(parts[-1]) + 1)
     data["version"] = ".".join(parts)
     data["last_verified"] = (today or datetime.date.today()).isoformat()
-    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=2**31 - 1)
+    return dump_data(data)

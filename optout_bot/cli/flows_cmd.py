@@ -236,7 +236,6 @@ def cmd_repair(args: argparse.Namespace) -> int:
     except RunStop as stop:
         say(f"optout-bot flows repair: {stop.reason}")
         return stop.status.exit_code
-    args.flows, args.all, args.route = [str(proposal)], False, getattr(args, "route", None)
     request = run_cmd.run_request(args, "verify", settings, flow=str(proposal))
     result = execute(request, on_problem=say, meanwhile=run_cmd.configure_logging(args))
     print(run_cmd.summary_line(result), file=sys.stderr)

@@ -54,7 +54,9 @@ def playwright_disabled_features() -> tuple[str, ...]:
         except OSError:
             continue
         start = data.find(b"disabledFeatures = [")
+        if start < 0:
+            continue
         found = _LIST.search(data[start : start + 8192].decode("utf-8", "replace"))
-        if start >= 0 and found:
+        if found:
             return tuple(_NAME.findall(_COMMENT.sub("", found.group(1))))
     return ()

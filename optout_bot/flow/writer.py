@@ -22,9 +22,13 @@ _BARE: dict[type, str] = {m.GotoSetting: "goto_setting", m.Reload: "reload"}
 
 def dump_flow(flow: m.Flow) -> str:
     """The flow as the text of a one-setting flow file."""
-    return yaml.safe_dump(
-        flow_data(flow), sort_keys=False, allow_unicode=True, width=2**31 - 1, indent=2
-    )
+    return dump_data(flow_data(flow))
+
+
+def dump_data(data: dict[str, Any]) -> str:
+    """Flow data (`flow_data`, edited or read back) as the text of a flow file: keys in the
+    order given, every line whole."""
+    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=2**31 - 1, indent=2)
 
 
 def flow_data(flow: m.Flow) -> dict[str, Any]:
