@@ -99,6 +99,9 @@ class LiveProgress:
         extras = " ".join(f"{k}={v}" for k, v in event.items())
         if extras:
             message += f" ({extras})"
+        # Printed after the lock is let go: the refresh thread holds the Live's lock while it
+        # asks `__rich__` for ours, so printing (which takes the Live's) under ours deadlocks.
+        lines: list[Text] = []
         with self._lock:
             if level in ("warning", "error", "critical"):
                 style = "yellow" if level == "warning" else "red"
@@ -106,19 +109,21 @@ class LiveProgress:
                 if self.several and flow:
                     line.append(f"{flow}: ", style="bold")
                 line.append(message, style=style)
-                self.console.print(line, soft_wrap=True)
-                return
-            self._finish(flow, TICK, "green")
-            if step is not None or not self.several or flow:
-                self._doing[flow] = _Doing(message)
+                lines.append(line)
             else:
-                self.console.print(Text(f"  - {message}", style="dim"), soft_wrap=True)
+                lines += self._finish(flow, TICK, "green")
+                if step is not None or not self.several or flow:
+                    self._doing[flow] = _Doing(message)
+                else:
+                    lines.append(Text(f"  - {message}", style="dim"))
+        self._print(lines)
 
-    def _finish(self, flow: str, mark: str, style: str) -> None:
-        """Print the step `flow` was doing, done (for good, above the live part)."""
+    def _finish(self, flow: str, mark: str, style: str) -> list[Text]:
+        """The line of the step `flow` was doing, done (to print for good, above the live
+        part); none when it was doing nothing. Call with the lock held."""
         doing = self._doing.pop(flow, None)
         if doing is None:
-            return
+            return []
         line = Text("  ")
         line.append(mark, style=style)
         line.append(" ")
@@ -126,7 +131,12 @@ class LiveProgress:
             line.append(f"{flow}: ", style="bold")
         line.append(doing.text)
         line.append(f"  {time.monotonic() - doing.since:.1f} s", style="dim")
-        self.console.print(line, soft_wrap=True)
+        return [line]
+
+    def _print(self, lines: list[Text]) -> None:
+        """Print `lines` above the live part; never with the lock held (see `event`)."""
+        for line in lines:
+            self.console.print(line, soft_wrap=True)
 
     # -- the live part -----------------------------------------------------------------------
 
@@ -157,23 +167,27 @@ class LiveProgress:
         """Take the live part down; the step each flow was at is done (✓) when its flow ended
         as wanted, else it is where the flow stopped (✗, in the result's colour)."""
         self._live.stop()
+        lines: list[Text] = []
         with self._lock:
             outcome = {r.flow: r.status for r in results}
             for flow in list(self._doing):
                 status = outcome.get(flow) if flow else (results[0].status if results else None)
                 if status is None or status.tone == "good":
-                    self._finish(flow, TICK, "green")
+                    lines += self._finish(flow, TICK, "green")
                 else:
-                    self._finish(flow, CROSS, TONE_STYLE[status.tone])
+                    lines += self._finish(flow, CROSS, TONE_STYLE[status.tone])
+        self._print(lines)
 
     def asking(self, ask: Callable[[str], bool]) -> Callable[[str], bool]:
         """`ask`, with the live part taken down while the person reads and answers."""
 
         def paused(question: str) -> bool:
             self._live.stop()
+            lines: list[Text] = []
             with self._lock:  # what was under way is done: the question comes after it
                 for flow in list(self._doing):
-                    self._finish(flow, TICK, "green")
+                    lines += self._finish(flow, TICK, "green")
+            self._print(lines)
             try:
                 return ask(question)
             finally:
