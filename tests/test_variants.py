@@ -66,6 +66,11 @@ def test_run_switches_it_off_on_a_variant(linkedin, replica, fields, platform):
     assert data["switch_attributes"]["tag"] == expected_tag
     if fields.get("promo_delay_ms") == 0:
         assert "dismissing a pop-up" in result.err
+    # The evidence shows the setting: a pop-up over it is closed for each screenshot, and
+    # none is lost to it.
+    assert "screenshot failed" not in result.err
+    shots = [Path(p).stem for p in data["screenshots"]]
+    assert {"01-before", "03-after-reload"} <= set(shots), shots
 
 
 def test_verify_finds_drift_on_the_aria_button_switch(linkedin, replica):

@@ -29,6 +29,7 @@ from optout_bot.engine.steps import StepContext, StepFailed
 from optout_bot.flow import model as m
 
 if TYPE_CHECKING:
+    from playwright.sync_api import Locator as PWLocator
     from playwright.sync_api import Page
 
     from optout_bot.engine.session import Session
@@ -144,6 +145,8 @@ class FlowRunner:
         self._refused = ""
         #: how many pop-ups the overlay handlers have closed so far
         self._dismissals = 0
+        #: each pop-up's locator handler as installed on the page: (overlay, locator, handler)
+        self._handlers: list[tuple[m.Overlay, PWLocator, Callable[[object], None]]] = []
         #: what broke, for the diagnosis folder
         self._failure: Failure | None = None
         #: the navigation step under way and the one before it (for pop-up recovery)
@@ -283,9 +286,12 @@ class FlowRunner:
         try:
             self._open_setting_url()
             target = self.flow.switch.target
-            found = locators.find(
-                self.page, target, self._wait_ms(), "attached", switch.FOUND_QUESTIONS
-            )
+            wait = self._wait_ms()
+            if self._redirected_away():
+                # The setting's address now leads elsewhere (a list, a moved page): the
+                # switch is there at once or not at all, and the menus are the way on.
+                wait = min(wait, actions.EXPECT_URL_FIRST_MS)
+            found = locators.find(self.page, target, wait, "attached", switch.FOUND_QUESTIONS)
             if found is not None:
                 self.result.route = "direct-url"
                 self._found = found  # _find_switch takes it from here: no second search
@@ -303,6 +309,15 @@ class FlowRunner:
         self.result.route = "navigation-fallback"
         self.evidence.note(route="navigation-fallback", route_reason=reason)
         return False
+
+    def _redirected_away(self) -> bool:
+        """The setting's direct URL was answered with another page (a redirect to another
+        path), and no `after_setting_url` steps were to lead on from it."""
+        asked = self.flow.setting_url.get(self.options.platform)
+        if not asked or self.flow.after_setting_url:
+            return False
+        here, there = urlsplit(self.page.url), urlsplit(asked)
+        return (here.netloc, here.path.rstrip("/")) != (there.netloc, there.path.rstrip("/"))
 
     def _fall_back(self, stop: RunStop, step: m.Step) -> bool:
         """The menus changed: go to the setting's direct URL instead, once, and say so."""
@@ -720,7 +735,9 @@ class FlowRunner:
             def handler(_appeared: object, overlay: m.Overlay = overlay) -> None:
                 self._dismiss(overlay)
 
-            page.add_locator_handler(locators.any_of(page, overlay.appears), handler)
+            appears = locators.any_of(page, overlay.appears)
+            page.add_locator_handler(appears, handler)
+            self._handlers.append((overlay, appears, handler))
 
     def _dismiss(self, overlay: m.Overlay) -> None:
         found = locators.find_now(self.page, overlay.dismiss, ask=(guard.CLICK_QUESTION,))
@@ -750,9 +767,19 @@ class FlowRunner:
             pass  # the step's own retry (in _step) takes it from here
 
     def _clear_overlays(self) -> None:
-        for overlay in self.flow.overlays:
-            if locators.find_now(self.page, overlay.appears) is not None:
+        """Close the pop-ups on the page now (before a screenshot). The close click is an
+        action, and before an action Playwright runs the pop-up's own handler, which closes it
+        first: the click would then wait its whole timeout for a button that is gone (a
+        screenshot lost to a promotion over the setting). So its handler is set aside while
+        it is closed here."""
+        for overlay, appears, handler in self._handlers:
+            if locators.find_now(self.page, overlay.appears) is None:
+                continue
+            self.page.remove_locator_handler(appears)
+            try:
                 self._dismiss(overlay)
+            finally:
+                self.page.add_locator_handler(appears, handler)
 
     def _diagnose(self, page: Page) -> None:
         failure = self._failure or Failure("", None, self.result.reason)
