@@ -11,7 +11,8 @@ flow file is read by scheduled runs. Each is written the same way:
   writer gets `FileExistsError` and the first file stays as it was;
 - the folder is fsynced too, so the new name survives a power cut (POSIX).
 
-`private_output()` is the same for a file someone else writes (Chromium printing a PDF).
+`private_output()` is the same for a file someone else writes (Chromium printing a PDF);
+`sync_folder()` makes a folder renamed into place durable (a flow source's files).
 """
 
 from __future__ import annotations
@@ -59,7 +60,7 @@ def private_output(path: Path, *, replace: bool) -> Iterator[Path]:
     finally:
         with contextlib.suppress(FileNotFoundError):
             tmp.unlink()
-    _sync_folder(path.parent)
+    sync_folder(path.parent)
 
 
 def _publish(tmp: Path, path: Path, replace: bool) -> None:
@@ -86,7 +87,8 @@ def _copy_exclusive(tmp: Path, path: Path) -> None:
         os.fsync(out.fileno())
 
 
-def _sync_folder(folder: Path) -> None:
+def sync_folder(folder: Path) -> None:
+    """Make the names in `folder` durable (a file or folder just renamed into it)."""
     if os.name != "posix":
         return  # Windows cannot open a folder for fsync; NTFS journals the rename
     fd = os.open(folder, os.O_RDONLY)

@@ -143,9 +143,10 @@ def cmd_add(args: argparse.Namespace) -> int:
 
 
 def _job_target(flow: str) -> tuple[str, str] | int:
-    """(the job's name, what it checks) for FLOW: a bundled id as itself; a flow file by its
-    absolute path (cron starts jobs in the home folder, not here), the job named after the
-    flow's id. An exit code when FLOW is unknown or invalid."""
+    """(the job's name, what it checks) for FLOW: a bundled id, or a flow source's id in
+    effect, as itself; a flow file by its absolute path (cron starts jobs in the home
+    folder, not here), the job named after the flow's id. An exit code when FLOW is unknown
+    or invalid."""
     from pathlib import Path
 
     from optout_bot.flow import FlowErrors, catalog, load_flow
@@ -155,6 +156,10 @@ def _job_target(flow: str) -> tuple[str, str] | int:
     except catalog.UnknownFlow as exc:
         return _error(str(exc), EXIT_INVALID)
     if catalog.bundled_flows().get(flow) == path:
+        return flow, flow
+    entry = catalog.available().get(flow)
+    if entry is not None and entry.source is not None and entry.path == path:
+        # A flow source's file moves with each update (sources/NAME/COMMIT/): by its id.
         return flow, flow
     try:
         flow_id = load_flow(path, which).id

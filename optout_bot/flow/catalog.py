@@ -1,7 +1,15 @@
 """Which flows exist: a FLOW argument is a path (``FILE#ID`` for one setting of a site file),
-or an id looked up in the user's flows folder (``flows/`` beside config.toml) and then in the
-bundled flows, so a user flow overrides a bundled one of the same id (e.g. a fix someone shared
-the day the site changed its page).
+or an id looked up among the flows in effect. Three places hold flows, and when two hold the
+same id the first of these is in effect:
+
+1. the user's flows folder (``flows/`` beside config.toml): their own files (e.g. a fix
+   someone shared the day the site changed its page);
+2. the flow sources (`sources.py`: git repositories pinned to a commit), in the order they
+   were added; a source's flow overrides a bundled one only when the source was added with
+   ``--override-bundled``;
+3. the bundled flows.
+
+The others are still listed (`Entry.shadowed`), each with why it is not in effect.
 
 A file holds one flow (format 1, whose id is usually its name) or a site's settings (format 2,
 one id each). The ids are read from the files without validating them (`ids_in`), so finding
@@ -10,6 +18,7 @@ a flow stays cheap; loading it validates the whole file.
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import functools
 from dataclasses import dataclass
@@ -100,18 +109,82 @@ def bundled_flows() -> dict[str, Path]:
 class Entry:
     id: str
     path: Path
-    origin: str  # "user" | "bundled"
-    #: the bundled file this user flow overrides, if any
+    #: "user", "bundled" or "source NAME@abc1234"
+    origin: str
+    #: the bundled file this flow overrides, if any
     overrides: Path | None = None
+    #: the name of the flow source it comes from, if it does
+    source: str | None = None
+    #: the flows of the same id this one keeps out of effect (on the flow in effect)
+    shadowed: tuple[Entry, ...] = ()
+    #: why this flow is not in effect (on a shadowed one)
+    why: str = ""
 
 
 def available() -> dict[str, Entry]:
-    """Every flow id in effect: user flows over bundled ones."""
-    entries = {i: Entry(i, p, "bundled") for i, p in bundled_flows().items()}
+    """Every flow id, and the flow in effect for it: the user's own file, else a source's
+    (the first added; over a bundled flow only with ``--override-bundled``), else the
+    bundled one. Each entry lists the flows of its id it keeps out of effect, and why."""
+    found: dict[str, list[Entry]] = {}
+    for flow_id, path in bundled_flows().items():
+        found.setdefault(flow_id, []).append(Entry(flow_id, path, "bundled"))
+    may_override: dict[str, bool] = {}
+    for name, origin, override, flows in _source_flows():
+        may_override[name] = override
+        for flow_id, path in flows.items():
+            found.setdefault(flow_id, []).append(Entry(flow_id, path, origin, source=name))
     for flow_id, path in _flows_in(user_dir()).items():
-        bundled = entries.get(flow_id)
-        entries[flow_id] = Entry(flow_id, path, "user", bundled.path if bundled else None)
+        found.setdefault(flow_id, []).append(Entry(flow_id, path, "user"))
+    entries = {}
+    for flow_id, here in found.items():
+        bundled = next((e for e in here if e.origin == "bundled"), None)
+        sources = [e for e in here if e.source is not None]
+        eligible = [e for e in sources if bundled is None or may_override[str(e.source)]]
+        users = [e for e in here if e.origin == "user"]
+        winner = (users or eligible or [bundled or here[0]])[0]
+        shadowed = tuple(
+            dataclasses.replace(e, why=_why(e, winner, bundled, may_override))
+            for e in here
+            if e is not winner
+        )
+        overrides = bundled.path if bundled is not None and bundled is not winner else None
+        entries[flow_id] = dataclasses.replace(winner, overrides=overrides, shadowed=shadowed)
     return dict(sorted(entries.items()))
+
+
+def _why(loser: Entry, winner: Entry, bundled: Entry | None, may_override: dict[str, bool]) -> str:
+    """Why `loser` is not in effect, in a few words after "not in effect: "."""
+    if loser.source is None:  # the bundled flow
+        if winner.origin == "user":
+            return "your own flow overrides it"
+        return f"{winner.origin} overrides it (added with --override-bundled)"
+    if winner.origin == "user":
+        return "your own flow of this id overrides it"
+    if bundled is not None and not may_override[loser.source]:
+        who = "the bundled flow stays" if winner is bundled else f"{winner.origin} wins"
+        return f"{who} (source {loser.source} was added without --override-bundled)"
+    return f"{winner.origin}, added before it, wins"
+
+
+def _source_flows() -> list[tuple[str, str, bool, dict[str, Path]]]:
+    """(name, origin, override_bundled, flow id -> file) of each source, in the order added.
+    A registry that cannot be read gives none (`flows`, `flows sources` and an unknown id
+    say why)."""
+    from optout_bot.flow.sources import SourceError, registered
+
+    try:
+        sources = registered()
+    except SourceError:
+        return []
+    found = []
+    for source in sources:
+        flows: dict[str, Path] = {}
+        for path in source.paths():
+            if path.is_file():
+                for flow_id in ids_in(path):
+                    flows.setdefault(flow_id, path)
+        found.append((source.name, source.origin, source.override_bundled, flows))
+    return found
 
 
 class UnknownFlow(Exception):
@@ -147,4 +220,16 @@ def resolve(arg: str) -> Path:
     known = ", ".join(flows) or "(none)"
     raise UnknownFlow(
         f"unknown flow '{arg}'{hint} Known flows: {known}. Or give a path to a flow file."
+        + _sources_problem()
     )
+
+
+def _sources_problem() -> str:
+    """Why the flow sources were left out, if they were."""
+    from optout_bot.flow.sources import SourceError, registered
+
+    try:
+        registered()
+    except SourceError as exc:
+        return f" (The flow sources were left out: {exc}.)"
+    return ""

@@ -27,6 +27,7 @@ __all__ = [
     "load_flow",
     "load_flow_text",
     "load_flows",
+    "load_flows_data",
     "locator_problem",
     "validate_paths",
 ]
@@ -216,6 +217,17 @@ def load_flows(path: str | os.PathLike[str]) -> tuple[Flow, ...]:
             data = fh.read(MAX_FILE_BYTES + 1)
     except OSError as exc:
         raise _fail(filename, f"cannot read file: {exc.strerror or exc}") from None
+    flows = load_flows_data(data, filename)
+    source = Path(filename).resolve()
+    for flow in flows:
+        flow._source = source
+    return flows
+
+
+def load_flows_data(data: bytes, filename: str) -> tuple[Flow, ...]:
+    """Every flow in a file's bytes, read as `load_flows` reads a file (errors name it
+    `filename`, ``sha256`` is the digest of the bytes, ``source`` is None): for files that
+    are not on disk yet, such as a flow source's files read from git."""
     if len(data) > MAX_FILE_BYTES:
         raise _fail(filename, f"file is larger than {MAX_FILE_BYTES // 1024} KiB")
     try:
@@ -227,9 +239,9 @@ def load_flows(path: str | os.PathLike[str]) -> tuple[Flow, ...]:
         message = f"file is not UTF-8 text (byte 0x{data[exc.start]:02x})"
         raise _fail(filename, message, line, col, "save it as UTF-8") from None
     flows = _parse(text, filename)
-    source, digest = Path(filename).resolve(), hashlib.sha256(data).hexdigest()
+    digest = hashlib.sha256(data).hexdigest()
     for flow in flows:
-        flow._source, flow._sha256 = source, digest
+        flow._sha256 = digest
     return flows
 
 
