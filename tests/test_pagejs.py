@@ -12,12 +12,12 @@ from types import ModuleType
 import pytest
 from playwright.sync_api import Page
 
-from optout_bot.authoring import inspect
+from optout_bot.authoring import inspect, recording
 from optout_bot.engine import capture, diagnose, guard, pagecalls, pagejs, switch
 
 PACKAGE = Path(pagejs.__file__).resolve().parent.parent
 #: The modules that run page-side scripts (importing them loads every script they use).
-RUNNERS: tuple[ModuleType, ...] = (switch, pagecalls, guard, capture, diagnose, inspect)
+RUNNERS: tuple[ModuleType, ...] = (switch, pagecalls, guard, capture, diagnose, inspect, recording)
 
 
 def _files() -> set[tuple[str, str]]:

@@ -161,3 +161,21 @@ class CheckRequest:
     #: Apprise URLs to tell (the settings file's `notify`)
     notify: tuple[str, ...] = ()
     desktop_notifications: bool = True
+
+
+@dataclass
+class RecordRequest:
+    """`optout-bot record`: where to start, and what to do with the flow."""
+
+    browser: BrowserRequest
+    url: str
+    #: the flow file to write
+    out: Path | None = None
+    #: the flow's id (None: from the site's host name, e.g. "example-ai-training")
+    flow_id: str | None = None
+    #: the wanted state (None: ask, the opposite of the switch's state as the default)
+    wanted: str | None = None
+    #: how long the person has to reach the switch
+    max_seconds: float = 900.0
+    #: replace `out` when it exists
+    force: bool = False

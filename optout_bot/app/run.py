@@ -32,9 +32,10 @@ T = TypeVar("T")
 if TYPE_CHECKING:
     from playwright.sync_api import Playwright
 
-    from optout_bot.app.request import BrowserRequest, CheckRequest, RunRequest
+    from optout_bot.app.request import BrowserRequest, CheckRequest, RecordRequest, RunRequest
     from optout_bot.app.together import OneQuestion, Turns
     from optout_bot.authoring.inspect import Inspection
+    from optout_bot.authoring.recording import Click, Recording
     from optout_bot.engine.runner import RunOptions
     from optout_bot.engine.session import Session
     from optout_bot.evidence.recorder import Evidence
@@ -710,3 +711,93 @@ def inspect(request: BrowserRequest, url: str) -> Inspection:
                 )
             except PWError as exc:
                 raise RunStop(Status.ERROR, f"cannot inspect {url}: {first_line(exc)}") from None
+
+
+# -- record -----------------------------------------------------------------------------------
+
+
+@dataclass
+class Recorded:
+    """A recording written as a flow."""
+
+    path: Path
+    flow: Flow
+    recording: Recording
+
+
+def record(
+    request: RecordRequest,
+    *,
+    on_ready: Callable[[], None] = lambda: None,
+    on_click: Callable[[Click], None] = lambda _c: None,
+    choose_wanted: Callable[[Recording], str] | None = None,
+) -> Recorded:
+    """Record a flow in the session `request.browser` describes (see authoring/recording.py)
+    and write it to `request.out` (else ``<id>.yaml`` here), loaded before it is kept.
+    `RunStop` says why nothing was written."""
+    import datetime
+
+    from playwright.sync_api import Error as PWError
+
+    from optout_bot.authoring.recording import HEADER, RecordingEnded
+    from optout_bot.authoring.recording import record as record_clicks
+    from optout_bot.base.files import write_private
+    from optout_bot.engine.outcome import first_line
+    from optout_bot.flow import FlowErrors, load_flow_text
+    from optout_bot.flow.writer import dump_data
+
+    url = request.url
+    if not url.startswith("https://"):
+        raise RunStop(Status.INVALID, f"{url!r}: flows open https:// pages only")
+    if request.out is not None and request.out.exists() and not request.force:
+        raise RunStop(Status.INVALID, f"{request.out} exists; choose another --out or --force")
+    hosts = browsing.hosts_of([url])
+    with (
+        browsing.playwright_factory() as pw,
+        browsing.browser_session(pw, request.browser, hosts) as session,
+    ):
+        page = session.new_page()
+        try:
+            recording = record_clicks(
+                page,
+                url,
+                platform=request.browser.platform,
+                max_seconds=request.max_seconds,
+                timeout_ms=request.browser.timeout_ms,
+                on_ready=on_ready,
+                on_click=on_click,
+            )
+        except RecordingEnded as ended:
+            raise RunStop(Status.ERROR, f"{ended}; nothing was written") from None
+        except PWError as exc:
+            reason = f"cannot record on {url}: {first_line(exc)}; nothing was written"
+            raise RunStop(Status.ERROR, reason) from None
+    switch = recording.switch
+    if switch is None or not switch.alternatives:
+        raise RunStop(
+            Status.ERROR,
+            "the switch that was clicked could not be told apart from the page's other "
+            "elements; nothing was written (`optout-bot inspect URL` lists what is there)",
+        )
+    wanted = request.wanted
+    if wanted is None:
+        wanted = choose_wanted(recording) if choose_wanted else _opposite(recording.state)
+    today = datetime.date.today()
+    data = recording.flow_data(flow_id=request.flow_id, wanted=wanted, today=today)
+    out = request.out or Path(f"{data['id']}.yaml")
+    if out.exists() and not request.force and request.out is None:
+        raise RunStop(Status.INVALID, f"{out} exists; choose another --out or --force")
+    text = HEADER.format(today=today.isoformat(), start=url, file=out.name) + dump_data(data)
+    try:
+        flow = load_flow_text(text, str(out))
+    except FlowErrors as errors:  # a recorder bug: say what, keep nothing
+        problems = "; ".join(str(e) for e in errors.errors[:5])
+        raise RunStop(Status.ERROR, f"the recorded flow does not load: {problems}") from None
+    write_private(out, text.encode("utf-8"), replace=True)
+    return Recorded(out, flow, recording)
+
+
+def _opposite(state: str) -> str:
+    """The wanted state a recording defaults to: the other one; "off" when unknown (these
+    are opt-outs)."""
+    return "on" if state == "off" else "off"

@@ -67,7 +67,7 @@ _READ_ATTRIBUTES = (
     "type",
     "class",
 )
-_TEST_ID_ATTRIBUTES = ("data-testid", "data-test-id")
+TEST_ID_ATTRIBUTES = ("data-testid", "data-test-id")
 
 #: Ids a framework made up at render time: Ember's ``ember123``, React's ``:r1:`` / ``«r1»``
 #: / ``_r_1_``, MUI / Radix / Headless UI counters, numbers and long hex or UUID parts.
@@ -240,7 +240,7 @@ def inspect_page(
         heading=info["heading"] or info["title"],
         site_name=info["siteName"],
         platform=platform,
-        signed_in=_signed_in_guess(page),
+        signed_in=signed_in_guess(page),
         today=today or datetime.date.today(),
     )
     try:
@@ -309,7 +309,7 @@ def _frame_controls(frame: Frame, where: str | None, start: int, timeout_ms: int
             if position >= 0:
                 state = switch.read_state(everything.nth(position), min(timeout_ms, 5_000))
             control = _control(start + i, info, state, where)
-            control.suggestions = _verified(frame, _candidates(info), handle)
+            control.suggestions = verified(frame, _candidates(info), handle)
             if not control.suggestions:
                 control.warnings.append(
                     "no locator finds exactly this control: ask the site for an id or a "
@@ -387,6 +387,12 @@ def _control(index: int, info: dict[str, Any], state: SwitchState, where: str | 
     )
 
 
+def generated_id_pattern() -> str:
+    """`looks_generated`'s regular expression, as its source (the recorder's page script uses
+    it too: it means the same in JavaScript, case-insensitive)."""
+    return _GENERATED_ID.pattern
+
+
 def looks_generated(value: str) -> bool:
     """An id (or name) a framework made up at render time, which a flow cannot rely on."""
     return bool(_GENERATED_ID.search(value.strip()))
@@ -411,7 +417,7 @@ def _candidates(info: dict[str, Any]) -> list[dict[str, str]]:
     labelledby = attrs.get("aria-labelledby", "").strip()
     if labelledby and not any(looks_generated(i) for i in labelledby.split()):
         out.append({"css": f"{base}[aria-labelledby={css_string(labelledby)}]"})
-    for attr in _TEST_ID_ATTRIBUTES:
+    for attr in TEST_ID_ATTRIBUTES:
         if attr in attrs:
             out.append({"css": f"[{attr}={css_string(attrs[attr])}]"})
     ident = attrs.get("id", "").strip()
@@ -430,7 +436,7 @@ def _candidates(info: dict[str, Any]) -> list[dict[str, str]]:
     return out
 
 
-def _to_model(suggestion: dict[str, str]) -> Locator:
+def to_model(suggestion: dict[str, str]) -> Locator:
     if "css" in suggestion:
         return Locator("css", value=suggestion["css"])
     if "role" in suggestion:
@@ -438,7 +444,7 @@ def _to_model(suggestion: dict[str, str]) -> Locator:
     return Locator("label", value=suggestion["label"])
 
 
-def _verified(
+def verified(
     frame: Frame, candidates: list[dict[str, str]], handle: ElementHandle
 ) -> list[dict[str, str]]:
     """The candidates that find exactly one element on the page, and that it is `handle`."""
@@ -451,7 +457,7 @@ def _verified(
             continue
         # A Frame has the locator methods of a Page; the flow's locators are resolved by
         # the same code the runner uses.
-        found = to_playwright(cast("Page", frame), _to_model(suggestion))
+        found = to_playwright(cast("Page", frame), to_model(suggestion))
         try:
             if found.count() == 1 and found.evaluate(_SAME_JS, handle, timeout=2_000):
                 out.append(suggestion)
@@ -482,16 +488,21 @@ def choose(controls: list[Control]) -> int | None:
 # -- the skeleton's guesses ---------------------------------------------------------------------
 
 
-def _signed_in_guess(page: Page) -> list[dict[str, str]]:
+def signed_in_guess(page: Page, every: bool = False) -> list[dict[str, str]]:
+    """The first guess at what only a signed-in page shows that this page shows (`every`:
+    each of them)."""
     from playwright.sync_api import Error as PWError
 
+    out: list[dict[str, str]] = []
     for css in _SIGNED_IN_GUESSES:
         try:
             if page.locator(css).first.is_visible():
-                return [{"css": css}]
+                out.append({"css": css})
         except PWError:
             continue
-    return []
+        if out and not every:
+            break
+    return out
 
 
 # -- output ---------------------------------------------------------------------------------------
