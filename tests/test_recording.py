@@ -344,3 +344,41 @@ def test_bad_usage_is_exit_2_before_any_browser_opens(run_cli, tmp_path: Path, a
     assert result.code == 2
     assert says in result.err
     assert existing.read_text() == "# my own flow\n"
+
+
+def test_on_the_kept_profile_a_recording_whose_time_runs_out_writes_nothing(
+    run_cli, replica, sign_in_profile, tmp_path: Path
+):
+    """The kept profile's own window is watched the same way; nobody clicks a switch before
+    --max-minutes: exit 1, saying so, nothing written."""
+    sign_in_profile()
+    out = tmp_path / "late.yaml"
+    result = run_cli(
+        "record", FEED, "--headless", "--out", str(out), "--max-minutes", "0.02",
+        "--replica", f"127.0.0.1:{replica.port}",
+    )  # fmt: skip
+    assert result.code == 1, result.err
+    assert "Recording in the browser window" in result.err
+    assert "the recording's time ran out before a switch was clicked" in result.err
+    assert not out.exists()
+
+
+def test_a_click_a_run_would_refuse_is_left_out_and_a_close_button_is_an_overlay():
+    """What the guard never does (sign out, delete, pay) is not written as a step; a pop-up's
+    close button (named as one, or nameless) is an overlay, any other click in it a step."""
+    from optout_bot.authoring.recording import Click, Recording
+
+    def click(name: str, role: str = "button", dialog: bool = False) -> Click:
+        box = {"alternatives": [{"css": "#promo"}], "role": "dialog", "name": "Premium"}
+        return Click(
+            [{"css": f"#{role}"}], role, name, "button", FEED, dialog=box if dialog else None
+        )
+
+    assert "sign out" in click("Sign out").refusal().lower()
+    assert click("Delete account", role="link").refusal()
+    assert click("Data privacy", role="link").refusal() == ""
+    recording = Recording(FEED, "desktop")
+    recording.clicks = [click("Dismiss", dialog=True), click("", dialog=True),
+                        click("Try it", dialog=True), click("Me")]  # fmt: skip
+    assert [c.name for c in recording.steps()] == ["Try it", "Me"]
+    assert [o["dismiss"] for o in recording.overlays()] == [[{"css": "#button"}]]

@@ -37,7 +37,9 @@ from urllib.parse import urlsplit
 
 from optout_bot.authoring.inspect import TEST_ID_ATTRIBUTES, generated_id_pattern
 from optout_bot.authoring.skeleton import flow_id_for, login_pattern, scrub, shorten
+from optout_bot.base import words
 from optout_bot.base.urls import origin_of
+from optout_bot.base.words import normalise
 from optout_bot.engine import pagejs
 from optout_bot.flow.model import ONE_SETTING_FORMAT
 
@@ -45,14 +47,6 @@ if TYPE_CHECKING:
     from playwright.sync_api import CDPSession, Page
 
 _CAPTURE_JS = pagejs.load("optout_bot.authoring", "record-capture.js")
-
-#: The words of a button that closes a pop-up (English, German, French, Spanish, Italian,
-#: Dutch, and the usual signs), as a JavaScript regular expression.
-CLOSE_WORDS = (
-    r"^(close|dismiss|no,? thanks|not now|maybe later|skip|schlie(ss|ß)en|nicht jetzt|"
-    r"später|nein,? danke|fermer|plus tard|cerrar|ahora no|chiudi|non ora|sluiten|niet nu|"
-    r"[×✕✖xX])\b"
-)
 
 #: The words a settings list shows after a setting's name for its state ("... On"): left out
 #: of a recorded name, which must still match once the state has changed.
@@ -80,9 +74,18 @@ class Click:
     tag: str
     url: str
     expands: bool = False
-    #: the pop-up it was in, when it closed one: {"alternatives", "role", "name"}
+    #: the pop-up it was in: {"alternatives", "role", "name"}
     dialog: dict[str, Any] | None = None
-    closes: bool = False
+
+    @property
+    def closes(self) -> bool:
+        """A click on a pop-up's close button (named as one, or nameless)."""
+        return self.dialog is not None and (not self.name or words.closes(normalise(self.name)))
+
+    def refusal(self) -> str:
+        """Why a run would refuse this click (it reads as delete, sign out, pay, ...)."""
+        found = words.denial(normalise(self.name), social=self.role != "link")
+        return f"'{found.word}' reads as {found.category.reads_as}" if found else ""
 
     @classmethod
     def of(cls, message: dict[str, Any]) -> Click:
@@ -96,7 +99,6 @@ class Click:
             url=str(page.get("url") or ""),
             expands=bool(message.get("expands")),
             dialog=dialog if isinstance(dialog, dict) else None,
-            closes=bool(message.get("closes")),
         )
 
     def title(self) -> str:
@@ -282,7 +284,6 @@ class Recorder:
             "binding": self._binding,
             "generated": generated_id_pattern(),
             "testIds": list(TEST_ID_ATTRIBUTES),
-            "closeWords": CLOSE_WORDS,
             "stateWords": STATE_WORDS,
         }
         source = f"({_CAPTURE_JS})({json.dumps(args)});"
@@ -361,6 +362,12 @@ def record(
         message = recorder.next_message(deadline)
         click = Click.of(message)
         if message.get("kind") != "switch":
+            if refusal := click.refusal():
+                recording.notes.append(
+                    f"the click on {click.name!r} was left out: {refusal}, and optout-bot "
+                    "never does those"
+                )
+                continue
             if not click.alternatives:
                 recording.notes.append(
                     f"a click on {click.title()[6:] or 'an element'} at {click.url} could not "

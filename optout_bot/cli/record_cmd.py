@@ -79,6 +79,7 @@ def cmd_record(args: argparse.Namespace) -> int:
     from optout_bot.cli.run_cmd import browser_request, load_settings
     from optout_bot.engine.outcome import RunStop
     from optout_bot.engine.runner import plan
+    from optout_bot.flow.catalog import bundled_flows
 
     def say(line: str) -> None:
         print(line, file=sys.stderr, flush=True)
@@ -124,6 +125,11 @@ def cmd_record(args: argparse.Namespace) -> int:
     for note in done.recording.notes:
         say(f"  note: {note}")
     print(f"wrote {done.path}: {flow.id}, '{flow.switch.label}' kept {flow.switch.wanted}")
+    if flow.id in bundled_flows():
+        print(
+            f"  its id is a bundled flow's: `flows add` would put it in place of the bundled "
+            f"{flow.id} (--id gives it another)"
+        )
     platform = flow.platforms[0]
     print(f"{flow.id} {flow.version} ({platform}, run): the plan. Nothing is opened.")
     for line in plan(flow, platform, "run"):

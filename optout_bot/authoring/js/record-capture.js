@@ -1,19 +1,17 @@
 // The recorder's half in the page (authoring/record.py). Runs in an isolated world of every
 // frame of the recording's page: it sees the page's DOM and events, the page's scripts do not
-// see it. Receives {binding, generated, testIds, closeWords, stateWords}: the binding that
-// carries each message to optout-bot, the source of the "looks generated" regex for ids, the
-// test-id attributes, the words of a button that closes a pop-up, and the words a settings
-// list shows after a setting's name for its state.
+// see it. Receives {binding, generated, testIds, stateWords}: the binding that carries each
+// message to optout-bot, the source of the "looks generated" regex for ids, the test-id
+// attributes, and the words a settings list shows after a setting's name for its state.
 //
 // Each click a person makes is described (what a flow step needs: the element's verified
 // alternatives, role, name, a title) and let through unchanged. A click on a switch or a
 // checkbox is not let through: nothing is changed while recording. That click ends the
 // recording (and every click after it is held back too, while optout-bot reads the switch).
-({binding, generated, testIds, closeWords, stateWords}) => {
+({binding, generated, testIds, stateWords}) => {
   if (window.__optoutRecorder) return;
   window.__optoutRecorder = true;
   const GENERATED = new RegExp(generated, 'i');
-  const CLOSE = new RegExp(closeWords, 'i');
   const STATE = new RegExp(stateWords, 'i');
   const send = (message) => {
     try { window[binding](JSON.stringify(message)); } catch (e) { /* the binding is gone */ }
@@ -267,9 +265,8 @@
   const described = (el) => {
     const found = alternativesFor(el);
     const dialog = dialogOf(el);
-    const closes = !!dialog && (CLOSE.test(found.name) || (!found.name && !el.textContent.trim()));
-    if (closes) {
-      // A close button is looked for inside the pop-up only: never a button of the page.
+    if (dialog) {
+      // What is clicked in a pop-up is looked for inside the pop-up: never on the page.
       const box = el.closest(DIALOGS);
       const scope = box.localName === 'dialog' ? 'dialog' : `[role=${q(roleOf(box) || 'dialog')}]`;
       found.alternatives = found.alternatives.map((alt) => {
@@ -278,7 +275,7 @@
         return onlyThis(scoped, el) ? {css: scoped} : alt;
       });
     }
-    return {...found, dialog, closes, expands: el.hasAttribute('aria-expanded')
+    return {...found, dialog, expands: el.hasAttribute('aria-expanded')
       || el.hasAttribute('aria-haspopup'), page: pageFacts()};
   };
 
