@@ -46,6 +46,22 @@ def test_each_subcommand_has_help(command, capsys):
     assert f"usage: optout-bot {command}" in capsys.readouterr().out
 
 
+def test_output_into_a_closed_pipe_ends_quietly():
+    """`optout-bot flows | head -1`: the reader is gone before the list is printed; the
+    command ends as one killed by SIGPIPE does (141), with no traceback."""
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "optout_bot", "flows"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert proc.stdout is not None and proc.stderr is not None
+    proc.stdout.close()
+    err = proc.stderr.read()
+    assert proc.wait(timeout=60) == 141
+    assert "Traceback" not in err
+
+
 def test_a_wrong_flag_is_a_usage_error_with_exit_2():
     """An unknown flag prints the usage and the offending flag on stderr, exit 2."""
     proc = _cli("run", "linkedin-ai-training", "--headles")

@@ -95,7 +95,12 @@ def run() -> NoReturn:
     store commits and closes, Playwright's driver has stopped), so only the output streams
     need flushing. Coverage's subprocess measurement saves its data before `os._exit` too
     (`patch = ["_exit"]` in pyproject.toml)."""
-    code = main()
+    try:
+        code = main()
+    except BrokenPipeError:
+        # The reader went away (`optout-bot flows | head`): what it wanted is printed; the
+        # rest has nowhere to go. Exit as a command killed by SIGPIPE does, quietly.
+        os._exit(141)
     for stream in (sys.stdout, sys.stderr):
         try:
             stream.flush()
