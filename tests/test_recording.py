@@ -21,6 +21,7 @@ import yaml
 
 from optout_bot.engine.session import QUIET_ARGS
 from tests.conftest import ACCOUNT, AI_KEY
+from tests.test_sessions import _devtools_port
 from tests.test_variants import use_variant
 
 FEED = "https://www.linkedin.com/feed/"
@@ -36,23 +37,6 @@ class Browser:
     @property
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
-
-
-def _devtools_port(proc: subprocess.Popen[str], timeout_s: float = 30) -> int:
-    """The port Chromium prints ("DevTools listening on ws://127.0.0.1:PORT/..."), bounded."""
-    lines: queue.Queue[str] = queue.Queue()
-    assert proc.stderr is not None
-    stream = proc.stderr
-    threading.Thread(target=lambda: [lines.put(line) for line in stream], daemon=True).start()
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        try:
-            line = lines.get(timeout=max(0.01, deadline - time.monotonic()))
-        except queue.Empty:
-            break
-        if "DevTools listening on ws://" in line:
-            return int(line.split("ws://127.0.0.1:", 1)[1].split("/", 1)[0])
-    raise AssertionError("the browser did not say where DevTools listens")
 
 
 @pytest.fixture
@@ -209,11 +193,7 @@ def test_a_flow_recorded_by_clicking_switches_it_off_on_the_replica_and_its_rede
     sign_in_profile()
 
     def run() -> dict:
-        result = run_cli(
-            "run", str(out), "--yes", "--headless", "--json", "--route", "menus",
-            "--replica", f"127.0.0.1:{replica.port}",
-            "--evidence-dir", str(tmp_path / "evidence"), "--timeout", "10",
-        )  # fmt: skip
+        result = _run(run_cli, replica, tmp_path, out)
         assert result.code == 0, result.json["reason"]
         return result.json
 
