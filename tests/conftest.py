@@ -143,3 +143,18 @@ def have_xvfb() -> bool:
 
 def pytest_report_header() -> str:
     return f"optout-bot browser: {os.environ.get('OPTOUT_BOT_BROWSER', '(auto)')}"
+
+
+#: Test files whose tests share something of the machine (the real crontab, a virtual
+#: display, the tmux server) or build something costly once for the file (a wheel): each
+#: runs whole on one worker. Every other test goes to whichever worker is free
+#: (`./dev test` runs pytest-xdist with `--dist loadgroup`), so a long file does not leave
+#: one worker busy alone at the end.
+WHOLE_FILES = frozenset({"test_schedule.py", "test_sessions.py", "test_progress.py",
+                         "test_install.py"})  # fmt: skip
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if item.path.name in WHOLE_FILES:
+            item.add_marker(pytest.mark.xdist_group(item.path.stem))
