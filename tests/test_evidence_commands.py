@@ -95,6 +95,7 @@ def test_verify_json(records, optout_bot):
         "ok": True,
         "checked": 4,
         "screenshots": 10,
+        "pages": 0,
         "head": {"seq": 4, "hash": records[3]["hash"]},
         "store": str(default_store_path()),
         "problems": [],

@@ -80,6 +80,28 @@ def test_editing_one_byte_of_a_record_is_caught_and_named(four_runs, run_cli):
     assert "record #2" in result.out
 
 
+def test_the_page_after_the_reload_is_kept_as_one_file_hashed_like_a_screenshot(four_runs, run_cli):
+    """What the page said, beside what it looked like: each run keeps the setting's page after
+    the reload as MHTML (private, in the record with its sha256); one changed byte in it
+    fails verify, naming the record and the file."""
+    with EvidenceStore(four_runs) as store:
+        record = store.read()[0]
+    [page] = record.pages
+    folder = Path(record.evidence_dir)
+    path = folder / page.name
+    assert page.name == "page-after-reload.mhtml"
+    text = path.read_text(encoding="utf-8")
+    assert text.startswith("From: <Saved by Blink>") and "allowDataForGenerativeAI" in text
+    assert path.stat().st_mode & 0o077 == 0
+    path.write_text(text.replace("allowDataForGenerativeAI", "allowDataForGenerativeAJ", 1))
+
+    result = run_cli("evidence", "verify")
+    assert result.code == 1
+    assert "record #1" in result.out and "page snapshot page-after-reload.mhtml was altered" in (
+        result.out
+    )
+
+
 def test_the_report_renders_offline_with_every_screenshot(four_runs, run_cli, browser, tmp_path):
     """`report` writes one page that loads with no network and decodes every image."""
     out = tmp_path / "report.html"
@@ -122,7 +144,7 @@ def test_a_moved_data_folder_verifies_and_reports_its_screenshots(
 
     verified = run_cli("evidence", "verify")
     assert verified.code == 0, verified.out
-    assert "1 record, chain intact, 3 screenshots checked" in verified.out
+    assert "1 record, chain intact, 3 screenshots and 1 page snapshot checked" in verified.out
     out = tmp_path / "report.html"
     assert run_cli("report", "--out", str(out)).code == 0
     html = out.read_text(encoding="utf-8")

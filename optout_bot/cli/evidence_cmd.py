@@ -57,6 +57,8 @@ def cmd_verify(args: argparse.Namespace) -> int:
     if report.ok:
         records = _plural(report.checked, "record")
         shots = _plural(report.screenshots, "screenshot")
+        if report.pages:
+            shots += f" and {_plural(report.pages, 'page snapshot')}"
         print(f"evidence OK: {records}, chain intact, {shots} checked")
         if report.head:
             seq, digest = report.head

@@ -132,6 +132,14 @@ class Camera:
         )
         return base64.b64decode(shot["data"])
 
+    def mhtml(self) -> bytes:
+        """The page as one file (MHTML: its HTML, styles and images), as DevTools saves it.
+        Nothing is masked: it is kept private, and left out of exports unless asked for."""
+        if self._cdp is None:
+            self._cdp = self.page.context.new_cdp_session(self.page)
+        snapshot: dict[str, Any] = self._cdp.send("Page.captureSnapshot", {"format": "mhtml"})
+        return str(snapshot["data"]).encode("utf-8")
+
     def clear(self) -> None:
         """Remove the masks the fast way painted."""
         try:

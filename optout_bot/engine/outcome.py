@@ -149,6 +149,8 @@ class Result:
     persisted: bool | None = None
     evidence_dir: str = ""
     screenshots: list[str] = field(default_factory=list)
+    #: the page after the reload as one file (MHTML)
+    pages: list[str] = field(default_factory=list)
     session: str = ""  # "cdp" | "profile"
     final_url: str = ""
     #: the switch target's alternative that matched, and its index (0 = the flow's first)

@@ -208,6 +208,7 @@ class FlowRunner:
                 except Exception:  # noqa: BLE001
                     pass
             result.screenshots = [str(p) for p in self.evidence.screenshots]
+            result.pages = [str(p) for p in self.evidence.pages]
         result.promotions = list(self._promotions)
         return result
 
@@ -560,6 +561,7 @@ class FlowRunner:
         result.state_after = self._switch().read()
         result.switch_attributes = self._switch().describe()
         self._shoot("after-reload", of_switch=True)
+        self._keep_page("after-reload")
         seen_before = flow.switch.wanted if result.changed else result.state_before
         result.persisted = result.state_after == seen_before
         wanted = flow.switch.wanted
@@ -817,6 +819,13 @@ class FlowRunner:
             f"{self._http_note()}. The page is not as the flow expects; the flow may need an "
             "update"
         )
+
+    def _keep_page(self, name: str) -> None:
+        """The page itself into the evidence (MHTML), beside its screenshot."""
+        try:
+            self.evidence.page_snapshot(self.page, name, devtools=self.session.devtools(self.page))
+        except Exception as exc:  # noqa: BLE001 - a missing snapshot must not hide the result
+            self._log.warning("page snapshot failed", name=name, error=first_line(exc))
 
     def _shoot(self, name: str, of_switch: bool = False) -> None:
         """A screenshot into the evidence; `of_switch`: with the switch found last in view."""

@@ -81,7 +81,7 @@ class Shot:
 
 
 #: Keys `to_json()` leaves out while they are empty: milestones only some runs reach.
-_OPTIONAL = ("route", "route_reason", "moved_url", "diagnosis", "recovered_at")
+_OPTIONAL = ("route", "route_reason", "moved_url", "diagnosis", "recovered_at", "pages")
 
 
 @dataclass(frozen=True)
@@ -123,6 +123,9 @@ class Record:
     diagnosis: str = ""
     evidence_dir: str = ""
     screenshots: tuple[Shot, ...] = ()
+    #: the setting's page as it was after the reload, one file each (MHTML): hashed like a
+    #: screenshot, private, not exported unless asked for
+    pages: tuple[Shot, ...] = ()
     #: keys this version does not know (a newer optout-bot's), kept as they were
     extra: Mapping[str, Any] = field(default_factory=dict)
     #: the stored text could not be read at all (only seq and id are known)
@@ -133,6 +136,7 @@ class Record:
         """A stored body (or record.json, or anything claiming to be one), read leniently."""
         data: Mapping[str, Any] = body if isinstance(body, Mapping) else {}
         shots = data.get("screenshots")
+        pages = data.get("pages")
         persisted = data.get("persisted")
         switch = data.get("switch")
         return cls(
@@ -167,6 +171,7 @@ class Record:
             diagnosis=_text(data.get("diagnosis")),
             evidence_dir=_text(data.get("evidence_dir")),
             screenshots=tuple(Shot.from_json(s) for s in shots) if isinstance(shots, list) else (),
+            pages=tuple(Shot.from_json(s) for s in pages) if isinstance(pages, list) else (),
             extra={k: v for k, v in data.items() if k not in _KNOWN},
             damaged=data.get("damaged") is True,
         )
@@ -182,8 +187,8 @@ class Record:
                 continue
             if f.name == "flow":
                 value = self.flow.to_json()
-            elif f.name == "screenshots":
-                value = [s.to_json() if s.described else s.path for s in self.screenshots]
+            elif f.name in ("screenshots", "pages"):
+                value = [s.to_json() if s.described else s.path for s in value]
             elif f.name == "switch" and value is not None:
                 value = dict(value)
             body[f.name] = value

@@ -52,6 +52,7 @@ class Evidence:
         # The folder's name and the record's start are the same moment.
         self.dir = run_folder(root, flow.id, platform, mode, started)
         self.screenshots: list[Path] = []
+        self.pages: list[Path] = []
         self._camera: Camera | None = None
         self.store = store
         self.run_id: str | None = None
@@ -90,6 +91,18 @@ class Evidence:
         self.screenshots.append(path)
         if self.store is not None and self.run_id is not None:
             self._store_call("add_screenshot", self.run_id, path)
+        return path
+
+    def page_snapshot(self, page: Page, name: str, devtools: CDPSession | None = None) -> Path:
+        """The page as one MHTML file (what the page said, beside what it looked like), hashed
+        into the record like a screenshot."""
+        path = self.dir / f"page-{safe_name(name)}.mhtml"
+        if self._camera is None or self._camera.page is not page:
+            self._camera = Camera(page, devtools)
+        write_private(path, self._camera.mhtml(), replace=False)
+        self.pages.append(path)
+        if self.store is not None and self.run_id is not None:
+            self._store_call("add_screenshot", self.run_id, path, key="pages")
         return path
 
     def note(self, **fields: Any) -> None:

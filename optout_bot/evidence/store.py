@@ -245,6 +245,7 @@ class VerifyReport:
     checked: int = 0
     problems: list[Problem] = field(default_factory=list)
     screenshots: int = 0
+    pages: int = 0
     #: the newest record (seq, hash): note it elsewhere to pin the chain up to it
     head: tuple[int, str] | None = None
     store: str = ""
@@ -262,6 +263,7 @@ class VerifyReport:
             "ok": self.ok,
             "checked": self.checked,
             "screenshots": self.screenshots,
+            "pages": self.pages,
             "head": {"seq": self.head[0], "hash": self.head[1]} if self.head else None,
             "store": self.store,
             "problems": [p.to_json() for p in self.problems],
@@ -441,14 +443,15 @@ class EvidenceStore:
 
         self._change_pending(run_id, merge)
 
-    def add_screenshot(self, run_id: str, path: Path) -> dict[str, str]:
-        """Hash the file now and append it to the pending body's screenshots; commit."""
+    def add_screenshot(self, run_id: str, path: Path, key: str = "screenshots") -> dict[str, str]:
+        """Hash the file now and append it to the pending body's screenshots (or, with
+        `key="pages"`, its page snapshots); commit."""
         path = Path(path)
         entry = {"name": path.name, "path": self.layout.record(path), "sha256": file_sha256(path)}
 
         def append(body: dict[str, Any]) -> None:
-            shots = body.get("screenshots")
-            body["screenshots"] = [*(shots if isinstance(shots, list) else []), entry]
+            shots = body.get(key)
+            body[key] = [*(shots if isinstance(shots, list) else []), entry]
 
         self._change_pending(run_id, append)
         return entry
@@ -644,8 +647,13 @@ class EvidenceStore:
                         f"{_other_owner(on_disk, body)})",
                         str(target),
                     )
-        for shot in record.screenshots:
-            report.screenshots += 1
+        # A page snapshot is checked as a screenshot is.
+        for shot in (*record.screenshots, *record.pages):
+            what = "page snapshot" if shot in record.pages else "screenshot"
+            if what == "screenshot":
+                report.screenshots += 1
+            else:
+                report.pages += 1
             if not shot.described:
                 continue
             name = shot.name or "?"
@@ -653,15 +661,13 @@ class EvidenceStore:
             try:
                 actual = file_sha256(Path(where))
             except FileNotFoundError:
-                problem("screenshot_missing", f"screenshot {name} is missing ({where})", where)
+                problem("screenshot_missing", f"{what} {name} is missing ({where})", where)
                 continue
             except OSError as exc:
-                problem("screenshot_missing", f"screenshot {name} cannot be read: {exc}", where)
+                problem("screenshot_missing", f"{what} {name} cannot be read: {exc}", where)
                 continue
             if actual != shot.sha256:
-                problem(
-                    "screenshot_altered", f"screenshot {name} was altered (sha256 mismatch)", where
-                )
+                problem("screenshot_altered", f"{what} {name} was altered (sha256 mismatch)", where)
 
     # -- internals
 
