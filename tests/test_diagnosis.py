@@ -140,3 +140,37 @@ def test_after_setting_url_steps_lead_from_the_direct_url_to_the_switch(
     assert result.code == 0, result.json["reason"]
     assert result.json["route"] == "direct-url"
     assert replica.get_setting(AI_KEY, account=ACCOUNT) is False
+
+
+def test_a_diagnosis_looks_for_the_flows_names_and_hooks_not_its_roles():
+    """What a broken target wanted, as words to find on the page: each alternative of a name
+    pattern, the attribute values and ids its CSS names, but no role (a link target would
+    make every "LinkedIn" look like it) and no type."""
+    import re
+
+    from optout_bot.engine.diagnose import rank, wanted_words
+    from optout_bot.flow.model import Locator, Target
+
+    target = Target(
+        (
+            Locator("css", value='input[role="switch"][type=checkbox][aria-labelledby="allowX"]'),
+            Locator("css", value="#me-menu a[href$='/categories/privacy']"),
+            Locator("role", value="link", pattern=re.compile(r"^(Data privacy|Datenschutz)$")),
+        )
+    )
+
+    assert wanted_words(target) == [
+        "allowX",
+        "/categories/privacy",
+        "me-menu",
+        "Data privacy",
+        "Datenschutz",
+    ]
+    home = {"role": "link", "name": "LinkedIn", "attributes": {"href": "/feed/"}}
+    privacy = {
+        "role": "link",
+        "name": "Privacy",
+        "attributes": {"href": "/mypreferences/d/categories/privacy"},
+    }
+    assert [c["name"] for c in rank([home, privacy], target)] == ["Privacy", "LinkedIn"]
+    assert rank([home], target)[0]["score"] < 1

@@ -430,26 +430,33 @@ def _walk(
         # Ctrl-C or a crash: the record still says what happened so far.
         _close(begun, _failed(begun.flow.id, request, exc))
         raise
-    _close(begun, result)
-    if result.state_after != "unknown":  # the flow reached the switch and re-read it
+    # The flow reached the switch and re-read it, or broke where the page had a likely
+    # replacement: a proposal first, so the record's reason can say so.
+    if result.state_after != "unknown" or result.replacement:
         _propose_repair(begun, result)
+    _close(begun, result)
     return result
 
 
 def _propose_repair(begun: _Begun, result: Result) -> None:
     """When the run got there through a fallback, leave a flow that would not need it
-    (`authoring.repair`) beside the evidence; never a reason for the run to fail."""
+    (`authoring.repair`) beside the evidence; when it broke where the page had a likely
+    replacement (`engine.replacement`), a flow with it as a new alternative, and say so in
+    the run's reason. Never a reason for the run to fail."""
     import structlog
 
     from optout_bot.authoring.repair import Fallbacks, propose
     from optout_bot.engine.outcome import first_line
 
     log = structlog.get_logger("optout_bot")
+    new = result.replacement
+    additions = ((new["section"], new["position"], tuple(new["locators"])),) if new else ()
     found = Fallbacks(
         platform=result.platform,
         promotions=tuple(result.promotions),
         switch_index=result.switch_alternative or 0,
         moved_url=result.moved_url,
+        additions=additions,
     )
     if not found:
         return
@@ -458,11 +465,14 @@ def _propose_repair(begun: _Begun, result: Result) -> None:
     except Exception as exc:  # noqa: BLE001 - a proposal is a help, not part of the run
         log.warning("could not write a repaired flow", error=first_line(exc))
         return
-    if path is not None:
-        log.warning(
-            f"a repaired flow is proposed beside the evidence: `optout-bot flows repair "
-            f"{begun.flow.id}` checks it and installs it",
-            proposal=str(path),
+    if path is None:
+        return
+    check = f"`optout-bot flows repair {begun.flow.id}` checks it and installs it"
+    log.warning(f"a repaired flow is proposed beside the evidence: {check}", proposal=str(path))
+    if new:
+        result.reason += (
+            f". A repaired flow is proposed beside the evidence, with {new['element']} as a "
+            f"new alternative: {check}"
         )
 
 

@@ -9,12 +9,13 @@ between page loads or builds, so they are only mentioned as warnings.
 
 For each control it suggests locators in the flow's own syntax, best first: CSS on
 language-independent hooks (``aria-labelledby``, ``data-testid``, a stable id or name), then
-``role`` + exact ``name``, then ``label``. Every suggestion is first put to the flow loader's
-own check (`flow.loader.locator_problem`), so none is something a flow may not hold (CSS
-cannot find a control by the text beside it: only Playwright's ``:text-is()`` could, and a
-flow's CSS is plain CSS); then it is resolved on the page with `locators.to_playwright`,
-exactly as a flow's would be, and kept only when it finds exactly one element and that
-element is this control.
+``role`` + exact ``name``, then ``label`` (`engine/suggest.py`, which a broken run's
+diagnosis shares). Every suggestion is first put to the flow loader's own check
+(`flow.loader.locator_problem`), so none is something a flow may not hold (CSS cannot find a
+control by the text beside it: only Playwright's ``:text-is()`` could, and a flow's CSS is
+plain CSS); then it is resolved on the page with `locators.to_playwright`, exactly as a
+flow's would be, and kept only when it finds exactly one element and that element is this
+control.
 
 Then it writes a flow skeleton for the likeliest AI-training switch that `load_flow_text`
 accepts as it is, with TODO comments where a person has to look (`skeleton`, from a
@@ -29,7 +30,7 @@ from __future__ import annotations
 import datetime
 import re
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
 from optout_bot.authoring.skeleton import (
     locator_yaml,
@@ -40,9 +41,9 @@ from optout_bot.authoring.skeleton import (
 )
 from optout_bot.base.urls import origin_of
 from optout_bot.engine import pagejs, switch
-from optout_bot.engine.locators import to_playwright
-from optout_bot.flow.loader import FlowErrors, load_flow_text, locator_problem
-from optout_bot.flow.model import ARIA_ROLES, Locator, Platform, SwitchState
+from optout_bot.engine.suggest import css_string, looks_generated, suggestions, verified
+from optout_bot.flow.loader import FlowErrors, load_flow_text
+from optout_bot.flow.model import Platform, SwitchState
 
 if TYPE_CHECKING:
     from playwright.sync_api import ElementHandle, Frame, JSHandle, Page
@@ -67,18 +68,6 @@ _READ_ATTRIBUTES = (
     "type",
     "class",
 )
-TEST_ID_ATTRIBUTES = ("data-testid", "data-test-id")
-
-#: Ids a framework made up at render time: Ember's ``ember123``, React's ``:r1:`` / ``«r1»``
-#: / ``_r_1_``, MUI / Radix / Headless UI counters, numbers and long hex or UUID parts.
-_GENERATED_ID = re.compile(
-    r"[:«»]"
-    r"|^_r_[0-9a-z]+_$"
-    r"|^(?:ember|mui|radix|headlessui|react-aria|rc|uid|id|input|field)[-_]?\d+"
-    r"|\d{4,}"
-    r"|(?:^|[-_])(?=[0-9a-f]*\d)(?=[0-9a-f]*[a-f])[0-9a-f]{8,}(?:$|[-_])",
-    re.IGNORECASE,
-)
 
 #: Words in a control's name that point at AI training (English, and German "KI").
 _AI_WORDS_CASED = re.compile(r"\b(?:AI|KI|ML|LLMs?|GenAI)\b")
@@ -100,7 +89,6 @@ _SIGNED_IN_GUESSES = (
 _COLLECT_JS = pagejs.load("optout_bot.authoring", "inspect-collect.js")
 _INFO_JS = pagejs.load("optout_bot.authoring", "inspect-controls.js")
 _INDEX_JS = pagejs.load("optout_bot.authoring", "inspect-index-of.js")
-_SAME_JS = pagejs.load("optout_bot.authoring", "inspect-same.js")
 _PAGE_JS = pagejs.load("optout_bot.authoring", "inspect-page.js")
 _ORIGIN_JS = pagejs.load("optout_bot.authoring", "inspect-origin.js")
 
@@ -309,7 +297,7 @@ def _frame_controls(frame: Frame, where: str | None, start: int, timeout_ms: int
             if position >= 0:
                 state = switch.read_state(everything.nth(position), min(timeout_ms, 5_000))
             control = _control(start + i, info, state, where)
-            control.suggestions = verified(frame, _candidates(info), handle)
+            control.suggestions = verified(frame, suggestions(info), handle)
             if not control.suggestions:
                 control.warnings.append(
                     "no locator finds exactly this control: ask the site for an id or a "
@@ -387,83 +375,7 @@ def _control(index: int, info: dict[str, Any], state: SwitchState, where: str | 
     )
 
 
-def generated_id_pattern() -> str:
-    """`looks_generated`'s regular expression, as its source (the recorder's page script uses
-    it too: it means the same in JavaScript, case-insensitive)."""
-    return _GENERATED_ID.pattern
-
-
-def looks_generated(value: str) -> bool:
-    """An id (or name) a framework made up at render time, which a flow cannot rely on."""
-    return bool(_GENERATED_ID.search(value.strip()))
-
-
-# -- suggestions ---------------------------------------------------------------------------------
-
-
-def css_string(value: str) -> str:
-    """A CSS string literal (double-quoted)."""
-    escaped = value.replace("\\", "\\\\").replace('"', '\\"')
-    return '"' + re.sub(r"[\n\r\f]", lambda m: f"\\{ord(m.group()):x} ", escaped) + '"'
-
-
-def _candidates(info: dict[str, Any]) -> list[dict[str, str]]:
-    """Every locator worth trying for a control, best first (unverified)."""
-    tag, role = info["tag"], info["role"]
-    attrs: dict[str, str] = {k: v for k, v in info["attrs"].items() if k != "class" and v.strip()}
-    out: list[dict[str, str]] = []
-    role_attr = attrs.get("role", "").strip()
-    base = tag + (f"[role={css_string(role_attr)}]" if role_attr else "")
-    labelledby = attrs.get("aria-labelledby", "").strip()
-    if labelledby and not any(looks_generated(i) for i in labelledby.split()):
-        out.append({"css": f"{base}[aria-labelledby={css_string(labelledby)}]"})
-    for attr in TEST_ID_ATTRIBUTES:
-        if attr in attrs:
-            out.append({"css": f"[{attr}={css_string(attrs[attr])}]"})
-    ident = attrs.get("id", "").strip()
-    if ident and not looks_generated(ident):
-        simple = re.fullmatch(r"[A-Za-z][A-Za-z0-9_-]*", ident)
-        out.append({"css": f"#{ident}" if simple else f"[id={css_string(ident)}]"})
-    name_attr = attrs.get("name", "").strip()
-    if name_attr and not looks_generated(name_attr):
-        typed = f"[type={css_string(info['type'])}]" if info["type"] else ""
-        out.append({"css": f"{tag}{typed}[name={css_string(name_attr)}]"})
-    name = info["name"]
-    if name and role in ARIA_ROLES:
-        out.append({"role": role, "name": name})
-    if name:
-        out.append({"label": name})
-    return out
-
-
-def to_model(suggestion: dict[str, str]) -> Locator:
-    if "css" in suggestion:
-        return Locator("css", value=suggestion["css"])
-    if "role" in suggestion:
-        return Locator("role", value=suggestion["role"], name=suggestion["name"])
-    return Locator("label", value=suggestion["label"])
-
-
-def verified(
-    frame: Frame, candidates: list[dict[str, str]], handle: ElementHandle
-) -> list[dict[str, str]]:
-    """The candidates that find exactly one element on the page, and that it is `handle`."""
-    from playwright.sync_api import Error as PWError
-
-    out: list[dict[str, str]] = []
-    for suggestion in candidates:
-        # Only what the flow loader takes (its own check): a suggestion is pasted into a flow.
-        if suggestion in out or locator_problem(suggestion) is not None:
-            continue
-        # A Frame has the locator methods of a Page; the flow's locators are resolved by
-        # the same code the runner uses.
-        found = to_playwright(cast("Page", frame), to_model(suggestion))
-        try:
-            if found.count() == 1 and found.evaluate(_SAME_JS, handle, timeout=2_000):
-                out.append(suggestion)
-        except PWError:
-            continue  # a selector the browser does not take, or the page changed meanwhile
-    return out
+# -- the skeleton's switch --------------------------------------------------------------------
 
 
 def choose(controls: list[Control]) -> int | None:

@@ -35,12 +35,12 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from optout_bot.authoring.inspect import TEST_ID_ATTRIBUTES, generated_id_pattern
 from optout_bot.authoring.skeleton import flow_id_for, login_pattern, scrub, shorten
 from optout_bot.base import words
 from optout_bot.base.urls import origin_of
 from optout_bot.base.words import normalise
 from optout_bot.engine import pagejs
+from optout_bot.engine.suggest import TEST_ID_ATTRIBUTES, generated_id_pattern
 from optout_bot.flow.model import ONE_SETTING_FORMAT
 
 if TYPE_CHECKING:
@@ -388,8 +388,8 @@ def record(
 
 
 def _locator_of(page: Page, click: Click) -> Any:
-    from optout_bot.authoring.inspect import to_model
     from optout_bot.engine.locators import to_playwright
+    from optout_bot.engine.suggest import to_model
 
     return to_playwright(page, to_model(click.alternatives[0])).first
 
@@ -399,8 +399,8 @@ def confirmed(page: Page, alternatives: list[dict[str, str]]) -> list[dict[str, 
     element with: the one the page's check found for the first of them."""
     from playwright.sync_api import Error as PWError
 
-    from optout_bot.authoring.inspect import to_model, verified
     from optout_bot.engine.locators import to_playwright
+    from optout_bot.engine.suggest import to_model, verified
 
     for anchor in alternatives:
         try:

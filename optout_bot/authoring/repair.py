@@ -1,19 +1,26 @@
-"""Repair from a run: a flow that would not have needed the run's fallbacks.
+"""Repair from a run: a flow that would not have needed the run's fallbacks, or that gets
+past where the run broke.
 
 When a run reached the switch only through a fallback (a target's later alternative, the
-switch's, or a page found at an address the flow does not expect), the runner hands what
-happened to `propose`, which writes beside the run's evidence:
+switch's, or a page found at an address the flow does not expect), or broke because an
+element was not found where the page had a likely replacement for it (the diagnosis's
+`engine.replacement`), the app hands what happened to `propose`, which writes beside the
+run's evidence:
 
 - ``proposed-flow.yaml``: the flow as one setting (`flow.writer`), with each alternative
   that worked moved to the front of its target (nothing removed: the others stay, in their
-  order, after it), and, for a moved page, its new address as the setting's URL and in the
-  `expect_url` checks of that platform;
+  order, after it); for a moved page, its new address as the setting's URL and in the
+  `expect_url` checks of that platform; for a broken run, the replacement's verified
+  locators added at the front of the target that found nothing (before its old
+  alternatives, all kept: why first, see `engine/replacement.py`);
 - ``proposed-flow.diff``: a unified diff from the flow as it is (written the same way) to
   the proposal.
 
-The proposal is made only of what the run saw, and is loaded before it is kept: a proposal
-the flow language refuses is not written. `optout-bot flows repair ID` checks the newest
-one read-only and installs it as the person's own flow (see `cli/flows_cmd.py`).
+The proposal is made only of what the run saw (an added locator was checked on the live
+page to find exactly the element the run saw, by the runner's own locator code), and is
+loaded before it is kept: a proposal the flow language refuses is not written.
+`optout-bot flows repair ID` checks the newest one read-only and installs it as the
+person's own flow (see `cli/flows_cmd.py`).
 """
 
 from __future__ import annotations
@@ -49,9 +56,13 @@ class Fallbacks:
     switch_index: int = 0
     #: where the setting's page was, when not where the flow expects it
     moved_url: str = ""
+    #: (section, position, locators): new alternatives for a target, put before its own:
+    #: the step at `position` of `navigate[platform]`, `after_setting_url` or `verify`, or
+    #: the switch's target (section "switch")
+    additions: tuple[tuple[str, int, tuple[dict[str, str], ...]], ...] = ()
 
     def __bool__(self) -> bool:
-        return bool(self.promotions or self.switch_index or self.moved_url)
+        return bool(self.promotions or self.switch_index or self.moved_url or self.additions)
 
 
 def propose(flow: m.Flow, found: Fallbacks, folder: Path) -> Path | None:
@@ -85,14 +96,15 @@ def propose(flow: m.Flow, found: Fallbacks, folder: Path) -> Path | None:
 
 def _apply(data: dict[str, Any], found: Fallbacks) -> None:
     for section, position, index in found.promotions:
-        steps = _steps(data, section, found.platform)
-        step = steps[position] if position < len(steps) else None
-        if isinstance(step, dict):
-            for key in ("click", "wait_for", "dismiss_if_present"):
-                if isinstance(step.get(key), list):
-                    _promote(step[key], index)
+        alternatives = _target(data, section, position, found.platform)
+        if alternatives is not None:
+            _promote(alternatives, index)
     if found.switch_index:
         _promote(data["switch"]["target"], found.switch_index)
+    for section, position, new in found.additions:
+        alternatives = _target(data, section, position, found.platform)
+        if alternatives is not None:
+            alternatives[:0] = [dict(loc) for loc in new if loc not in alternatives]
     if found.moved_url:
         url = found.moved_url
         data.setdefault("setting_url", {})[found.platform] = url
@@ -101,6 +113,20 @@ def _apply(data: dict[str, Any], found: Fallbacks) -> None:
             for step in _steps(data, section, found.platform):
                 if isinstance(step, dict) and "expect_url" in step:
                     step["expect_url"] = pattern
+
+
+def _target(data: dict[str, Any], section: str, position: int, platform: str) -> list[Any] | None:
+    """The alternatives of the switch's target (section "switch") or of the step's at
+    `position` of `section`, as a list to edit in place; None when there is none."""
+    if section == "switch":
+        return data["switch"]["target"]
+    steps = _steps(data, section, platform)
+    step = steps[position] if 0 <= position < len(steps) else None
+    if isinstance(step, dict):
+        for key in ("click", "wait_for", "dismiss_if_present"):
+            if isinstance(step.get(key), list):
+                return step[key]
+    return None
 
 
 def _steps(data: dict[str, Any], section: str, platform: str) -> list[Any]:

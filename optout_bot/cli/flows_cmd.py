@@ -119,11 +119,14 @@ def register(add: Callable[..., argparse.ArgumentParser]) -> None:
     repair = action(
         "repair",
         "check the newest repaired flow a run proposed, and install it as your own",
-        "A run that reached its switch only through a fallback (a later alternative, the "
-        "other route, a page at a new address) leaves proposed-flow.yaml beside its "
-        "evidence. This takes the newest proposal for ID, verifies it read-only in your "
-        "browser, shows what it changes, and installs it as your own flow (its version one "
-        "up, last_verified today) once you agree (--yes to skip the question).",
+        "A run that reached its switch only through a fallback (a later alternative, a "
+        "page at a new address) leaves proposed-flow.yaml beside its evidence; so does a "
+        "run that broke because an element was gone when the page clearly had its "
+        "replacement (added, checked on the page, as the target's first alternative). "
+        "This takes the newest proposal for ID, verifies it read-only in your browser, "
+        "shows what it changes, and installs it as your own flow (its version one up, "
+        "last_verified today) once you agree (--yes to skip the question); a proposal "
+        "whose check does not reach the switch is not installed.",
     )
     repair.add_argument("flow", metavar="ID")
     repair.add_argument("-y", "--yes", action="store_true", help="install it without asking")
@@ -509,7 +512,8 @@ def cmd_repair(args: argparse.Namespace) -> int:
     if proposal is None:
         say(
             f"optout-bot flows repair: no proposal for {args.flow}. A run leaves one beside "
-            "its evidence when it reached the switch only through a fallback."
+            "its evidence when it reached the switch only through a fallback, or broke where "
+            "the page had a likely replacement."
         )
         return 1
     say(f"proposal: {proposal}")

@@ -175,6 +175,10 @@ class Result:
     promotions: list[tuple[str, int, int]] = field(default_factory=list)
     #: the diagnosis folder when the flow broke
     diagnosis: str = ""
+    #: when the flow broke because an element was not found and the page had a likely
+    #: replacement for it (`engine.replacement`): {"section", "position", "element",
+    #: "locators", "score"}; a repair's proposal adds it as a new alternative
+    replacement: dict[str, Any] = field(default_factory=dict)
     #: the run's evidence record: {"seq", "id", "hash"} once it is in the chain
     record: dict[str, Any] = field(default_factory=dict)
 

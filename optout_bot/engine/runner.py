@@ -265,7 +265,7 @@ class FlowRunner:
                     started = self._dismissals
                     self._current = (step, previous[0] if previous else None)
                     try:
-                        self._step(step, index, len(steps), previous)
+                        self._step(step, index, len(steps), previous, ("navigate", index - 1))
                     except RunStop as stop:
                         if not self._fall_back(stop, step):
                             raise
@@ -346,7 +346,7 @@ class FlowRunner:
         after = self.flow.after_setting_url
         self._step(m.GotoSetting(), 1, 1 + len(after))
         for index, step in enumerate(after, 2):
-            self._step(step, index, 1 + len(after))
+            self._step(step, index, 1 + len(after), where=("after_setting_url", index - 2))
             self._note_match("after_setting_url", index - 2)
 
     def _note_match(self, section: str, position: int) -> None:
@@ -360,7 +360,13 @@ class FlowRunner:
         index: int,
         total: int,
         previous: tuple[m.Step, int] | None = None,
+        where: tuple[str, int] | None = None,
     ) -> None:
+        """Take one step; `where` is its place in the flow (section, position), for the
+        diagnosis when its element is not found."""
+        # What the diagnosis describes is the last thing tried, never an earlier step that
+        # a fallback went round (its page is gone: a replacement for it is not on this one).
+        self._failure = None
         self._check_deadline()
         self.ctx.matched = 0
         # In words for people; the selector as `detail`, shown with -v (and in JSON lines).
@@ -400,8 +406,14 @@ class FlowRunner:
                 )
                 self._check_origin()
                 return
+            # Only a click's missing element can be replaced (see replacement.py).
+            replaceable = isinstance(step, m.Click) and failed.missing
             self._failure = Failure(
-                actions.describe(step), getattr(step, "target", None), failed.reason
+                actions.describe(step),
+                getattr(step, "target", None),
+                failed.reason,
+                where=where if replaceable else None,
+                because=getattr(step, "because", None),
             )
             raise RunStop(
                 Status.FLOW_BROKEN, self._broken(step, index, total, failed.reason)
@@ -410,6 +422,7 @@ class FlowRunner:
         self._check_login()
 
     def _find_switch(self, when: str) -> locators.Found:
+        self._failure = None  # see _step
         self._check_bounds()
         target = self.flow.switch.target
         found, self._found = self._found, None
@@ -432,7 +445,11 @@ class FlowRunner:
                 self._failure = Failure(actions.describe(step), None, reason)
                 raise RunStop(Status.FLOW_BROKEN, self._broken(step, index, total, reason))
             self._failure = Failure(
-                f"read the switch {when}", target, "not found within the step timeout"
+                f"read the switch {when}",
+                target,
+                "not found within the step timeout",
+                where=("switch", 0),
+                switch=self.flow.switch,
             )
             raise RunStop(
                 Status.FLOW_BROKEN,
@@ -556,7 +573,7 @@ class FlowRunner:
         self._check_origin()
         self._check_login()
         for index, step in enumerate(flow.verify, 1):
-            self._step(step, index, len(flow.verify))
+            self._step(step, index, len(flow.verify), where=("verify", index - 1))
         self._find_switch("after the reload")
         result.state_after = self._switch().read()
         result.switch_attributes = self._switch().describe()
@@ -786,11 +803,18 @@ class FlowRunner:
     def _diagnose(self, page: Page) -> None:
         failure = self._failure or Failure("", None, self.result.reason)
         try:
-            folder = diagnose(page, self.evidence.dir, failure)
+            found = diagnose(page, self.evidence.dir, failure)
         except OSError as exc:
             self._log.warning("could not write the diagnosis", error=str(exc))
             return
+        folder = found.folder
         self.result.diagnosis = str(folder)
+        if found.replacement is not None:
+            self.result.replacement = found.replacement.to_json()
+            self._log.warning(
+                "the page has a likely replacement for what the flow did not find",
+                element=found.replacement.element,
+            )
         other = "mobile" if self.options.platform == "desktop" else "desktop"
         hints = []
         if other in self.flow.platforms:

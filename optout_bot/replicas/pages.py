@@ -23,6 +23,7 @@ from optout_bot.replicas.state import (
     AI_SETTING,
     MOVED_AI_SLUG,
     PROMO_DELAY_MS,
+    RENAMED_SWITCH_LABEL_ID,
     SETTINGS_BY_KEY,
     SETTINGS_BY_SLUG,
     Account,
@@ -201,6 +202,8 @@ class PageContext:
     promo_delay_ms: int = PROMO_DELAY_MS
     #: The AI setting's page is at its new address (`Scenario.moved_setting`).
     moved_setting: bool = False
+    #: The AI setting's switch has a new label id and wording (`Scenario.renamed_switch`).
+    renamed_switch: bool = False
 
     @property
     def profile_href(self) -> str:
@@ -536,13 +539,22 @@ def mobile_settings_home(ctx: PageContext) -> str:
     return document(ctx, s["settings.title"], body)
 
 
-def switch_html(ctx: PageContext, key: str, label: str, checked: bool, own_id: bool = False) -> str:
+def switch_html(
+    ctx: PageContext,
+    key: str,
+    label: str,
+    checked: bool,
+    own_id: bool = False,
+    label_id: str | None = None,
+) -> str:
     """The switch as LinkedIn marks it up: a native checkbox with role="switch", named by the
     label whose id is the setting key (the same in every language).
 
     With switch_markup "aria-button" it is a <button role="switch" aria-checked> instead (no
     input), still named by the same label. With `own_id` (the interest and cookie pages) the
-    switch itself carries the key as its id, and its label is "<key>-label".
+    switch itself carries the key as its id, and its label is "<key>-label". With `label_id`
+    (`Scenario.renamed_switch`) the label has that id instead of the key, and the switch
+    names its key in data-setting-key for the page's script.
     """
     if own_id:
         label_id = f"{key}-label"
@@ -555,17 +567,19 @@ def switch_html(ctx: PageContext, key: str, label: str, checked: bool, own_id: b
     ember = f"ember-{100 + secrets.randbelow(9900)}"
     state = ctx.s["settings.on"] if checked else ctx.s["settings.off"]
     aria_checked = "true" if checked else "false"
+    label_id = label_id or key
+    keyed = f' data-setting-key="{e(key)}"' if label_id != key else ""
     if ctx.switch_markup == "aria-button":
         control = (
             f'<button type="button" role="switch" id="{ember}" class="artdeco-toggle__button" '
-            f'aria-checked="{aria_checked}" aria-labelledby="{e(key)}"></button>'
+            f'aria-checked="{aria_checked}" aria-labelledby="{e(label_id)}"{keyed}></button>'
         )
     else:
-        control = f"""<input role="switch" type="checkbox" id="{ember}" class="artdeco-toggle__button" data-artdeco-toggle-button="true" aria-labelledby="{e(key)}" aria-checked="{aria_checked}"{" checked" if checked else ""}>"""
+        control = f"""<input role="switch" type="checkbox" id="{ember}" class="artdeco-toggle__button" data-artdeco-toggle-button="true" aria-labelledby="{e(label_id)}"{keyed} aria-checked="{aria_checked}"{" checked" if checked else ""}>"""
     return f"""<div class="toggle-row">
 {control}
 <span class="artdeco-toggle__text" aria-hidden="true">{e(state)}</span>
-<label id="{e(key)}" for="{ember}">{e(label)}</label>
+<label id="{e(label_id)}" for="{ember}">{e(label)}</label>
 </div>"""
 
 
@@ -576,7 +590,12 @@ def setting_page(
     s = ctx.s
     text = s["setting"][setting.key]
     back = f"/mypreferences/{variant}/categories/{setting.category}"
-    switch = switch_html(ctx, setting.key, text["label"], checked, own_id=setting.own_page)
+    if ctx.renamed_switch and setting.key == AI_SETTING:
+        switch = switch_html(
+            ctx, setting.key, text["label_renamed"], checked, label_id=RENAMED_SWITCH_LABEL_ID
+        )
+    else:
+        switch = switch_html(ctx, setting.key, text["label"], checked, own_id=setting.own_page)
     config: dict[str, Any] = {}
     if late_switch_ms > 0:
         # In a <template>, the switch is not part of the document until the script adds it.

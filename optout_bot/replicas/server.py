@@ -495,6 +495,7 @@ class _Handler(BaseHTTPRequestHandler):
             renamed_classes=scenario.renamed_classes,
             reordered_menus=scenario.reordered_menus,
             moved_setting=scenario.moved_setting,
+            renamed_switch=scenario.renamed_switch,
             promo_delay_ms=min(max(int(scenario.promo_delay_ms), 0), MAX_SLOW_MS),
         )
 

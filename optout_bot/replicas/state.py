@@ -82,6 +82,11 @@ class Scenario:
     #: there, and the old address redirects to the Data privacy list, as a site does when it
     #: reorganises its settings.
     moved_setting: bool = False
+    #: The AI setting's switch was redesigned: its label has a new id
+    #: (RENAMED_SWITCH_LABEL_ID, so the switch's aria-labelledby changes) and longer wording
+    #: (the strings' "label_renamed", which still holds the old label's words), so neither a
+    #: flow's aria-labelledby hook nor its exact name finds it.
+    renamed_switch: bool = False
 
 
 @dataclass(frozen=True)
@@ -105,6 +110,8 @@ class SettingDef:
 
 #: Where the AI setting's page is under `Scenario.moved_setting`.
 MOVED_AI_SLUG = "generative-ai-data"
+#: The id of the AI setting's switch label under `Scenario.renamed_switch`.
+RENAMED_SWITCH_LABEL_ID = "dataForGenerativeAiTraining"
 
 #: Switch-type settings with a page under /mypreferences/{d,m}/settings/<slug>. The AI setting
 #: first; the rest are its siblings (same page pattern), from the reference's table.

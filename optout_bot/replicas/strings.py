@@ -153,6 +153,9 @@ EN: dict[str, Any] = {
                 "train generative AI models that create content?"
             ),
             "label": "Use my data for training content creation AI models",
+            # `Scenario.renamed_switch`: the same words, and more.
+            "label_renamed": "Use my data for training content creation AI models at LinkedIn "
+            "and its affiliates",
             "help": (
                 "This setting applies to training generative AI models that create content, "
                 "such as suggested posts or messages. Turning it off stops future training; "
@@ -444,6 +447,8 @@ DE: dict[str, Any] = {
             ),
             "label": "Meine Daten für das Training von KI-Modellen zur Erstellung von Inhalten "
             "verwenden",
+            "label_renamed": "Meine Daten für das Training von KI-Modellen zur Erstellung von "
+            "Inhalten bei LinkedIn und verbundenen Unternehmen verwenden",
             "help": (
                 "Diese Einstellung gilt für das Training generativer KI-Modelle, die Inhalte "
                 "erstellen, etwa vorgeschlagene Beiträge oder Nachrichten. Wenn Sie sie "
