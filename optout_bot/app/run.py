@@ -443,7 +443,7 @@ def _timestamp(requests: Sequence[RunRequest], results: Sequence[Result]) -> Non
         elif first.timestamp_urls:
             log.warning(
                 f"record #{stamp.seq} {stamp.words()}; `optout-bot evidence timestamp` "
-                "tries again later"
+                "stamps it later"
             )
 
 

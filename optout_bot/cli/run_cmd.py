@@ -506,7 +506,7 @@ def _print_result(result: Result, args: argparse.Namespace) -> None:
         else:
             print(
                 f"timestamp: not timestamped: {stamp.get('why')} (`optout-bot evidence "
-                "timestamp` tries again)"
+                "timestamp` stamps it later)"
             )
 
 
