@@ -21,6 +21,7 @@ from optout_bot.app import browsing
 from optout_bot.cli import main as cli
 from optout_bot.engine.browsers import BrowserNotFound, find_browser
 from optout_bot.engine.session import LAUNCH_ARGS
+from optout_bot.evidence import timestamping
 from optout_bot.replicas import Replica
 
 REPO = Path(__file__).resolve().parent.parent
@@ -31,6 +32,29 @@ LINKEDIN_FLOW = REPO / "tests" / "flows" / "linkedin-ai-training.yaml"
 LINKEDIN_SITE = REPO / "flows" / "linkedin.yaml"
 ACCOUNT = "member@example.com"
 AI_KEY = "allowDataForGenerativeAI"
+
+
+#: The hosts a test may send a time-stamp request to: its own local TSA.
+LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
+
+
+@pytest.fixture(scope="session", autouse=True)
+def no_time_stamps_off_this_machine() -> Iterator[None]:
+    """No test ever sends a time-stamp request off this machine (the default TSA is a public
+    one): a request to any other host fails at once, as a TSA that cannot be reached does,
+    so a run that would have reached the network is "not timestamped" instead of waiting."""
+    from urllib.parse import urlsplit
+
+    real = timestamping.post_query
+
+    def local_only(url: str, query: bytes, timeout: float = timestamping.TIMEOUT_S) -> bytes:
+        if urlsplit(url).hostname not in LOCAL_HOSTS:
+            raise timestamping.StampError(f"tests never reach {url} (not this machine)")
+        return real(url, query, timeout)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(timestamping, "post_query", local_only)
+        yield
 
 
 @pytest.fixture(scope="session")

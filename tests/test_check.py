@@ -63,6 +63,27 @@ def test_drift_found_by_a_scheduled_check_reaches_the_notification_receiver(
     assert "ON again" in post["title"]
     assert "optout-bot run linkedin-ai-training" in post["message"]
     assert any(line.endswith("sent") for line in result.json["alerts"])
+    # The chain head, in the summary and the alert: a witness outside the machine.
+    head = result.json["chain_head"]
+    assert head == {"seq": result.json["record"]["seq"], "hash": result.json["record"]["hash"]}
+    assert f"Evidence chain head: #{head['seq']} {head['hash']}" in post["message"]
+    assert f"evidence verify --head {head['seq']}:{head['hash']}" in post["message"]
+
+
+def test_a_check_prints_the_chain_head(linkedin, replica, receiver, run_cli, tmp_path):
+    """Without --json, the check's summary ends with the chain head and how to prove it."""
+    replica.set_setting(AI_KEY, False, account=ACCOUNT)
+    result = run_cli(
+        "check", "linkedin-ai-training", "--headless", "--replica",
+        f"127.0.0.1:{replica.port}", "--evidence-dir", str(tmp_path / "ev"),
+    )  # fmt: skip
+    assert result.code == 0, result.out
+    [line] = [line for line in result.out.splitlines() if line.startswith("chain head: ")]
+    seq, digest = line.split()[2].lstrip("#"), line.split()[3]
+    assert line.endswith(
+        f"`optout-bot evidence verify --head {seq}:{digest}` proves nothing up to it changed)"
+    )
+    assert run_cli("evidence", "verify", "--head", f"{seq}:{digest}").code == 0
 
 
 def test_check_fix_switches_drift_back_off(linkedin, replica, receiver):
@@ -127,6 +148,9 @@ def test_a_check_of_several_settings_sends_one_alert_naming_each(
     assert [r["status"] for r in result.json["results"]] == ["ok", "drift", "drift"]
     (post,) = receiver.posts
     assert post["title"] == "optout-bot: 2 settings need you"
+    head = result.json["chain_head"]
+    assert head["seq"] == max(r["record"]["seq"] for r in result.json["results"])
+    assert post["message"].count(f"Evidence chain head: #{head['seq']} {head['hash']}") == 1
     assert "optout-bot run chatgpt-model-training" in post["message"]
     assert "optout-bot run x-grok-training" in post["message"]
     assert "linkedin" not in post["message"].lower()

@@ -49,6 +49,8 @@ flows = ["linkedin-ai-training"]
 login_timeout = 120
 timeout = 7.5
 run_timeout = 90
+timestamp_urls = ["https://freetsa.org/tsr", "http://timestamp.digicert.com"]
+timestamp_timeout = 3
 """
 
 
@@ -77,6 +79,8 @@ def test_a_full_file_sets_every_key(config_file: Path, monkeypatch: pytest.Monke
     assert config.desktop_notifications is False
     assert config.flows == ("linkedin-ai-training",)
     assert (config.login_timeout, config.timeout, config.run_timeout) == (120.0, 7.5, 90.0)
+    assert config.timestamp_urls == ("https://freetsa.org/tsr", "http://timestamp.digicert.com")
+    assert config.timestamp_timeout == 3.0
     assert all(config.source(key) == "file" for key in KEYS)
     assert list(config.settings()) == list(KEYS)
 
@@ -169,6 +173,21 @@ def test_the_default_location_is_the_user_config_folder(
             "'login_timeout' must be a number of seconds greater than 0, got a boolean",
         ),
         (
+            'timestamp_urls = "http://timestamp.digicert.com"',
+            "'timestamp_urls' must be a list of time-stamping authority URLs (strings); [] "
+            "turns it off, got a string",
+        ),
+        (
+            'timestamp_urls = ["timestamp.digicert.com"]',
+            "'timestamp_urls'[0] must be a time-stamping authority's http:// or https:// URL "
+            "such as 'http://timestamp.digicert.com' (RFC 3161 over plain http is usual: the "
+            "answer is signed), got 'timestamp.digicert.com'",
+        ),
+        (
+            "timestamp_timeout = 0",
+            "'timestamp_timeout' must be a number of seconds greater than 0, got 0",
+        ),
+        (
             "login_timeout = nan",
             "'login_timeout' must be a number of seconds greater than 0, got nan",
         ),
@@ -211,7 +230,7 @@ def test_an_unknown_key_suggests_the_closest_known_one(config_file: Path):
     assert str(error.value) == (
         f"{config_file}: unknown key 'notfy'; did you mean 'notify'? Known keys: profile, "
         "cdp, evidence_dir, platform, notify, desktop_notifications, flows, login_timeout, "
-        "timeout, run_timeout"
+        "timeout, run_timeout, timestamp_urls, timestamp_timeout"
     )
 
 
@@ -290,6 +309,8 @@ def test_config_command_shows_defaults_and_where_the_file_would_be(config_file: 
         "login_timeout         = 300.0  (default)",
         "timeout               = 15.0  (default)",
         "run_timeout           = 300.0  (default)",
+        'timestamp_urls        = ["http://timestamp.digicert.com"]  (default)',
+        "timestamp_timeout     = 5.0  (default)",
     ]
 
 

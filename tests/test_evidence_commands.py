@@ -81,8 +81,18 @@ def test_verify_passes_on_intact_evidence(records, optout_bot):
     """Four untouched records: one OK line with the counts, the chain head, exit 0."""
     result = optout_bot("evidence", "verify")
     assert result.code == 0
-    assert result.lines == [
+    assert result.lines[:2] == [
         "evidence OK: 4 records, chain intact, 10 screenshots checked",
+        "timestamps: 0 of 4 records timestamped (4 not timestamped: `optout-bot evidence "
+        "timestamp` stamps them)",
+    ]
+    for seq, (line, record) in enumerate(zip(result.lines[2:6], records, strict=True), 1):
+        recorded = record["ended_at"][:19].replace("T", " ")
+        assert line == (
+            f"  #{seq}  recorded {recorded} UTC, not timestamped: not sent yet "
+            "(`optout-bot evidence timestamp` sends it)"
+        )
+    assert result.lines[6:] == [
         f"chain head: #4 {records[3]['hash']} (note it elsewhere to pin the chain up to it)",
     ]
 
@@ -99,6 +109,18 @@ def test_verify_json(records, optout_bot):
         "head": {"seq": 4, "hash": records[3]["hash"]},
         "store": str(default_store_path()),
         "problems": [],
+        "timestamps": [
+            {
+                "seq": r["seq"],
+                "recorded_at": r["ended_at"],
+                "state": "not_timestamped",
+                "tsa_time": "",
+                "tsa": "",
+                "why": "not sent yet (`optout-bot evidence timestamp` sends it)",
+            }
+            for r in records
+        ],
+        "pinned": None,
     }
 
 
@@ -335,17 +357,18 @@ def test_history_lists_the_runs_newest_last(records, optout_bot, eastern_time):
     """A table: seq, local time and UTC, flow, platform, mode, states, status, exit code."""
     result = optout_bot("history")
     assert result.code == 0
+    never = "not timestamped: not sent yet (`optout-bot evidence timestamp` sends it)"
     assert result.lines == [
         "#  WHEN (LOCAL)          UTC               FLOW                  PLATFORM  MODE    "
-        "STATE       STATUS  EXIT",
+        "STATE       STATUS  EXIT  TIMESTAMP",
         "1  2026-11-22 09:00 EST  2026-11-22 14:00  linkedin-ai-training  desktop   run     "
-        "on -> off   ok      0",
+        f"on -> off   ok      0     {never}",
         "2  2026-11-23 04:30 EST  2026-11-23 09:30  linkedin-ai-training  desktop   verify  "
-        "off -> off  ok      0",
+        f"off -> off  ok      0     {never}",
         "3  2026-11-24 04:30 EST  2026-11-24 09:30  linkedin-ai-training  mobile    verify  "
-        "off -> off  ok      0",
+        f"off -> off  ok      0     {never}",
         "4  2026-11-25 18:45 EST  2026-11-25 23:45  example-flow          desktop   verify  "
-        "off -> off  ok      0",
+        f"off -> off  ok      0     {never}",
     ]
 
 
@@ -364,12 +387,19 @@ def test_history_filters_by_flow_and_limits(records, optout_bot):
 
 
 def test_history_json_is_the_list_of_records(records, optout_bot):
-    """--json prints one JSON list of the record bodies (each with its hash), newest last."""
+    """--json prints one JSON list of the record bodies (each with its hash), newest last,
+    each with its time-stamp beside it (not part of the record)."""
     result = optout_bot("history", "--json")
     assert result.code == 0
-    assert result.json == records
+    assert [{k: v for k, v in r.items() if k != "timestamp"} for r in result.json] == records
+    assert result.json[0]["timestamp"] == {
+        "timestamped": False,
+        "state": "never",
+        "why": "not sent yet (`optout-bot evidence timestamp` sends it)",
+        "tried_at": None,
+    }
     result = optout_bot("history", "linkedin-ai-training", "--json", "--limit", "1")
-    assert result.json == [records[2]]
+    assert [{k: v for k, v in r.items() if k != "timestamp"} for r in result.json] == [records[2]]
 
 
 def test_history_of_an_empty_store(home, optout_bot, tmp_path: Path):  # noqa: F811

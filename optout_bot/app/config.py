@@ -13,6 +13,8 @@ The file is optional and every key in it is optional; a missing file means the d
     login_timeout = 300                       # seconds
     timeout = 15                              # seconds, per step
     run_timeout = 300                         # seconds, a whole run (sign-in wait excluded)
+    timestamp_urls = ["http://timestamp.digicert.com"]  # RFC 3161 TSAs, in order; [] = off
+    timestamp_timeout = 5                     # seconds each TSA may take
 
 A bad file is never half-used: `load_config` raises `ConfigError` naming the file, each bad
 key and what it expects. Notification URLs often carry tokens or passwords, so nothing here
@@ -34,6 +36,7 @@ from optout_bot.base import paths
 from optout_bot.base.names import is_flow_id, is_profile_name
 from optout_bot.base.paths import config_path
 from optout_bot.base.redact import redact
+from optout_bot.evidence.timestamping import DEFAULT_URLS, TIMEOUT_S, url_problem
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -76,6 +79,11 @@ class Config:
     timeout: float = 15.0
     #: the longest a whole run may take, the wait for a sign-in by hand excluded
     run_timeout: float = 300.0
+    #: RFC 3161 time-stamping authorities, asked in order for each new record's hash (only
+    #: the hash is sent); empty: records are not time-stamped (see evidence/timestamping.py)
+    timestamp_urls: tuple[str, ...] = DEFAULT_URLS
+    #: seconds each time-stamping authority may take to answer
+    timestamp_timeout: float = TIMEOUT_S
     #: The settings file looked at (it may not exist: then every setting is a default).
     path: Path | None = field(default=None, compare=False)
     #: The keys the file set; every other key has its default.
@@ -214,6 +222,26 @@ def _notify(value: object, base: Path) -> tuple[str, ...]:
     return tuple(url.strip() for url in value)
 
 
+def _timestamp_urls(value: object, base: Path) -> tuple[str, ...]:
+    expected = (
+        "must be a time-stamping authority's http:// or https:// URL such as "
+        "'http://timestamp.digicert.com' (RFC 3161 over plain http is usual: the answer is "
+        "signed)"
+    )
+    if not isinstance(value, list):
+        raise _Invalid(
+            "must be a list of time-stamping authority URLs (strings); [] turns it off",
+            _kind(value),
+        )
+    for index, url in enumerate(value):
+        if not isinstance(url, str):
+            raise _Invalid(expected, _kind(url), where=f"[{index}]")
+        if url_problem(url.strip()):
+            got = "an empty string" if not url.strip() else repr(url)
+            raise _Invalid(expected, got, where=f"[{index}]")
+    return tuple(url.strip() for url in value)
+
+
 def _bool(value: object, base: Path) -> bool:
     if not isinstance(value, bool):
         raise _Invalid("must be true or false", _kind(value))
@@ -253,6 +281,8 @@ _PARSERS: dict[str, Callable[[object, Path], Any]] = {
     "login_timeout": _seconds,
     "timeout": _seconds,
     "run_timeout": _seconds,
+    "timestamp_urls": _timestamp_urls,
+    "timestamp_timeout": _seconds,
 }
 KEYS: tuple[str, ...] = tuple(_PARSERS)
 

@@ -111,6 +111,12 @@ class RunRequest:
     mask: bool = True
     #: the evidence store (None: the one in optout-bot's data folder)
     store_path: Path | None = None
+    #: RFC 3161 time-stamping authorities asked, in order, for the record's hash once it is
+    #: finished; empty: not time-stamped (`timestamp_off` says why, in the record's history)
+    timestamp_urls: tuple[str, ...] = ()
+    timestamp_timeout: float = 5.0
+    #: why the record is not time-stamped, when `timestamp_urls` is empty ("": nothing kept)
+    timestamp_off: str = ""
 
     @classmethod
     def merged(
@@ -124,9 +130,26 @@ class RunRequest:
         login_timeout: float | None = None,
         run_timeout: float | None = None,
         route: Route | None = None,
+        no_timestamp: bool = False,
         **given: object,
     ) -> RunRequest:
-        """The options given, the settings file's values for the ones that were not."""
+        """The options given, the settings file's values for the ones that were not.
+
+        Time-stamping: the settings file's `timestamp_urls` (by default a public TSA), off
+        with `no_timestamp`; a run against a local replica (testing) only ever uses the URLs
+        the settings file names itself, never the default public one."""
+        urls, off = settings.timestamp_urls, ""
+        if no_timestamp:
+            urls, off = (), "timestamping was turned off for this run (--no-timestamp)"
+        elif browser.replica and settings.source("timestamp_urls") != "file":
+            urls = ()
+            off = (
+                "a run against a local replica is time-stamped only by the timestamp_urls the "
+                "settings file names"
+            )
+        elif not urls:
+            where = f" in {settings.path}" if settings.path else ""
+            off = f"timestamping is off (timestamp_urls = []{where})"
         return cls(
             flow=flow,
             mode=mode,
@@ -135,6 +158,9 @@ class RunRequest:
             login_timeout=login_timeout or settings.login_timeout,
             run_timeout=run_timeout or settings.run_timeout,
             route=route,
+            timestamp_urls=tuple(urls),
+            timestamp_timeout=settings.timestamp_timeout,
+            timestamp_off=off,
             **given,  # type: ignore[arg-type]
         )
 

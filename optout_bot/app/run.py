@@ -12,6 +12,7 @@ The path of one run, in order:
       browser_session(...)            # attach, or launch the kept profile
       FlowRunner(flow, session, evidence, options).run() -> Result
       _close(...)                     # the record goes into the hash chain
+    _timestamp(...)                   # its hash to a time-stamping authority (bounded)
 """
 
 from __future__ import annotations
@@ -80,7 +81,9 @@ def execute(
     configures its logging there, off the start-up path)."""
     # A run that stops before the walk (an invalid flow, no browser) names no platform.
     partial = Result(flow=request.flow, platform="", mode=request.mode, wanted="")
-    return _attempt(partial, lambda: _execute(request, on_problem, meanwhile))
+    result = _attempt(partial, lambda: _execute(request, on_problem, meanwhile))
+    _timestamp([request], [result])
+    return result
 
 
 def _attempt(partial: Result, work: Callable[[], T]) -> T | Result:
@@ -212,6 +215,7 @@ def execute_many(
     tabs = limit or (1 if requests and requests[0].browser.cdp else TABS)
     outcome = _attempt(partials[0], lambda: _execute_many(requests, on_problem, meanwhile, tabs))
     if isinstance(outcome, list):
+        _timestamp(requests, outcome)
         return outcome
     # Stopped before any flow could start (no browser, the store, Ctrl-C): each says so.
     for partial in partials:
@@ -392,6 +396,73 @@ def _close(begun: _Begun, result: Result) -> None:
             begun.store.close()
 
 
+def _timestamp(requests: Sequence[RunRequest], results: Sequence[Result]) -> None:
+    """Send each finished record's hash to the time-stamping authorities (the first
+    request's: a run's requests share their settings), once the browser is closed, and keep
+    what came back (`evidence.timestamping.stamp_records`); each result's record says how it
+    went. Bounded by the TSAs' timeouts (a TSA that failed is not asked again in the run), and
+    never a reason for the run to fail: a record that could not be stamped is kept as
+    waiting, with why, for `optout-bot evidence timestamp`."""
+    import structlog
+
+    from optout_bot.evidence.store import EvidenceStore, StoreError, default_store_path
+    from optout_bot.evidence.timestamping import stamp_records
+
+    first = requests[0] if requests else None
+    if first is None or not (first.timestamp_urls or first.timestamp_off):
+        return
+    finished = {
+        r.record["seq"]: r
+        for r in results
+        if isinstance(r.record.get("seq"), int) and r.status is not Status.INTERRUPTED
+    }
+    if not finished:
+        return
+    log = structlog.get_logger("optout_bot")
+    try:
+        with EvidenceStore(first.store_path or default_store_path()) as store:
+            stamps = stamp_records(
+                store,
+                first.timestamp_urls,
+                seqs=finished,
+                off=first.timestamp_off,
+                timeout=first.timestamp_timeout,
+            )
+    except (StoreError, sqlite3.Error, OSError) as exc:
+        log.warning("could not time-stamp the evidence record", error=str(exc))
+        return
+    except KeyboardInterrupt:  # the record is safe; `evidence timestamp` stamps it later
+        return
+    for stamp in stamps:
+        result = finished.get(stamp.seq)
+        if result is None:
+            continue
+        result.record["timestamp"] = stamp.to_json()
+        if stamp.stamped:
+            log.info(f"record #{stamp.seq} {stamp.words()}")
+        elif first.timestamp_urls:
+            log.warning(
+                f"record #{stamp.seq} {stamp.words()}; `optout-bot evidence timestamp` "
+                "stamps it later"
+            )
+
+
+def chain_head(store_path: Path | None) -> dict[str, Any] | None:
+    """The evidence store's chain head, {"seq", "hash"}, to note elsewhere (`check`'s summary
+    and alerts); None when there is none or the store cannot be read."""
+    from optout_bot.evidence.store import EvidenceStore, StoreError, default_store_path
+
+    path = store_path or default_store_path()
+    if not path.exists():
+        return None
+    try:
+        with EvidenceStore(path) as store:
+            head = store.head()
+    except (StoreError, sqlite3.Error, OSError):
+        return None
+    return {"seq": head[0], "hash": head[1]} if head else None
+
+
 def _options(request: RunRequest) -> RunOptions:
     from optout_bot.engine.runner import RunOptions
 
@@ -487,10 +558,13 @@ class Checked:
     result: Result
     verified: Result | None = None
     alerts: list[str] | None = None
+    #: the evidence chain's head after the check, {"seq", "hash"}: to note elsewhere
+    head: dict[str, Any] | None = None
 
     def to_json(self) -> dict[str, Any]:
         data = self.result.to_json()
         data["checked"] = self.verified.to_json() if self.verified is not None else None
+        data["chain_head"] = self.head
         if self.alerts is not None:
             data["alerts"] = self.alerts
         return data
@@ -557,6 +631,7 @@ def check(
             on_drift()
         fixed = _noted(execute(run.as_mode("run", yes=True)), note)
         checked = Checked(fixed, verified=verified)
+    checked.head = chain_head(run.store_path)
     data = checked.to_json()
     if request.alert and alerts.should_alert(data):
         checked.alerts = alerts.notify(
@@ -572,6 +647,8 @@ class CheckedMany:
 
     results: list[Result]
     alerts: list[str] | None = None
+    #: the evidence chain's head after the check, {"seq", "hash"}: to note elsewhere
+    head: dict[str, Any] | None = None
 
     @property
     def exit_code(self) -> int:
@@ -582,6 +659,7 @@ class CheckedMany:
         data: dict[str, Any] = {
             "results": [r.to_json() for r in self.results],
             "exit_code": self.exit_code,
+            "chain_head": self.head,
         }
         if self.alerts is not None:
             data["alerts"] = self.alerts
@@ -616,10 +694,10 @@ def check_many(
         fixed = execute_many([runs[i].as_mode("run", yes=True) for i in drifted])
         for i, result in zip(drifted, fixed, strict=True):
             final[i] = _noted(result, note)
-    checked = CheckedMany(final)
+    checked = CheckedMany(final, head=chain_head(first.verify.store_path))
     need = [r.to_json() for r in final if alerts.should_alert(r.to_json())]
     if first.alert and need:
-        title, body = alerts.compose_many(need)
+        title, body = alerts.compose_many(need, head=checked.head)
         checked.alerts = alerts.send(
             title, body, urls=list(first.notify), desktop=first.desktop_notifications
         )
@@ -684,6 +762,8 @@ def demo(request: DemoRequest, *, meanwhile: Callable[[], None] | None = None) -
                 login_timeout=60.0,
                 mask=request.mask,
                 store_path=evidence_dir / "demo-evidence.sqlite3",
+                # The demo never sends anything anywhere, not even a hash.
+                timestamp_off="the demo never contacts a time-stamping authority",
             )
             for flow in demo_flows()
         ]

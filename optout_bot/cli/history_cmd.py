@@ -35,13 +35,17 @@ def register(add: Callable[..., argparse.ArgumentParser]) -> None:
         "history",
         "list the recorded runs: when, flow, state before -> after, status",
         "List the runs recorded in the evidence store, newest last: when (local time and "
-        "UTC), flow, platform, mode, the switch's state before -> after, status and exit "
-        "code. `optout-bot evidence verify` checks that none was altered.",
+        "UTC), flow, platform, mode, the switch's state before -> after, status, exit "
+        "code, and its trusted time-stamp (the time-stamping authority's time and host) or "
+        "why it has none. `optout-bot evidence verify` checks that none was altered.",
     )
     parser.epilog = EPILOG
     parser.add_argument("flow", nargs="?", metavar="FLOW", help="only this flow's runs (its id)")
     parser.add_argument(
-        "--json", action="store_true", help="print one JSON list of the records on stdout"
+        "--json",
+        action="store_true",
+        help='print one JSON list of the records on stdout; each has a "timestamp" beside '
+        "it, which is not part of the record (nor of its hash)",
     )
     store_option(parser)
     parser.add_argument("--limit", type=positive_int, metavar="N", help="only the newest N records")
@@ -58,7 +62,11 @@ def cmd_history(args: argparse.Namespace) -> int:
     if path.exists():  # never create a store just to say it is empty
         try:
             with EvidenceStore(path) as store:
-                everything = store.records()
+                stamps = store.stamps()
+                everything = [
+                    {**body, "timestamp": store.stamp_of(body, stamps).to_json()}
+                    for body in store.records()
+                ]
         except (sqlite3.DatabaseError, StoreError, OSError) as exc:
             print(
                 f"optout-bot history: store unreadable: {path}: {exc}. "
@@ -88,9 +96,21 @@ def print_table(records: list[dict[str, Any]]) -> None:
     from optout_bot.evidence.record import Record
 
     rows: list[tuple[str, ...]] = [
-        ("#", "WHEN (LOCAL)", "UTC", "FLOW", "PLATFORM", "MODE", "STATE", "STATUS", "EXIT")
+        (
+            "#",
+            "WHEN (LOCAL)",
+            "UTC",
+            "FLOW",
+            "PLATFORM",
+            "MODE",
+            "STATE",
+            "STATUS",
+            "EXIT",
+            "TIMESTAMP",
+        )
     ]
-    for record in map(Record.from_json, records):
+    for body in records:
+        record = Record.from_json(body)
         seq = "?" if record.seq is None else str(record.seq)
         if record.damaged:
             rows.append((seq, "(damaged: run `optout-bot evidence verify`)"))
@@ -107,6 +127,7 @@ def print_table(records: list[dict[str, Any]]) -> None:
                 f"{record.state_before} -> {record.state_after}",
                 record.status,
                 "-" if record.exit_code is None else str(record.exit_code),
+                _stamp(body.get("timestamp")),
             )
         )
     widths = [max(len(row[i]) for row in rows if len(row) > i) for i in range(len(rows[0]))]
@@ -115,6 +136,17 @@ def print_table(records: list[dict[str, Any]]) -> None:
             print(f"{row[0].ljust(widths[0])}  {row[1]}")
             continue
         print("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip())
+
+
+def _stamp(stamp: object) -> str:
+    """`2026-11-22 14:00:06 UTC, timestamp.digicert.com` or `not timestamped: why`."""
+    from optout_bot.evidence.timestamping import clock
+
+    if not isinstance(stamp, dict):
+        return ""
+    if stamp.get("timestamped"):
+        return f"{clock(str(stamp.get('time')))}, {stamp.get('tsa')}"
+    return f"not timestamped: {stamp.get('why')}"
 
 
 def _flow_id(body: dict[str, Any]) -> str:

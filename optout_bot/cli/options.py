@@ -181,3 +181,13 @@ def print_table(rows: Sequence[Sequence[str]]) -> None:
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     for row in rows:
         print("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip())
+
+
+def timestamp_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--no-timestamp",
+        action="store_true",
+        help="do not send the record's hash to a time-stamping authority (RFC 3161) this "
+        "time (default: each record's hash, and only that, goes to the settings file's "
+        "`timestamp_urls`; `optout-bot evidence timestamp` stamps it later)",
+    )

@@ -69,7 +69,8 @@ def cmd_report(args: argparse.Namespace) -> int:
         "message": "" if checked.ok else str(checked.first),
         "problems": [p.to_json() for p in checked.problems],
     }
-    html = report.render_report(records, chain, layout=Layout(path))
+    stamps = {t.seq: t.to_json() for t in checked.timestamps}
+    html = report.render_report(records, chain, layout=Layout(path), timestamps=stamps)
     today = datetime.date.today().isoformat()
     out = args.out or Path(f"optout-bot-report-{today}.{'pdf' if args.pdf else 'html'}")
     if args.pdf:

@@ -9,7 +9,13 @@ import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from optout_bot.cli.options import browser_options, login_option, output_options, print_table
+from optout_bot.cli.options import (
+    browser_options,
+    login_option,
+    output_options,
+    print_table,
+    timestamp_option,
+)
 
 if TYPE_CHECKING:
     from optout_bot.app.config import Config
@@ -119,10 +125,12 @@ def register(add: Callable[..., argparse.ArgumentParser]) -> None:
 
 
 def _run_options(parser: argparse.ArgumentParser) -> None:
-    """What run, verify and check share: the browser, the output and the sign-in wait."""
+    """What run, verify and check share: the browser, the output, the sign-in wait and the
+    record's time-stamp."""
     browser_options(parser)
     output_options(parser)
     login_option(parser)
+    timestamp_option(parser)
 
 
 # -- requests from arguments ------------------------------------------------------------------
@@ -174,6 +182,7 @@ def run_request(
         yes=getattr(args, "yes", False),
         confirm=_asking(args, confirm_on_terminal()),
         mask=args.mask,
+        no_timestamp=getattr(args, "no_timestamp", False),
     )
 
 
@@ -362,6 +371,13 @@ def _checked(
         show()
         for line in alerts or []:
             print(f"alert: {line}")
+        head = data.get("chain_head")
+        if head:
+            print(
+                f"chain head: #{head['seq']} {head['hash']} (note it elsewhere: `optout-bot "
+                f"evidence verify --head {head['seq']}:{head['hash']}` proves nothing up to it "
+                "changed)"
+            )
     return int(data["exit_code"])
 
 
@@ -481,6 +497,17 @@ def _print_result(result: Result, args: argparse.Namespace) -> None:
     if result.screenshots:
         record = f" (record #{result.record['seq']})" if result.record.get("seq") else ""
         print(f"evidence: {result.evidence_dir}{record}")
+    stamp = result.record.get("timestamp")
+    if isinstance(stamp, dict) and stamp.get("state") != "off":
+        from optout_bot.evidence.timestamping import clock
+
+        if stamp.get("timestamped"):
+            print(f"timestamp: {clock(str(stamp.get('time')))} by {stamp.get('tsa')} (RFC 3161)")
+        else:
+            print(
+                f"timestamp: not timestamped: {stamp.get('why')} (`optout-bot evidence "
+                "timestamp` stamps it later)"
+            )
 
 
 def finish_many(results: list[Result], args: argparse.Namespace) -> int:

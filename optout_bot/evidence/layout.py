@@ -2,7 +2,8 @@
 evidence can move.
 
 Layout: ``<evidence root>/<flow id>/<UTC stamp>-<platform>-<mode>[-N]/NN-<name>.png``, with
-``record.json`` beside the screenshots. The default evidence root is ``evidence/`` in the
+``record.json`` beside the screenshots (and ``record.tsr``, its trusted time-stamp, once it
+has one). The default evidence root is ``evidence/`` in the
 data folder, beside the store (``evidence.sqlite3``).
 
 **Recorded paths are relative to the store's folder** (the folder that holds the store file),
@@ -34,6 +35,9 @@ from optout_bot.base.paths import private_dir
 
 #: The copy of a finished record beside its screenshots.
 RECORD_JSON = "record.json"
+#: The record's trusted time-stamp beside it: the TSA's reply (a DER TimeStampResp), as it
+#: came (`evidence.timestamping`); what `openssl ts -verify -in` reads.
+RECORD_TSR = "record.tsr"
 #: How many trailing parts name a file or a folder within an evidence root.
 SHOT_TAIL = 3  # <flow>/<run folder>/<file>
 FOLDER_TAIL = 2  # <flow>/<run folder>

@@ -71,10 +71,12 @@ def render_report(
     generated_at: datetime | None = None,
     title: str = "optout-bot evidence report",
     layout: Layout | None = None,
+    timestamps: view.Stamps | None = None,
 ) -> str:
     """The whole report as one HTML document that needs nothing else to display.
 
-    `layout` finds the screenshots the records name (see `evidence.layout`)."""
+    `layout` finds the screenshots the records name (see `evidence.layout`); `timestamps`
+    (seq -> `store.StampCheck.to_json()`) are the records' time-stamps as verified."""
     now = generated_at or datetime.now(timezone.utc)
     now = now.replace(tzinfo=timezone.utc) if now.tzinfo is None else now.astimezone(timezone.utc)
     typed = [r if isinstance(r, Record) else Record.from_json(r) for r in records]
@@ -104,7 +106,7 @@ def render_report(
             masthead=view.masthead(now, entries, groups),
             chain=view.chain_view(chain, len(entries)),
             settings=[
-                view.setting_view(number, group, problems, now, figures)
+                view.setting_view(number, group, problems, now, figures, timestamps)
                 for number, group in enumerate(groups, 1)
             ],
             ledger=view.ledger(entries, problems),

@@ -19,6 +19,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from optout_bot.base.times import parse_time
 from optout_bot.engine.outcome import Status
 from optout_bot.evidence.layout import FOLDER_TAIL, SHOT_TAIL, Layout
 from optout_bot.evidence.record import Record
@@ -360,6 +361,8 @@ def group(records: Iterable[Record]) -> tuple[list[Entry], list[Group]]:
 # ---- the parts of the page ---------------------------------------------------------------------
 
 Problems = Mapping[str, list[Mapping[str, Any]]]
+#: seq -> the record's time-stamp as `evidence verify` found it (`store.StampCheck.to_json()`)
+Stamps = Mapping[int, Mapping[str, Any]]
 
 
 def problems_by_seq(chain: Mapping[str, Any]) -> dict[str, list[Mapping[str, Any]]]:
@@ -422,6 +425,7 @@ def setting_view(
     problems: Problems,
     now: datetime,
     shots: Callable[[Entry], list[Figure]],
+    stamps: Stamps | None = None,
 ) -> SettingView:
     tone_, big, small = _current(group)
     latest = group.entries[-1]
@@ -438,7 +442,13 @@ def setting_view(
         keyfacts=_keyfacts(group),
         timeline=_timeline(group),
         cards=[
-            _card(entry, problems.get(str(entry.record.seq)) or [], now, shots(entry))
+            _card(
+                entry,
+                problems.get(str(entry.record.seq)) or [],
+                now,
+                shots(entry),
+                (stamps or {}).get(entry.seq),
+            )
             for entry in reversed(group.entries)
         ],
     )
@@ -526,7 +536,11 @@ def _switched_back(entries: list[Entry], wanted: str) -> list[Entry]:
 
 
 def _card(
-    entry: Entry, problems: list[Mapping[str, Any]], now: datetime, figures: list[Figure]
+    entry: Entry,
+    problems: list[Mapping[str, Any]],
+    now: datetime,
+    figures: list[Figure],
+    stamp: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
     record = entry.record
     before, after, wanted = _state(record.state_before), _state(record.state_after), _wanted(record)
@@ -562,11 +576,28 @@ def _card(
         "reason": record.reason,
         "problems": [{"kind": p.get("kind"), "detail": p.get("detail")} for p in problems],
         "figures": figures,
-        "facts": _facts(record),
+        "facts": _facts(record, stamp),
     }
 
 
-def _facts(record: Record) -> list[dict[str, str]]:
+def time_stamp(stamp: Mapping[str, Any] | None) -> str:
+    """A record's trusted time-stamp in words: the authority's time and host, or why there
+    is none."""
+    if not stamp:
+        return "not timestamped: not checked"
+    state = stamp.get("state")
+    if state == "timestamped":
+        moment = parse_time(stamp.get("tsa_time"))
+        return (
+            f"{_when(moment, seconds=True)} by {stamp.get('tsa') or '?'} (RFC 3161; the "
+            "token matches this record)"
+        )
+    if state == "invalid":
+        return f"INVALID: {stamp.get('why') or 'the token does not check'}"
+    return f"not timestamped: {stamp.get('why') or 'never sent'}"
+
+
+def _facts(record: Record, stamp: Mapping[str, Any] | None = None) -> list[dict[str, str]]:
     rows: list[dict[str, str]] = []
 
     def row(term: str, text: str, full: str = "") -> None:
@@ -595,6 +626,7 @@ def _facts(record: Record) -> list[dict[str, str]]:
     seq = "?" if record.seq is None else str(record.seq)
     row("Record", f"#{seq} · hash {short(record.hash)}", record.hash)
     row("Previous hash", short(record.prev_hash) or "—", record.prev_hash)
+    row("Time-stamp", time_stamp(stamp))
     if record.tool_version:
         row("Recorded by", f"optout-bot {record.tool_version}")
     return rows

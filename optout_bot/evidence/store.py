@@ -20,8 +20,17 @@ A pending row whose process is gone (killed, crashed, machine rebooted) is finis
 never rewritten (SQLite triggers refuse UPDATE and DELETE on them).
 
 What a chain cannot show by itself: the removal of its *newest* records (nothing after them
-breaks). `evidence verify` prints the chain head (newest seq and hash); noting it somewhere
-else (an e-mail to yourself) pins everything up to it.
+breaks). `evidence verify` prints the chain head (newest seq and hash), and so do `check` and
+its alerts; noted somewhere else (an e-mail to yourself, a notification), it pins everything
+up to it: `verify(head=(seq, hash))` (`evidence verify --head SEQ:HASH`) says whether that
+record is still there with that hash, and how many came after.
+
+Nor can it show *when*: a whole chain can be rebuilt with other dates. After a record is
+finished, its hash is sent to a time-stamping authority (`evidence.timestamping`); the
+signed reply is kept in the `timestamps` table, beside the record and outside its hash (the
+record is hashed before it is stamped, so the chain is as it always was). `verify()` checks
+each token against its record's hash and reports the TSA's time beside the recorded one; a
+record without a token is "not timestamped" (and why), which is not a problem of the chain.
 """
 
 from __future__ import annotations
@@ -44,8 +53,9 @@ from typing import Any
 
 from optout_bot.base import paths, times
 from optout_bot.base.files import write_private
-from optout_bot.evidence.layout import FOLDER_TAIL, RECORD_JSON, SHOT_TAIL, Layout
+from optout_bot.evidence.layout import FOLDER_TAIL, RECORD_JSON, RECORD_TSR, SHOT_TAIL, Layout
 from optout_bot.evidence.record import SCHEMA, Record
+from optout_bot.evidence.timestamping import NEVER_SENT, STAMPED, Stamp, clock, host_of
 
 ZERO_HASH = "0" * 64
 BUSY_TIMEOUT_S = 10.0
@@ -82,6 +92,22 @@ _DDL = (
     """CREATE TRIGGER IF NOT EXISTS records_append_only_delete BEFORE DELETE ON records
     BEGIN SELECT RAISE(ABORT, 'evidence records are append-only'); END""",
 )
+#: A record's trusted time-stamp (or why it has none), one row per record, beside the chain
+#: and outside its hashes. Not part of the schema version: a store from before it gets the
+#: table the first time this version opens it, and older versions simply do not read it.
+_STAMPS_DDL = """CREATE TABLE IF NOT EXISTS timestamps (
+    seq INTEGER PRIMARY KEY,
+    record_id TEXT NOT NULL,
+    hash TEXT NOT NULL,
+    state TEXT NOT NULL,
+    reply BLOB,
+    tsa_url TEXT NOT NULL DEFAULT '',
+    gen_time TEXT NOT NULL DEFAULT '',
+    nonce TEXT NOT NULL DEFAULT '',
+    why TEXT NOT NULL DEFAULT '',
+    tried_at TEXT NOT NULL
+)"""
+_STAMP_COLUMNS = "seq, record_id, hash, state, tried_at, reply, tsa_url, gen_time, nonce, why"
 
 
 class StoreError(Exception):
@@ -221,7 +247,9 @@ class Problem:
     seq: int | None
     record_id: str | None
     #: store_unreadable | store_missing | record_altered | chain_broken | record_json_altered
-    #: | record_json_missing | screenshot_altered | screenshot_missing
+    #: | record_json_missing | screenshot_altered | screenshot_missing | timestamp_invalid
+    #: | timestamp_file_altered | timestamp_file_missing | record_removed | head_missing
+    #: | head_mismatch
     kind: str
     detail: str
     path: str | None = None
@@ -240,6 +268,32 @@ class Problem:
         return data
 
 
+@dataclass(frozen=True)
+class StampCheck:
+    """One record's trusted time-stamp as `verify()` found it."""
+
+    seq: int
+    #: the record's own time: when it ended (else began), as recorded
+    recorded_at: str
+    #: "timestamped" (the token checks), "not_timestamped" (none: `why`), "invalid" (a
+    #: token that does not check: a problem of the report)
+    state: str
+    tsa_time: str = ""
+    tsa: str = ""
+    why: str = ""
+
+    def __str__(self) -> str:
+        recorded = f"recorded {clock(self.recorded_at)}" if self.recorded_at else "recorded ?"
+        if self.state == "timestamped":
+            return f"#{self.seq}  {recorded}, TSA time {clock(self.tsa_time)} ({self.tsa})"
+        if self.state == "invalid":
+            return f"#{self.seq}  {recorded}, time-stamp token INVALID: {self.why}"
+        return f"#{self.seq}  {recorded}, not timestamped: {self.why}"
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
 @dataclass
 class VerifyReport:
     checked: int = 0
@@ -249,6 +303,14 @@ class VerifyReport:
     #: the newest record (seq, hash): note it elsewhere to pin the chain up to it
     head: tuple[int, str] | None = None
     store: str = ""
+    #: each record's time-stamp, in chain order
+    timestamps: list[StampCheck] = field(default_factory=list)
+    #: a chain head noted elsewhere, checked: {"seq", "hash", "found", "after"}
+    pinned: dict[str, Any] | None = None
+
+    @property
+    def stamped(self) -> int:
+        return sum(1 for t in self.timestamps if t.state == "timestamped")
 
     @property
     def ok(self) -> bool:
@@ -267,6 +329,8 @@ class VerifyReport:
             "head": {"seq": self.head[0], "hash": self.head[1]} if self.head else None,
             "store": self.store,
             "problems": [p.to_json() for p in self.problems],
+            "timestamps": [t.to_json() for t in self.timestamps],
+            "pinned": self.pinned,
         }
 
 
@@ -296,9 +360,10 @@ def _unreadable(path: Path, exc: object) -> Problem:
     )
 
 
-def verify_store(path: Path | None = None) -> VerifyReport:
+def verify_store(path: Path | None = None, head: tuple[int, str] | None = None) -> VerifyReport:
     """Verify the store at `path` without ever raising: a missing or damaged store is a
-    problem in the report. A missing store is *not* created."""
+    problem in the report. A missing store is *not* created. `head`: a chain head noted
+    elsewhere (seq, hash), checked too (see `EvidenceStore.verify`)."""
     path = path or default_store_path()
     if not path.exists():
         problem = Problem(
@@ -312,7 +377,7 @@ def verify_store(path: Path | None = None) -> VerifyReport:
         return VerifyReport(problems=[problem], store=str(path))
     try:
         with EvidenceStore(path) as store:
-            return store.verify()
+            return store.verify(head=head)
     except (sqlite3.DatabaseError, StoreError, OSError) as exc:
         return VerifyReport(problems=[_unreadable(path, exc)], store=str(path))
 
@@ -368,6 +433,12 @@ class EvidenceStore:
                     for statement in _DDL:
                         conn.execute(statement)
                     conn.execute(f"PRAGMA user_version = {SCHEMA}")
+            has_stamps = conn.execute(
+                "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'timestamps'"
+            ).fetchone()
+            if not has_stamps:
+                with self._transaction(conn):
+                    conn.execute(_STAMPS_DDL)
         except BaseException:
             conn.close()
             raise
@@ -526,6 +597,68 @@ class EvidenceStore:
         """`records()`, typed."""
         return [Record.from_json(body) for body in self.records(flow_id)]
 
+    def head(self) -> tuple[int, str] | None:
+        """The newest record's (seq, hash): the chain head to note elsewhere."""
+        row = self.conn.execute("SELECT seq, hash FROM records ORDER BY seq DESC LIMIT 1")
+        found = row.fetchone()
+        return (int(found[0]), str(found[1])) if found else None
+
+    # -- time-stamps (beside the chain, outside its hashes)
+
+    def stamps(self) -> dict[int, Stamp]:
+        """Each record's time-stamp row (stamped, or why not), by seq."""
+        rows = self.conn.execute(f"SELECT {_STAMP_COLUMNS} FROM timestamps ORDER BY seq")
+        found = {}
+        for seq, run_id, digest, state, tried, reply, url, gen_time, nonce, why in rows:
+            found[int(seq)] = Stamp(
+                int(seq),
+                str(run_id),
+                str(digest),
+                str(state),
+                str(tried),
+                bytes(reply) if reply is not None else None,
+                str(url or ""),
+                str(gen_time or ""),
+                str(nonce or ""),
+                str(why or ""),
+            )
+        return found
+
+    def stamp_of(self, body: Mapping[str, Any], stamps: Mapping[int, Stamp]) -> Stamp:
+        """A record's time-stamp from `stamps()`; "never sent" when it has no row."""
+        seq = body.get("seq")
+        found = stamps.get(seq) if isinstance(seq, int) else None
+        if found is not None:
+            return found
+        return Stamp(
+            seq if isinstance(seq, int) else 0,
+            str(body.get("id") or ""),
+            str(body.get("hash") or ""),
+            "",
+            "",
+            why=NEVER_SENT,
+        )
+
+    def keep_stamp(self, stamp: Stamp) -> None:
+        """Keep a record's time-stamp (or why it has none), replacing what was kept for it."""
+        with self._transaction(self.conn) as conn:
+            conn.execute(
+                f"INSERT OR REPLACE INTO timestamps ({_STAMP_COLUMNS}) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    stamp.seq,
+                    stamp.record_id,
+                    stamp.hash,
+                    stamp.state,
+                    stamp.tried_at,
+                    stamp.reply,
+                    stamp.tsa_url,
+                    stamp.gen_time,
+                    stamp.nonce,
+                    stamp.why,
+                ),
+            )
+
     def pending(self) -> list[dict[str, Any]]:
         """Runs begun and not finished (still running, or not yet recovered)."""
         rows = self.conn.execute("SELECT body FROM pending ORDER BY started")
@@ -533,9 +666,14 @@ class EvidenceStore:
 
     # -- verification
 
-    def verify(self) -> VerifyReport:
+    def verify(self, head: tuple[int, str] | None = None) -> VerifyReport:
         """Recompute every hash and link from the stored text, and check each record's
-        record.json and screenshots. Never raises on a damaged database."""
+        record.json and screenshots, and its time-stamp token. Never raises on a damaged
+        database.
+
+        `head`: a chain head noted elsewhere (seq, hash). A problem when that record is
+        missing (the newest records were removed) or has another hash (rewritten);
+        `report.pinned` says how many records came after it."""
         report = VerifyReport(store=str(self.path))
         try:
             damage = [
@@ -611,7 +749,97 @@ class EvidenceStore:
 
             if body is not None:
                 self._check_files(Record.from_json(body), body, digest, problem, report)
+        self._check_stamps(parsed, report)
+        if head is not None:
+            _check_head(report, {seq: digest for seq, _, digest, _, _ in parsed}, head)
         return report
+
+    def _check_stamps(
+        self, parsed: list[tuple[int, str, str, str, dict[str, Any] | None]], report: VerifyReport
+    ) -> None:
+        """Each record's token against its hash, record.tsr against the stored token; a
+        token kept for a record that is gone."""
+        from optout_bot.evidence.timestamping import StampError, check_reply, read_reply
+
+        try:
+            stamps = self.stamps()
+        except sqlite3.DatabaseError as exc:
+            report.problems.append(_unreadable(self.path, f"its time-stamps: {exc}"))
+            return
+        owner = {digest: seq for seq, _, digest, _, _ in parsed}
+        for seq, run_id, digest, _text, body in parsed:
+            if body is None:
+                continue
+            record = Record.from_json(body)
+            recorded = record.ended_at or record.started_at
+            stamp = self.stamp_of({**body, "seq": seq, "hash": digest}, stamps)
+            if not stamp.stamped:
+                report.timestamps.append(
+                    StampCheck(seq, recorded, "not_timestamped", why=stamp.why)
+                )
+                continue
+            problem = _Flagger(report, seq, run_id, describe(body))
+            try:
+                nonce = int(stamp.nonce) if stamp.nonce else None
+                facts = check_reply(stamp.reply or b"", digest, nonce)
+            except (StampError, ValueError) as exc:
+                why = str(exc)
+                try:
+                    other = owner.get(read_reply(stamp.reply or b"").digest)
+                except StampError:
+                    other = None
+                if other is not None and other != seq:
+                    why = f"it is record #{other}'s token, not this record's (swapped)"
+                problem("timestamp_invalid", f"its time-stamp token does not check: {why}")
+                report.timestamps.append(StampCheck(seq, recorded, "invalid", why=why))
+                continue
+            report.timestamps.append(
+                StampCheck(
+                    seq,
+                    recorded,
+                    "timestamped",
+                    tsa_time=times.iso(facts.gen_time),
+                    tsa=stamp.tsa or host_of(stamp.tsa_url) or facts.signer,
+                )
+            )
+            self._check_tsr(record, stamp, problem)
+        chained = {seq for seq, *_ in parsed}
+        for seq, stamp in stamps.items():
+            if seq not in chained and stamp.state == STAMPED:
+                report.problems.append(
+                    Problem(
+                        seq,
+                        stamp.record_id,
+                        "record_removed",
+                        f"it was time-stamped ({clock(stamp.gen_time)}), but it is no longer "
+                        "in the store (removed)",
+                    )
+                )
+
+    def _check_tsr(self, record: Record, stamp: Stamp, problem: _Flagger) -> None:
+        folder = self.layout.find(record.evidence_dir, FOLDER_TAIL)
+        if not record.evidence_dir or not folder.is_dir():
+            return
+        target = folder / RECORD_TSR
+        try:
+            on_disk = target.read_bytes()
+        except FileNotFoundError:
+            problem(
+                "timestamp_file_missing",
+                f"{RECORD_TSR} is missing from {folder} (`optout-bot evidence timestamp` writes "
+                "it again from the store)",
+                str(target),
+            )
+            return
+        except OSError as exc:
+            problem("timestamp_file_missing", f"{RECORD_TSR} cannot be read: {exc}", str(target))
+            return
+        if on_disk != stamp.reply:
+            problem(
+                "timestamp_file_altered",
+                f"{RECORD_TSR} was altered (it is not the time-stamp token the store keeps)",
+                str(target),
+            )
 
     def _check_files(
         self,
@@ -741,6 +969,38 @@ def _exit_code(status: Any) -> int | None:
         return Status(status).exit_code
     except ValueError:
         return None
+
+
+def _check_head(report: VerifyReport, hashes: Mapping[int, str], head: tuple[int, str]) -> None:
+    """A chain head noted elsewhere against the store (see `EvidenceStore.verify`)."""
+    seq, noted = head
+    noted = noted.lower()
+    newest = max(hashes, default=0)
+    found = hashes.get(seq)
+    after = sum(1 for s in hashes if s > seq)
+    if found is None:
+        ends = f"the chain now ends at #{newest}" if newest else "the store has no records"
+        removed = "the newest records were removed" if seq > newest else "it was removed"
+        report.problems.append(
+            Problem(
+                seq,
+                None,
+                "head_missing",
+                f"not in the store, though it was noted as the chain head ({noted[:12]}…): "
+                f"{ends}, so {removed} (or this is another store)",
+            )
+        )
+    elif found != noted:
+        report.problems.append(
+            Problem(
+                seq,
+                None,
+                "head_mismatch",
+                f"its hash is {found[:12]}…, not the {noted[:12]}… noted as the chain head: "
+                "the chain was rewritten up to it (or this is another store)",
+            )
+        )
+    report.pinned = {"seq": seq, "hash": noted, "found": found == noted, "after": after}
 
 
 def _load_body(text: str) -> dict[str, Any] | None:

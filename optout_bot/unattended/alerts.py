@@ -6,6 +6,11 @@ https://github.com/caronc/apprise/wiki) and, where there is a desktop to show it
 desktop notification. Delivery never raises and never takes much more than `TIMEOUT` seconds:
 a scheduled check must end, alerts or not. Notification URLs often carry tokens, so they are
 only ever described redacted (`base.redact.redact`).
+
+Each alert ends with the evidence chain's head (the newest record's number and hash) when the
+check knows it: the alert is then a witness outside the machine, and
+`optout-bot evidence verify --head SEQ:HASH` proves later that nothing up to that record was
+changed or removed.
 """
 
 from __future__ import annotations
@@ -102,7 +107,30 @@ def compose(
     """(title, body) for a run's result: what happened and what to do, per status.
 
     The site and setting names and the run's time come from its evidence `record` when
-    there is one (the flow file may be gone or changed by now)."""
+    there is one (the flow file may be gone or changed by now). The result's `chain_head`
+    ends the body, when it has one (`head_line`)."""
+    title, body = _compose(result, record, now)
+    line = head_line(result.get("chain_head"))
+    return title, f"{body}\n\n{line}" if line else body
+
+
+def head_line(head: object) -> str:
+    """`Evidence chain head: #12 HASH (...)`: the sentence that makes an alert a witness of
+    the evidence as it is now; "" without a head."""
+    if not isinstance(head, Mapping):
+        return ""
+    seq, digest = head.get("seq"), head.get("hash")
+    if not isinstance(seq, int) or not isinstance(digest, str) or not digest:
+        return ""
+    return (
+        f"Evidence chain head: #{seq} {digest} (keep this message: `optout-bot evidence "
+        f"verify --head {seq}:{digest}` proves that no record up to it was changed or removed)"
+    )
+
+
+def _compose(
+    result: Mapping[str, Any], record: Record | None, now: datetime.datetime | None
+) -> tuple[str, str]:
     run = _facts(result, record, now)
     status = str(result.get("status", ""))
     site, setting, wanted = run.site, run.setting, run.wanted
@@ -220,15 +248,20 @@ def _when(
 # -- sending ----------------------------------------------------------------------------------
 
 
-def compose_many(results: Sequence[Mapping[str, Any]]) -> tuple[str, str]:
+def compose_many(
+    results: Sequence[Mapping[str, Any]], *, head: Mapping[str, Any] | None = None
+) -> tuple[str, str]:
     """One alert for the settings of one check that need the person: a title that counts
-    them, and each one's own title and body, one after the other."""
+    them, and each one's own title and body, one after the other; then the evidence chain's
+    `head`, when there is one."""
     parts = [compose(result, record=record_of(result)) for result in results]
+    line = head_line(head)
     if len(parts) == 1:
-        return parts[0]
-    title = f"optout-bot: {len(parts)} settings need you"
-    body = "\n\n".join(f"{n}. {t}: {b}" for n, (t, b) in enumerate(parts, 1))
-    return title, body
+        title, body = parts[0]
+    else:
+        title = f"optout-bot: {len(parts)} settings need you"
+        body = "\n\n".join(f"{n}. {t}: {b}" for n, (t, b) in enumerate(parts, 1))
+    return title, f"{body}\n\n{line}" if line else body
 
 
 def notify(
