@@ -6,9 +6,10 @@ locator alternatives, no origin boundary, no screenshots.
 
     python benchmarks/handwritten.py verify|run CDP_URL [SCREENSHOT_DIR]
 
-With SCREENSHOT_DIR it also takes the screenshots optout-bot keeps as evidence (before,
+With SCREENSHOT_DIR it also keeps what optout-bot keeps as evidence: the screenshots (before,
 after the change, after the reload), the fastest way Chromium offers (the DevTools capture
-optout-bot uses, without masks), so the comparison isolates the engine's own overhead.
+optout-bot uses, without masks), and the page after the reload as MHTML (the same DevTools
+call), so the comparison isolates the engine's own overhead.
 """
 
 import base64
@@ -55,6 +56,9 @@ def main(mode: str, cdp_url: str, shots: str | None = None) -> int:
         off = not switch.is_checked()
         if shots:
             shoot("03-after-reload")
+            assert cdp is not None
+            page_file = cdp.send("Page.captureSnapshot", {"format": "mhtml"})["data"]
+            Path(f"{shots}/page-after-reload.mhtml").write_text(page_file, encoding="utf-8")
         page.close()
         browser.close()
     return 0 if off else 3

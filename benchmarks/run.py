@@ -308,21 +308,23 @@ def main() -> int:
         "the evidence store (while Playwright's driver starts); at each step it finds which of",
         "the flow's locator alternatives matched, reads the element's wording for the click",
         "guard and checks for login pages; it reads the switch three-way; it takes two (verify)",
-        "or three (run) masked screenshots, each written, hashed and committed to the store;",
-        "and it closes the hash-chained record. Medians of the alternated runs:",
+        "or three (run) masked screenshots and the page after the reload as MHTML, each",
+        "written, hashed and committed to the store; and it closes the hash-chained record",
+        "(no time stamp: runs against the replica never ask a TSA). Medians of the alternated",
+        "runs:",
         "",
         "| command | hand-written script | optout-bot | hand-written | ratio |",
         "|---|---|---|---|---|",
     ]
     for mode, shots, ours, theirs, ratio in rows:
-        what = "also takes the same screenshots" if shots else "clicks and reads only"
+        what = "also keeps the same screenshots and page" if shots else "clicks and reads only"
         lines.append(f"| `{mode}` | {what} | {ours:.2f} s | {theirs:.2f} s | **{ratio:.2f}** |")
     lines += [
         "",
         "Targets: against the script doing the same observable work (the second pair of rows:",
-        "the same screenshots, taken the fastest way, the DevTools capture optout-bot uses,",
-        f"without masks) `verify` <= {SAME_WORK['verify']} and `run` <= {SAME_WORK['run']}; "
-        f"against the clicks-and-reads-only script <= {CLICKS_ONLY}.",
+        "the same screenshots and MHTML page, taken the fastest way, the DevTools calls",
+        f"optout-bot uses, without masks) `verify` <= {SAME_WORK['verify']} and `run` <= "
+        f"{SAME_WORK['run']}; against the clicks-and-reads-only script <= {CLICKS_ONLY}.",
         "",
         section_1_verdict(rows),
         "",
