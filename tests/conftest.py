@@ -171,14 +171,24 @@ def pytest_report_header() -> str:
 
 #: Test files whose tests share something of the machine (the real crontab, a virtual
 #: display, the tmux server) or build something costly once for the file (a wheel): each
-#: runs whole on one worker. Every other test goes to whichever worker is free
-#: (`./dev test` runs pytest-xdist with `--dist loadgroup`), so a long file does not leave
-#: one worker busy alone at the end.
+#: runs whole on one worker. Every other test goes to whichever worker is free (`./dev test`
+#: runs pytest-xdist with `--dist load`), so a long file does not leave one worker busy
+#: alone at the end.
 WHOLE_FILES = frozenset({"test_schedule.py", "test_sessions.py", "test_progress.py",
                          "test_install.py"})  # fmt: skip
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    for item in items:
-        if item.path.name in WHOLE_FILES:
-            item.add_marker(pytest.mark.xdist_group(item.path.stem))
+def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> object | None:
+    """With `--dist load`: xdist's scheduling by scope, where a test's scope is its file for
+    WHOLE_FILES and the test itself otherwise. (xdist's own `loadgroup` cannot do this under
+    pytest 9.2: it renames test ids through an attribute pytest no longer reads.)"""
+    if config.getvalue("dist") != "load":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class Scheduling(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            file = nodeid.split("::", 1)[0]
+            return file if Path(file).name in WHOLE_FILES else nodeid
+
+    return Scheduling(config, log)  # type: ignore[arg-type]
