@@ -37,7 +37,7 @@ def register(add: Callable[..., argparse.ArgumentParser]) -> None:
     )
     parser.epilog = EPILOG
     parser.add_argument("url", metavar="URL", help="the setting's page (https://...)")
-    browser_options(parser)
+    browser_options(parser, with_route=False)
     output = parser.add_argument_group("output")
     output.add_argument(
         "--json",

@@ -44,7 +44,9 @@ positive_float = _positive(float, "a number")
 positive_int = _positive(int, "a whole number")
 
 
-def browser_options(parser: argparse.ArgumentParser, *, with_session: bool = True) -> None:
+def browser_options(
+    parser: argparse.ArgumentParser, *, with_session: bool = True, with_route: bool = True
+) -> None:
     group = parser.add_argument_group("browser")
     if with_session:
         where = group.add_mutually_exclusive_group()
@@ -71,13 +73,14 @@ def browser_options(parser: argparse.ArgumentParser, *, with_session: bool = Tru
     group.add_argument(
         "--headless", action="store_true", help="no window (for scheduled, unattended runs)"
     )
-    group.add_argument(
-        "--route",
-        choices=("menus", "direct"),
-        help="reach the setting through the menus as a person would (the default for run; "
-        "the direct URL if they changed), or straight through its URL (the default for "
-        "verify and check; the menus if that page does not show the switch)",
-    )
+    if with_route:
+        group.add_argument(
+            "--route",
+            choices=("menus", "direct"),
+            help="reach the setting through the menus as a person would (the default for run; "
+            "the direct URL if they changed), or straight through its URL (the default for "
+            "verify and check; the menus if that page does not show the switch)",
+        )
     group.add_argument(
         "--browser-path",
         metavar="PATH",

@@ -40,7 +40,7 @@ def register(add: Callable[..., argparse.ArgumentParser]) -> None:
     )
     parser.epilog = EPILOG
     parser.add_argument("url", metavar="START_URL", help="where to start (https://...)")
-    browser_options(parser)
+    browser_options(parser, with_route=False)
     flow = parser.add_argument_group("the flow")
     flow.add_argument(
         "--out",
