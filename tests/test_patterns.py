@@ -287,7 +287,9 @@ def test_random_patterns_give_a_flow_or_a_located_error(pattern: str, where: str
             assert error.message
     else:
         if where == "locator":
-            assert not re.search(r"\)[*+?{]", pattern)
+            # No repeated group: a ")" that is not escaped (`\)` is a literal) followed by a
+            # quantifier.
+            assert not re.search(r"\)[*+?{]", re.sub(r"\\.", "x", pattern))
 
 
 @settings(max_examples=500, deadline=None)
