@@ -23,6 +23,7 @@ from optout_bot.engine.browsers import BrowserNotFound, find_browser
 from optout_bot.engine.session import LAUNCH_ARGS
 from optout_bot.evidence import timestamping
 from optout_bot.replicas import Replica
+from tests.local_tsa import pki, refused, tsa  # noqa: F401 - the suite's fixtures
 
 REPO = Path(__file__).resolve().parent.parent
 #: A one-setting flow file (format 1), as people share them: the LinkedIn AI setting, the

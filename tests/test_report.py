@@ -416,3 +416,22 @@ def test_a_page_that_moved_is_shown_with_its_new_address(context, tmp_path, pngs
     facts = page.locator("#run-2 .facts").inner_text()
     assert f"Page moved\n{moved} (not where the flow expects it: it needs an update)" in facts
     assert "Page moved" not in page.locator("#run-1 .facts").inner_text()
+
+
+def test_a_report_of_one_flows_records_shows_gaps_not_broken_links():
+    """A record whose predecessor is not in the report (another flow's, or left out of an
+    export) is a gap in the ledger, not a broken link; a record that does not hold the hash of
+    the record before it, when that one is there, still is one."""
+    from optout_bot.evidence.record import Record
+    from optout_bot.evidence.report_view import group, ledger
+
+    bodies = [
+        {"seq": 1, "hash": "a" * 64, "prev_hash": "0" * 64},
+        {"seq": 2, "hash": "b" * 64, "prev_hash": "a" * 64},
+        {"seq": 4, "hash": "d" * 64, "prev_hash": "c" * 64},
+        {"seq": 5, "hash": "e" * 64, "prev_hash": "f" * 64},
+    ]
+    entries, _ = group(Record.from_json(body) for body in bodies)
+    assert [row["link"] for row in ledger(entries, {})] == ["start", "ok", "gap", "bad"]
+    later, _ = group(Record.from_json(body) for body in bodies[2:])
+    assert [row["link"] for row in ledger(later, {})] == ["gap", "bad"]

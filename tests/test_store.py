@@ -58,8 +58,10 @@ def fake_run(
     status: Status = Status.OK,
     before: str = "off",
     after: str = "off",
+    pages: tuple[str, ...] = (),
 ) -> dict[str, Any]:
-    """One whole run as the runner records it: begin, state read, screenshots, finish."""
+    """One whole run as the runner records it: begin, state read, screenshots (and page
+    snapshots, `pages`), finish."""
     folder = private_dir(evidence_root / flow / f"{uuid.uuid4().hex[:8]}-{platform}-{mode}")
     body: dict[str, Any] = {
         "flow": {"id": flow, "version": "1", "sha256": "ab" * 32, "path": f"/flows/{flow}.yaml"},
@@ -79,6 +81,10 @@ def fake_run(
         if POSIX:
             shot.chmod(0o600)
         store.add_screenshot(run_id, shot)
+    for name in pages:
+        page = folder / f"page-{name}.mhtml"
+        page.write_bytes(f"From: <Saved by Blink>\r\n\r\n{run_id} {name}".encode())
+        store.add_screenshot(run_id, page, key="pages")
     return store.finish(
         run_id,
         status=status,

@@ -1,6 +1,7 @@
 """`optout-bot evidence verify` (check that the recorded evidence is as it was recorded, and
-pinned to a head noted elsewhere) and `optout-bot evidence timestamp` (stamp the records
-still waiting for a trusted time-stamp)."""
+pinned to a head noted elsewhere; or check an export), `optout-bot evidence timestamp` (stamp
+the records still waiting for a trusted time-stamp) and `optout-bot evidence export` (the
+records as one zip anyone can check without optout-bot)."""
 
 from __future__ import annotations
 
@@ -21,10 +22,29 @@ EXIT_CODES = """\
 exit codes:
   0  every record, its record.json, its screenshots and its time-stamp token are as they
      were recorded (a record that is not time-stamped is said, and is not a problem); with
-     --head, that record is there with that hash
+     --head, that record is there with that hash; for an EXPORT, every file of it checks
   1  something was altered, removed or reordered, a token does not match its record, the
-     --head record is missing or different, or the store is unreadable or missing
-  2  bad usage (--head not SEQ:HASH)
+     --head record is missing or different, or the store is unreadable or missing; for an
+     EXPORT, a file that does not check (each is named), or one that is not a safe zip
+  2  bad usage (--head not SEQ:HASH; --head or --store with an export)
+
+examples:
+  optout-bot evidence verify
+  optout-bot evidence verify --head 12:3f5a...
+  optout-bot evidence verify optout-bot-evidence.zip
+  optout-bot evidence verify ./evidence   (an export unzipped there)
+"""
+
+EXPORT_EPILOG = """exit codes:
+  0  the export was written, after it was checked as `evidence verify FILE.zip` checks it
+  1  the store does not verify, no record was chosen, a record's file cannot go in, or the
+     zip cannot be written
+  2  bad usage (--out exists and no --force, --since not a date)
+
+examples:
+  optout-bot evidence export --out optout-bot-evidence.zip
+  optout-bot evidence export --out linkedin.zip --flow linkedin-ai-training --since 2026-11-01
+  optout-bot evidence export --out all.zip --with-pages --force
 """
 
 TIMESTAMP_EXIT_CODES = """\
@@ -48,7 +68,9 @@ def register(add: Callable[..., argparse.ArgumentParser]) -> None:
     )
     parser.epilog = (
         "examples:\n  optout-bot evidence verify\n  optout-bot evidence verify --json\n"
-        "  optout-bot evidence verify --head 12:3f5a...\n  optout-bot evidence timestamp"
+        "  optout-bot evidence verify --head 12:3f5a...\n  optout-bot evidence timestamp\n"
+        "  optout-bot evidence export --out optout-bot-evidence.zip\n"
+        "  optout-bot evidence verify optout-bot-evidence.zip"
     )
     from optout_bot.cli.options import subcommands
 
@@ -65,9 +87,22 @@ def register(add: Callable[..., argparse.ArgumentParser]) -> None:
         "time-stamping; not whether that certificate chains to a root you trust: "
         "`openssl ts -verify -digest HASH -in record.tsr -CAfile ROOT.pem` does that) and "
         "print the time-stamping authority's time beside the recorded time. Prints every "
-        "problem, naming the record. Nothing is sent anywhere.",
+        "problem, naming the record. Nothing is sent anywhere. Given an EXPORT (the zip "
+        "`evidence export` wrote, or the folder it was unzipped to), check it instead: every "
+        "file against SHA256SUMS, and each by more than that (a record's hash recomputed "
+        "from its JSON and its links, its token against that hash, each screenshot against "
+        "its record), naming each file that does not check; the zip is read, never "
+        "unpacked.",
     )
     verify.epilog = EXIT_CODES
+    verify.add_argument(
+        "export",
+        nargs="?",
+        metavar="EXPORT",
+        type=Path,
+        help="an evidence export (a .zip from `evidence export`, or the folder it was "
+        "unzipped to): check it instead of the store",
+    )
     store_option(verify)
     verify.add_argument(
         "--head",
@@ -117,6 +152,44 @@ def register(add: Callable[..., argparse.ArgumentParser]) -> None:
     stamp.add_argument("--json", action="store_true", help="print one JSON object on stdout")
     stamp.set_defaults(handler=cmd_timestamp)
 
+    export = sub(
+        "export",
+        "write the evidence as one zip anyone can check with standard tools",
+        "Write the chosen records as one zip file to hand to a lawyer or an authority: each "
+        "record exactly as it was hashed (records/NNNN.json, whose sha256 is its hash), its "
+        "trusted time-stamp (records/NNNN.tsr), its screenshots (records/NNNN/), the chain "
+        "head (HEAD), the report (report.html), the certificates the time-stamps carry "
+        "(tsa/*.pem), SHA256SUMS for every other file, and VERIFY.md: how to check all of "
+        "it with sha256sum and openssl alone, each record's command filled in, or with "
+        "`optout-bot evidence verify FILE.zip`. The store must verify first. Page snapshots "
+        "(MHTML) stay out unless --with-pages; the browser profile, its cookies and the "
+        "settings file are never in it. The same records give the same bytes.",
+        epilog=EXPORT_EPILOG,
+    )
+    export.add_argument(
+        "--out", type=Path, required=True, metavar="FILE.zip", help="the zip to write"
+    )
+    export.add_argument("--flow", metavar="ID", help="only this flow's records (its id)")
+    export.add_argument(
+        "--since",
+        metavar="DATE",
+        help="only records that began at or after DATE (UTC): 2026-11-22, or a time "
+        "2026-11-22T14:00Z",
+    )
+    export.add_argument(
+        "--with-pages",
+        action="store_true",
+        help="put the page snapshots (the setting's page after the reload, MHTML) in too; "
+        "they can show more of the account than the screenshots, so they are left out by "
+        "default",
+    )
+    export.add_argument(
+        "--force", action="store_true", help="replace --out if it exists (default: refuse)"
+    )
+    store_option(export)
+    export.add_argument("--json", action="store_true", help="print one JSON object on stdout")
+    export.set_defaults(handler=cmd_export)
+
 
 def store_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
@@ -141,6 +214,8 @@ def parse_head(text: str) -> tuple[int, str] | None:
 def cmd_verify(args: argparse.Namespace) -> int:
     from optout_bot.evidence.store import verify_store
 
+    if args.export is not None:
+        return _verify_export(args)
     head = None
     if args.head is not None:
         head = parse_head(args.head)
@@ -172,6 +247,50 @@ def cmd_verify(args: argparse.Namespace) -> int:
         problems = _plural(len(report.problems), "problem")
         print(f"evidence NOT OK: {problems} in {_plural(report.checked, 'record')}")
     return 1
+
+
+def _verify_export(args: argparse.Namespace) -> int:
+    from optout_bot.evidence.export_check import verify_export
+
+    for flag, given in (("--head", args.head), ("--store", args.store)):
+        if given is not None:
+            print(
+                f"optout-bot evidence verify: {flag} is for the store, not an export (an "
+                "export's HEAD file says its chain head)",
+                file=sys.stderr,
+            )
+            return 2
+    report = verify_export(args.export)
+    if args.json:
+        print(json.dumps(report.to_json(), indent=2))
+        return 0 if report.ok else 1
+    if not report.ok:
+        for problem in report.problems:
+            print(problem)
+        problems = _plural(len(report.problems), "problem")
+        print(f"export NOT OK: {problems} in {args.export}")
+        return 1
+    export = report.export or {}
+    shots = _plural(report.screenshots, "screenshot")
+    if report.pages:
+        shots += f" and {_plural(report.pages, 'page snapshot')}"
+    print(
+        f"export OK: {_plural(report.checked, 'record')}, their links intact, {shots} "
+        f"checked against their records, {_plural(int(export.get('files', 0)), 'file')} "
+        "match SHA256SUMS"
+    )
+    _print_timestamps(report)
+    head, chain = report.head, export.get("chain_head")
+    if head and chain:
+        print(
+            f"newest record in it: #{head[0]} {head[1]}; the chain's head when it was "
+            f"exported: #{chain['seq']} {chain['hash']}"
+        )
+    print(
+        "the time-stamps' signatures check; that their authority's certificate leads to a "
+        "root you trust is `openssl ts -verify -CAfile` (see the export's VERIFY.md)"
+    )
+    return 0
 
 
 def _print_timestamps(report: VerifyReport) -> None:
@@ -275,6 +394,66 @@ def cmd_timestamp(args: argparse.Namespace) -> int:
         summary += f", {len(waiting)} still not timestamped (try again later)"
     print(f"timestamps: {summary}")
     return 1 if waiting or missing else 0
+
+
+# -- evidence export ---------------------------------------------------------------------------
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from optout_bot.base.times import parse_time
+    from optout_bot.evidence.export import ExportError, Selection, export_evidence
+    from optout_bot.evidence.store import default_store_path
+
+    name = "optout-bot evidence export"
+    since = None
+    if args.since is not None:
+        since = parse_time(args.since)
+        if since is None:
+            print(
+                f"{name}: --since {args.since!r}: expected a date (2026-11-22) or an ISO time "
+                "(2026-11-22T14:00Z), UTC unless it names its zone",
+                file=sys.stderr,
+            )
+            return 2
+    out: Path = args.out
+    if out.is_dir():
+        print(f"{name}: --out {out} is a folder; name the zip to write", file=sys.stderr)
+        return 2
+    if out.exists() and not args.force:
+        print(f"{name}: {out} exists; --force replaces it", file=sys.stderr)
+        return 2
+    store = args.store or default_store_path()
+    selection = Selection(flow=args.flow, since=since, pages=args.with_pages)
+    try:
+        exported = export_evidence(store, out, selection, replace=args.force)
+    except ExportError as exc:
+        print(f"{name}: {exc}", file=sys.stderr)
+        return 1
+    except FileExistsError:
+        print(f"{name}: {out} exists; --force replaces it", file=sys.stderr)
+        return 2
+    except OSError as exc:
+        print(f"{name}: cannot write {out}: {exc}", file=sys.stderr)
+        return 1
+    if args.json:
+        print(json.dumps(exported.to_json(), indent=2))
+        return 0
+    shots = _plural(exported.screenshots, "screenshot")
+    if exported.pages:
+        shots += f", {_plural(exported.pages, 'page snapshot')}"
+    elif exported.pages_left_out:
+        shots += f" ({_plural(exported.pages_left_out, 'page snapshot')} left out: --with-pages)"
+    print(
+        f"exported {_plural(exported.records, 'record')} ({exported.stamped} time-stamped), "
+        f"{shots} to {out} ({_plural(exported.files, 'file')}, {exported.size} bytes)"
+    )
+    seq, digest = exported.chain_head
+    print(f"chain head: #{seq} {digest}")
+    print(
+        f"VERIFY.md inside says how to check it with sha256sum and openssl; or: "
+        f"optout-bot evidence verify {out}"
+    )
+    return 0
 
 
 def _plural(count: int, noun: str) -> str:

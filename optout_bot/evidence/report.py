@@ -72,11 +72,17 @@ def render_report(
     title: str = "optout-bot evidence report",
     layout: Layout | None = None,
     timestamps: view.Stamps | None = None,
+    exported: bool = False,
 ) -> str:
     """The whole report as one HTML document that needs nothing else to display.
 
     `layout` finds the screenshots the records name (see `evidence.layout`); `timestamps`
-    (seq -> `store.StampCheck.to_json()`) are the records' time-stamps as verified."""
+    (seq -> `store.StampCheck.to_json()`) are the records' time-stamps as verified.
+
+    `exported`: the page of an evidence export (`evidence.export`), which must come out the
+    same, byte for byte, from the same records on any machine on any day: its time is
+    `generated_at` (the newest record's), said as such, and it shows no local times and no
+    "N days before this report"; its notes on checking point to the export's VERIFY.md."""
     now = generated_at or datetime.now(timezone.utc)
     now = now.replace(tzinfo=timezone.utc) if now.tzinfo is None else now.astimezone(timezone.utc)
     typed = [r if isinstance(r, Record) else Record.from_json(r) for r in records]
@@ -103,14 +109,17 @@ def render_report(
             title=title,
             css=_css(),
             generated=view.when(now, seconds=True),
-            masthead=view.masthead(now, entries, groups),
+            masthead=view.masthead(now, entries, groups, exported=exported),
             chain=view.chain_view(chain, len(entries)),
             settings=[
-                view.setting_view(number, group, problems, now, figures, timestamps)
+                view.setting_view(
+                    number, group, problems, now, figures, timestamps, exported=exported
+                )
                 for number, group in enumerate(groups, 1)
             ],
             ledger=view.ledger(entries, problems),
             recorded_by=view.versions(entries),
+            exported=exported,
         )
     )
 

@@ -373,9 +373,12 @@ def problems_by_seq(chain: Mapping[str, Any]) -> dict[str, list[Mapping[str, Any
     return found
 
 
-def masthead(now: datetime, entries: list[Entry], groups: list[Group]) -> dict[str, Any]:
+def masthead(
+    now: datetime, entries: list[Entry], groups: list[Group], *, exported: bool = False
+) -> dict[str, Any]:
+    """`exported`: `now` is the newest record's time (an export's page says so)."""
     times = [e.started for e in entries if e.started]
-    meta = [f"Generated {_when(now)}"]
+    meta = [f"As of {_when(now)}, the newest record" if exported else f"Generated {_when(now)}"]
     meta.append(f"{len(entries)} record{'s' * (len(entries) != 1)}")
     meta.append(f"{len(groups)} setting{'s' * (len(groups) != 1)}")
     if times:
@@ -426,6 +429,8 @@ def setting_view(
     now: datetime,
     shots: Callable[[Entry], list[Figure]],
     stamps: Stamps | None = None,
+    *,
+    exported: bool = False,
 ) -> SettingView:
     tone_, big, small = _current(group)
     latest = group.entries[-1]
@@ -448,6 +453,7 @@ def setting_view(
                 now,
                 shots(entry),
                 (stamps or {}).get(entry.seq),
+                exported=exported,
             )
             for entry in reversed(group.entries)
         ],
@@ -541,16 +547,21 @@ def _card(
     now: datetime,
     figures: list[Figure],
     stamp: Mapping[str, Any] | None = None,
+    *,
+    exported: bool = False,
 ) -> dict[str, Any]:
+    """`exported`: the card of an export's page, the same on every machine and every day: no
+    local time (the machine's zone) and no "N days before this report"."""
     record = entry.record
     before, after, wanted = _state(record.state_before), _state(record.state_after), _wanted(record)
     sub = []
     if entry.started:
         sub.append(_DAYS[entry.started.weekday()])
-        local = _local(entry.started)
+        local = "" if exported else _local(entry.started)
         if local:
             sub.append(local)
-        sub.append(_ago(entry.started, now))
+        if not exported:
+            sub.append(_ago(entry.started, now))
     duration = _duration(entry.started, record.ended)
     if duration:
         sub.append(duration)
@@ -632,18 +643,25 @@ def _facts(record: Record, stamp: Mapping[str, Any] | None = None) -> list[dict[
     return rows
 
 
+def _link(entry: Entry, previous: Entry | None) -> str:
+    """How a record links to the row above it: "start" (the chain's first), "ok", "bad", or
+    "gap": the record before it is not in this report (one flow's, or an export's
+    selection), so there is nothing here to compare its previous hash with."""
+    seq = entry.record.seq
+    if previous is None:
+        return "start" if seq in (None, 1) else "gap"
+    before = previous.record.seq
+    if seq is not None and before is not None and before != seq - 1 and seq != 1:
+        return "gap"
+    prev_hash = entry.record.prev_hash
+    return "ok" if prev_hash and prev_hash == previous.record.hash else "bad"
+
+
 def ledger(entries: list[Entry], problems: Problems) -> list[dict[str, Any]]:
     rows = []
-    previous_hash = ""
     for entry in entries:
         record = entry.record
-        if entry.index == 0:
-            link = "start"
-        elif record.prev_hash and record.prev_hash == previous_hash:
-            link = "ok"
-        else:
-            link = "bad"
-        previous_hash = record.hash
+        link = _link(entry, entries[entry.index - 1] if entry.index else None)
         state = _state(record.state_after)
         rows.append(
             {

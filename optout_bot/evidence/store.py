@@ -307,6 +307,9 @@ class VerifyReport:
     timestamps: list[StampCheck] = field(default_factory=list)
     #: a chain head noted elsewhere, checked: {"seq", "hash", "found", "after"}
     pinned: dict[str, Any] | None = None
+    #: for an export (`evidence.export_check`): {"chain_head": {"seq", "hash"} from its HEAD,
+    #: "files": how many matched SHA256SUMS}; None for a store
+    export: dict[str, Any] | None = None
 
     @property
     def stamped(self) -> int:
@@ -331,6 +334,7 @@ class VerifyReport:
             "problems": [p.to_json() for p in self.problems],
             "timestamps": [t.to_json() for t in self.timestamps],
             "pinned": self.pinned,
+            **({"export": self.export} if self.export is not None else {}),
         }
 
 
@@ -592,6 +596,12 @@ class EvidenceStore:
             if flow_id is None or (isinstance(flow, dict) and flow.get("id") == flow_id):
                 found.append(body)
         return found
+
+    def hashed(self) -> list[tuple[int, str, str]]:
+        """Each finished record as (seq, hash, text), in chain order: the text exactly as it
+        was hashed (the sha256 of its UTF-8 bytes is the hash). What an export hands over."""
+        rows = self.conn.execute("SELECT seq, hash, body FROM records ORDER BY seq")
+        return [(int(seq), str(digest), str(text)) for seq, digest, text in rows]
 
     def read(self, flow_id: str | None = None) -> list[Record]:
         """`records()`, typed."""

@@ -496,6 +496,55 @@ def check_reply(reply: bytes, digest: str, nonce: int | None = None) -> TokenFac
     return facts
 
 
+@dataclass(frozen=True)
+class TokenChain:
+    """The certificates a token carries, as someone checking it with ``openssl ts -verify``
+    needs them. Not a trust anchor: anyone can put any certificate in a token's set; what
+    makes a token trusted is a root certificate got elsewhere (``-CAfile``)."""
+
+    #: the signing certificate's name (its common name, else its whole subject)
+    signer: str
+    #: the root the carried chain leads to: the last certificate's name when the token carries
+    #: a self-signed one, else the name of the last one's issuer (what ``-CAfile`` must hold)
+    root: str
+    #: DER: the signer's first, then its issuers as far as the token carries them, then any
+    #: other certificate it carries, in the token's order
+    certificates: tuple[bytes, ...]
+
+
+def token_chain(reply: bytes) -> TokenChain:
+    """The certificates of a reply whose token checks (`StampError` when it does not)."""
+    read_reply(reply)
+    signed = _reply_type().load(reply, strict=True)["time_stamp_token"]["content"]
+    carried = [c.chosen for c in signed["certificates"] or [] if c.name == "certificate"]
+    current = _certificate(signed, signed["signer_infos"][0]["sid"])
+    chain = [current]
+    while current.self_signed == "no":
+        parent = next((c for c in carried if c.subject == current.issuer and c not in chain), None)
+        if parent is None:
+            break
+        chain.append(parent)
+        current = parent
+    root = current.subject if current.self_signed != "no" else current.issuer
+    rest = [c for c in carried if c not in chain]
+    return TokenChain(
+        signer=_name(chain[0].subject),
+        root=_name(root),
+        certificates=tuple(bytes(c.dump()) for c in [*chain, *rest]),
+    )
+
+
+def _name(name: Any) -> str:
+    """A certificate name in words: its common name, else the whole name; printable only (it
+    comes from a certificate, and goes into files people read)."""
+    native = name.native
+    text = native.get("common_name") if isinstance(native, dict) else None
+    if isinstance(text, list):
+        text = ", ".join(str(t) for t in text)
+    words = str(text or name.human_friendly)
+    return "".join(ch for ch in words if ch.isprintable()) or "?"
+
+
 # -- stamping records --------------------------------------------------------------------------
 
 
