@@ -90,3 +90,14 @@ def test_a_failed_write_leaves_nothing_behind(tmp_path: Path):
         tmp.write_bytes(b"half")
         raise RuntimeError("the printer broke")
     assert os.listdir(tmp_path) == []
+
+
+def test_a_path_under_home_is_kept_with_a_tilde(monkeypatch, tmp_path):
+    """What evidence keeps of a flow file's place leaves the user's name out of it."""
+    from optout_bot.base.paths import home_relative
+
+    monkeypatch.setenv("HOME", str(tmp_path / "alice"))
+    assert home_relative(tmp_path / "alice" / ".config" / "f.yaml") == "~/.config/f.yaml"
+    assert home_relative(tmp_path / "alice") == "~"
+    assert home_relative(tmp_path / "alicex" / "f.yaml") == str(tmp_path / "alicex" / "f.yaml")
+    assert home_relative("/usr/share/f.yaml") == "/usr/share/f.yaml"

@@ -49,3 +49,16 @@ def config_path() -> Path:
     import platformdirs
 
     return Path(platformdirs.user_config_dir("optout-bot", appauthor=False)) / CONFIG_FILE_NAME
+
+
+def home_relative(path: str | os.PathLike[str]) -> str:
+    """`path` with the home folder written as ``~``: for what is kept and may be shared (an
+    evidence record names the flow file it followed), so the user's name stays out of it."""
+    text = str(path)
+    try:
+        home = str(Path.home())
+    except RuntimeError:  # no home folder to speak of
+        return text
+    if home not in ("", "/") and (text == home or text.startswith(home + os.sep)):
+        return "~" + text[len(home) :]
+    return text

@@ -20,6 +20,7 @@ import structlog
 
 from optout_bot.base import times
 from optout_bot.base.files import write_private
+from optout_bot.base.paths import home_relative
 from optout_bot.engine.capture import Camera
 from optout_bot.evidence.layout import run_folder, safe_name
 from optout_bot.evidence.record import FlowRef, Record
@@ -62,7 +63,12 @@ class Evidence:
             self.run_id = store.begin(
                 Record(
                     started_at=times.iso(started),
-                    flow=FlowRef(flow.id, flow.version, flow.sha256, str(flow.source or "")),
+                    flow=FlowRef(
+                        flow.id,
+                        flow.version,
+                        flow.sha256,
+                        home_relative(flow.source) if flow.source else "",
+                    ),
                     site=flow.site,
                     setting=flow.setting,
                     platform=platform,
