@@ -9,11 +9,13 @@ per thread.
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import shutil
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -193,3 +195,31 @@ def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> object | 
             return file if Path(file).name in WHOLE_FILES else nodeid
 
     return Scheduling(config, log)  # type: ignore[arg-type]
+
+
+@dataclass
+class Out:
+    code: int
+    out: str
+    err: str
+
+    @property
+    def json(self) -> Any:
+        return json.loads(self.out)
+
+    @property
+    def lines(self) -> list[str]:
+        return self.out.splitlines()
+
+
+@pytest.fixture
+def optout_bot(capsys: pytest.CaptureFixture[str]) -> Callable[..., Out]:
+    """Run `optout-bot ARGS...` in-process; exit code, stdout, stderr."""
+
+    def run(*args: str) -> Out:
+        capsys.readouterr()
+        code = cli.main(list(args))
+        captured = capsys.readouterr()
+        return Out(code, captured.out, captured.err)
+
+    return run

@@ -26,10 +26,9 @@ from optout_bot.app.config import load_config
 from optout_bot.app.request import BrowserRequest
 from optout_bot.engine import attach
 from optout_bot.engine.browsers import installed_browsers
-from optout_bot.engine.session import QUIET_ARGS
 from optout_bot.unattended import alerts
 from tests.conftest import ACCOUNT, AI_KEY, REPO
-from tests.test_sessions import _devtools_port
+from tests.test_sessions import _devtools_port, start_debuggable
 
 #: The steps a person is given when no browser allows debugging.
 STEPS = "open chrome://inspect/#remote-debugging"
@@ -339,13 +338,7 @@ def everyday(
 
     def start(folder: str = "chromium", *, hold: bool = False) -> EverydayBrowser:
         data = user_home / ".config" / folder
-        args = [
-            chromium_path, "--headless", f"--user-data-dir={data}", "--remote-debugging-port=0",
-            *QUIET_ARGS, *replica.chromium_args(),
-        ]  # fmt: skip
-        if hasattr(os, "geteuid") and os.geteuid() == 0:
-            args.append("--no-sandbox")
-        proc = subprocess.Popen([*args, "about:blank"], stderr=subprocess.PIPE, text=True)
+        proc = start_debuggable(chromium_path, data, replica)
         try:
             port = _devtools_port(proc)
             written = _wait_for_file(data / attach.PORT_FILE, proc)

@@ -8,7 +8,6 @@ import os
 import sqlite3
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +21,7 @@ from optout_bot.evidence.store import (
     default_store_path,
     record_hash,
 )
+from tests.conftest import Out
 from tests.test_store import four_records, home, on_disk, tamper  # noqa: F401 - `home` is a fixture
 
 SUMMARY = {
@@ -30,34 +30,6 @@ SUMMARY = {
     3: "record #3 (2026-11-24 09:30 UTC, linkedin-ai-training verify mobile)",
     4: "record #4 (2026-11-25 23:45 UTC, example-flow verify desktop)",
 }
-
-
-@dataclass
-class Out:
-    code: int
-    out: str
-    err: str
-
-    @property
-    def json(self) -> Any:
-        return json.loads(self.out)
-
-    @property
-    def lines(self) -> list[str]:
-        return self.out.splitlines()
-
-
-@pytest.fixture
-def optout_bot(capsys: pytest.CaptureFixture[str]):
-    """Run `optout-bot ARGS...` in-process; exit code, stdout, stderr."""
-
-    def run(*args: str) -> Out:
-        capsys.readouterr()
-        code = cli.main(list(args))
-        captured = capsys.readouterr()
-        return Out(code, captured.out, captured.err)
-
-    return run
 
 
 @pytest.fixture

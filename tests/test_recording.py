@@ -19,9 +19,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from optout_bot.engine.session import QUIET_ARGS
 from tests.conftest import ACCOUNT, AI_KEY
-from tests.test_sessions import _devtools_port
+from tests.test_sessions import _devtools_port, start_debuggable
 from tests.test_variants import use_variant
 
 FEED = "https://www.linkedin.com/feed/"
@@ -41,13 +40,7 @@ class Browser:
 
 @pytest.fixture
 def browser(chromium_path: str, replica, tmp_path: Path, playwright) -> Iterator[Browser]:
-    args = [
-        chromium_path, "--headless", f"--user-data-dir={tmp_path / 'person'}",
-        "--remote-debugging-port=0", *QUIET_ARGS, *replica.chromium_args(),
-    ]  # fmt: skip
-    if hasattr(os, "geteuid") and os.geteuid() == 0:
-        args.append("--no-sandbox")
-    proc = subprocess.Popen([*args, "about:blank"], stderr=subprocess.PIPE, text=True)
+    proc = start_debuggable(chromium_path, tmp_path / "person", replica)
     try:
         port = _devtools_port(proc)
         cdp = playwright.chromium.connect_over_cdp(f"http://127.0.0.1:{port}")

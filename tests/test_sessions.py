@@ -51,19 +51,21 @@ def _devtools_port(proc: subprocess.Popen[str], timeout_s: float = 30) -> int:
     return found[0]
 
 
-@pytest.fixture
-def users_browser(chromium_path, replica, tmp_path, playwright) -> Iterator[UsersBrowser]:
+def start_debuggable(chromium_path: str, data: Path, replica) -> subprocess.Popen[str]:
+    """A headless Chromium on `data` that allows debugging (on a port it chooses, read with
+    `_devtools_port`), sending the sites to `replica`: the person's own browser in tests."""
     args = [
-        chromium_path,
-        "--headless",
-        f"--user-data-dir={tmp_path / 'users-profile'}",
-        "--remote-debugging-port=0",
-        *QUIET_ARGS,
-        *replica.chromium_args(),
-    ]
+        chromium_path, "--headless", f"--user-data-dir={data}", "--remote-debugging-port=0",
+        *QUIET_ARGS, *replica.chromium_args(),
+    ]  # fmt: skip
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         args.append("--no-sandbox")
-    proc = subprocess.Popen([*args, "about:blank"], stderr=subprocess.PIPE, text=True)
+    return subprocess.Popen([*args, "about:blank"], stderr=subprocess.PIPE, text=True)
+
+
+@pytest.fixture
+def users_browser(chromium_path, replica, tmp_path, playwright) -> Iterator[UsersBrowser]:
+    proc = start_debuggable(chromium_path, tmp_path / "users-profile", replica)
     try:
         browser = UsersBrowser(proc, _devtools_port(proc))
         # The user is signed in and has a tab of their own open.

@@ -9,11 +9,9 @@ replica.
 
 from __future__ import annotations
 
-import json
 import sqlite3
 import time
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +19,6 @@ import pytest
 
 from optout_bot.app.config import Config, ConfigError, load_config
 from optout_bot.app.request import BrowserRequest, RunRequest
-from optout_bot.cli import main as cli
 from optout_bot.evidence import timestamping
 from optout_bot.evidence.layout import RECORD_TSR
 from optout_bot.evidence.store import EvidenceStore, default_store_path, verify_store
@@ -44,28 +41,6 @@ from tests.test_store import fake_run, on_disk, tamper
 def store(home: Path) -> Iterator[EvidenceStore]:
     with EvidenceStore() as opened:
         yield opened
-
-
-@dataclass
-class Out:
-    code: int
-    out: str
-    err: str
-
-    @property
-    def json(self) -> Any:
-        return json.loads(self.out)
-
-
-@pytest.fixture
-def optout_bot(capsys: pytest.CaptureFixture[str]) -> Callable[..., Out]:
-    def run(*args: str) -> Out:
-        capsys.readouterr()
-        code = cli.main(list(args))
-        captured = capsys.readouterr()
-        return Out(code, captured.out, captured.err)
-
-    return run
 
 
 @pytest.mark.parametrize("config", ["plain", "certs"])
