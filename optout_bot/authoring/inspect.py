@@ -11,7 +11,7 @@ For each control it suggests locators in the flow's own syntax, best first: CSS 
 language-independent hooks (``aria-labelledby``, ``data-testid``, a stable id or name), then
 ``role`` + exact ``name``, then ``label`` (`engine/suggest.py`, which a broken run's
 diagnosis shares). Every suggestion is first put to the flow loader's own check
-(`flow.loader.locator_problem`), so none is something a flow may not hold (CSS cannot find a
+(`flow.loader.as_locator`), so none is something a flow may not hold (CSS cannot find a
 control by the text beside it: only Playwright's ``:text-is()`` could, and a flow's CSS is
 plain CSS); then it is resolved on the page with `locators.to_playwright`, exactly as a
 flow's would be, and kept only when it finds exactly one element and that element is this

@@ -42,6 +42,7 @@ from optout_bot.base.words import normalise
 from optout_bot.engine import pagejs
 from optout_bot.engine.suggest import TEST_ID_ATTRIBUTES, generated_id_pattern
 from optout_bot.flow.model import ONE_SETTING_FORMAT
+from optout_bot.flow.patterns import literal
 
 if TYPE_CHECKING:
     from playwright.sync_api import CDPSession, Page
@@ -195,7 +196,7 @@ class Recording:
         path = urlsplit(setting_url).path
         if _without_fragment(setting_url) != _without_fragment(self.start_url):
             steps.append(
-                {"expect_url": _regex_escape(path), "title": "Check that the setting's page opened"}
+                {"expect_url": literal(path), "title": "Check that the setting's page opened"}
             )
         data: dict[str, Any] = {
             "format": ONE_SETTING_FORMAT,
@@ -247,10 +248,6 @@ def _shown(url: str) -> str:
 
 def _without_fragment(url: str) -> str:
     return url.split("#", 1)[0].rstrip("/")
-
-
-def _regex_escape(text: str) -> str:
-    return re.sub(r"([.^$*+?()\[\]{}|\\])", r"\\\1", text)
 
 
 #: The header of a recorded flow file.
@@ -389,9 +386,9 @@ def record(
 
 def _locator_of(page: Page, click: Click) -> Any:
     from optout_bot.engine.locators import to_playwright
-    from optout_bot.engine.suggest import to_model
+    from optout_bot.flow.loader import as_locator
 
-    return to_playwright(page, to_model(click.alternatives[0])).first
+    return to_playwright(page, as_locator(click.alternatives[0])).first
 
 
 def confirmed(page: Page, alternatives: list[dict[str, str]]) -> list[dict[str, str]]:
@@ -400,15 +397,16 @@ def confirmed(page: Page, alternatives: list[dict[str, str]]) -> list[dict[str, 
     from playwright.sync_api import Error as PWError
 
     from optout_bot.engine.locators import to_playwright
-    from optout_bot.engine.suggest import to_model, verified
+    from optout_bot.engine.suggest import verified
+    from optout_bot.flow.loader import as_locator
 
     for anchor in alternatives:
         try:
-            found = to_playwright(page, to_model(anchor))
+            found = to_playwright(page, as_locator(anchor))
             if found.count() != 1:
                 continue
             handle = found.element_handle(timeout=2_000)
-        except PWError:
+        except (PWError, ValueError):  # a page's alternative the loader would refuse
             continue
         try:
             return verified(page.main_frame, alternatives, handle)

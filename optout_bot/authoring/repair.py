@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import datetime
 import difflib
-import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -36,6 +35,7 @@ from urllib.parse import urlsplit
 import yaml
 
 from optout_bot.flow import model as m
+from optout_bot.flow.patterns import literal
 from optout_bot.flow.writer import dump_data, dump_flow, flow_data
 
 PROPOSAL = "proposed-flow.yaml"
@@ -108,7 +108,7 @@ def _apply(data: dict[str, Any], found: Fallbacks) -> None:
     if found.moved_url:
         url = found.moved_url
         data.setdefault("setting_url", {})[found.platform] = url
-        pattern = _escaped(urlsplit(url).path)
+        pattern = literal(urlsplit(url).path)
         for section in ("navigate", "after_setting_url"):
             for step in _steps(data, section, found.platform):
                 if isinstance(step, dict) and "expect_url" in step:
@@ -140,11 +140,6 @@ def _steps(data: dict[str, Any], section: str, platform: str) -> list[Any]:
 def _promote(alternatives: list[Any], index: int) -> None:
     if 0 < index < len(alternatives):
         alternatives.insert(0, alternatives.pop(index))
-
-
-def _escaped(text: str) -> str:
-    """`text` as a regular expression that matches it literally (RE2 and Python alike)."""
-    return re.sub(r"([.^$*+?()\[\]{}|\\])", r"\\\1", text)
 
 
 def bumped(flow_text: str, today: datetime.date | None = None) -> str:

@@ -21,6 +21,7 @@ import yaml
 from optout_bot.base import templates
 from optout_bot.base.urls import origin_of
 from optout_bot.flow.model import ONE_SETTING_FORMAT, Platform
+from optout_bot.flow.patterns import literal
 from optout_bot.flow.values import FORBIDDEN_CHARS_RE
 
 if TYPE_CHECKING:
@@ -45,16 +46,11 @@ def strip_fragment(url: str) -> str:
     return url.split("#", 1)[0]
 
 
-def _regex_escape(text: str) -> str:
-    """Escape what is special in a regular expression (and nothing else, unlike re.escape)."""
-    return re.sub(r"([.^$*+?()\[\]{}|\\])", r"\\\1", text)
-
-
 def login_pattern(origin: str, setting_path: str) -> re.Pattern[str]:
     """A guess at the site's sign-in pages: its origin, then a usual sign-in path (not one
     the setting's own page starts with)."""
     paths = [p for p in _LOGIN_PATHS if not setting_path.lstrip("/").startswith(p)]
-    return re.compile(f"^{_regex_escape(origin)}/({'|'.join(_regex_escape(p) for p in paths)})")
+    return re.compile(f"^{literal(origin)}/({'|'.join(literal(p) for p in paths)})")
 
 
 def flow_id_for(host: str) -> str:

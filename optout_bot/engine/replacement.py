@@ -48,7 +48,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from optout_bot.engine import guard, locators, pagejs, switch
-from optout_bot.engine.suggest import suggestions, to_model, verified
+from optout_bot.engine.suggest import suggestions, verified
+from optout_bot.flow.loader import as_locator
 
 if TYPE_CHECKING:
     from playwright.sync_api import ElementHandle, Page
@@ -152,7 +153,7 @@ def _locators(page: Page, top: dict[str, Any], element: ElementHandle) -> list[d
 
 def _refusal(page: Page, failure: Failure, suggestion: dict[str, str]) -> str | None:
     """What the guard says of the element, judged as the run would judge it."""
-    model = to_model(suggestion)
+    model = as_locator(suggestion)
     locator = locators.to_playwright(page, model).first
     if failure.switch is not None:
         facts = switch.Probe(locator, locators.plain_css(model)).judge()

@@ -9,7 +9,7 @@ a test id, a stable id or form name, a link's address), then ``role`` + exact ``
 between page loads, and class names between builds: neither is ever used.
 
 `verified` keeps a candidate only when the flow loader's own check takes it
-(`flow.loader.locator_problem`: nothing a flow may not hold is suggested) and, resolved with
+(`flow.loader.as_locator`: nothing a flow may not hold is suggested) and, resolved with
 `locators.to_playwright` exactly as a flow's locator is, it finds exactly one element on the
 page, and that element is the one it was made for.
 """
@@ -22,8 +22,8 @@ from urllib.parse import urlsplit
 
 from optout_bot.engine import pagejs
 from optout_bot.engine.locators import to_playwright
-from optout_bot.flow.loader import locator_problem
-from optout_bot.flow.model import ARIA_ROLES, Locator
+from optout_bot.flow.loader import as_locator
+from optout_bot.flow.model import ARIA_ROLES
 
 if TYPE_CHECKING:
     from playwright.sync_api import ElementHandle, Frame, Page
@@ -104,15 +104,6 @@ def _link_path(href: str) -> str:
     return path if path.strip("/") and not looks_generated(path) else ""
 
 
-def to_model(suggestion: dict[str, str]) -> Locator:
-    """A suggestion as the flow's locator model."""
-    if "css" in suggestion:
-        return Locator("css", value=suggestion["css"])
-    if "role" in suggestion:
-        return Locator("role", value=suggestion["role"], name=suggestion["name"])
-    return Locator("label", value=suggestion["label"])
-
-
 def verified(
     frame: Frame | Page, candidates: list[dict[str, str]], handle: ElementHandle
 ) -> list[dict[str, str]]:
@@ -121,12 +112,15 @@ def verified(
 
     out: list[dict[str, str]] = []
     for suggestion in candidates:
-        # Only what the flow loader takes (its own check): a suggestion goes into a flow.
-        if suggestion in out or locator_problem(suggestion) is not None:
+        if suggestion in out:
+            continue
+        try:  # only what the flow loader takes (its own reading): a suggestion goes into a flow
+            model = as_locator(suggestion)
+        except ValueError:
             continue
         # A Frame has the locator methods of a Page; the flow's locators are resolved by
         # the same code the runner uses.
-        found = to_playwright(cast("Page", frame), to_model(suggestion))
+        found = to_playwright(cast("Page", frame), model)
         try:
             if found.count() == 1 and found.evaluate(_SAME_JS, handle, timeout=2_000):
                 out.append(suggestion)

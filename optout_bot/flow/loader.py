@@ -17,7 +17,7 @@ from pathlib import Path
 import yaml
 from pydantic import TypeAdapter, ValidationError
 
-from optout_bot.flow.model import Flow, SiteFile, Target, TargetField
+from optout_bot.flow.model import Flow, Locator, SiteFile, Target, TargetField
 from optout_bot.flow.safe_yaml import Mark, Scalar, YMap, compose, locate
 from optout_bot.flow.values import explain, forbidden_char
 
@@ -267,14 +267,29 @@ def locator_problem(locator: dict[str, str]) -> str | None:
     """Why a flow's target could not be `locator` (``{"css": ...}``, ``{"role": ..., "name":
     ...}``), in the loader's words, or None: tools that write flows (inspect) ask the loader's
     own checks, quoted values and all, before they suggest anything."""
+    read = _read_locator(locator)
+    return read if isinstance(read, str) else None
+
+
+def as_locator(locator: dict[str, str]) -> Locator:
+    """`locator` as the flow's locator model, read as the loader reads a flow's (so every
+    key it takes means the same here); ValueError, in the loader's words, when it is none."""
+    read = _read_locator(locator)
+    if isinstance(read, str):
+        raise ValueError(read)
+    return read
+
+
+def _read_locator(locator: dict[str, str]) -> Locator | str:
+    """The locator, or why a flow's target could not be it."""
     mark = Mark("<locator>", 1, 1)
     node = YMap(mark)
     for key, value in locator.items():
         node[key] = Scalar(mark, value, plain=False)
         node.key_marks[key] = mark
     try:
-        _target_reader().validate_python(node, context={})
+        target = _target_reader().validate_python(node, context={})
     except ValidationError as exc:
         found = [f for error in exc.errors() for f in explain(error, node)]
         return "; ".join(message for _, message, _, _ in found) or "not a valid locator"
-    return None
+    return target.alternatives[0]

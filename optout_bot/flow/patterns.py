@@ -66,6 +66,13 @@ class UrlPattern:
 
 
 @functools.lru_cache(maxsize=256)
+def literal(text: str) -> str:
+    """`text` as a pattern that matches it literally, in RE2 and Python alike: what is
+    special escaped, and nothing else (unlike `re.escape`), so the pattern stays readable in
+    the flow. For the patterns optout-bot writes itself (a skeleton, a recording, a repair)."""
+    return re.sub(r"([.^$*+?()\[\]{}|\\])", r"\\\1", text)
+
+
 def _re2(pattern: str) -> Any:
     """`pattern` compiled by RE2, once: the loader checks it (`re2_problem`), then keeps it."""
     return re2.compile(pattern, _OPTIONS)
