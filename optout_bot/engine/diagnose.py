@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 from optout_bot.base.files import write_private
 from optout_bot.base.paths import private_dir
 from optout_bot.engine import pagejs
+from optout_bot.engine.outcome import first_line
 from optout_bot.engine.replacement import Replacement, likely
 from optout_bot.flow.model import SwitchSpec, Target
 
@@ -174,7 +175,7 @@ def _replacement(page: Page, failure: Failure, info: dict[str, Any]) -> Replacem
     try:
         replacement = likely(page, failure, info["candidates"])
     except Exception as exc:  # noqa: BLE001 - the page may be gone: then no proposal
-        replacement = f"could not check the closest candidate: {exc}".splitlines()[0]
+        replacement = f"could not check the closest candidate: {first_line(exc)}"
     if isinstance(replacement, str):
         info["replacement"] = None
         info["no_replacement"] = replacement

@@ -52,6 +52,7 @@ from urllib.parse import urlsplit
 from optout_bot import __version__
 from optout_bot.base import times
 from optout_bot.base.files import write_private
+from optout_bot.engine.outcome import first_line
 from optout_bot.evidence.layout import FOLDER_TAIL, RECORD_TSR
 
 if TYPE_CHECKING:
@@ -354,8 +355,7 @@ def read_reply(reply: bytes) -> TokenFacts:
     except StampError:
         raise
     except (ValueError, TypeError, KeyError, AttributeError) as exc:
-        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise StampError(f"not a time-stamp reply that can be read ({first})") from None
+        raise StampError(f"not a time-stamp reply that can be read ({first_line(exc)})") from None
     return TokenFacts(
         gen_time=facts.gen_time,
         digest=facts.digest,
