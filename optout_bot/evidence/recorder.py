@@ -88,9 +88,7 @@ class Evidence:
         devtools: CDPSession | None = None,
     ) -> Path:
         path = self.dir / f"{len(self.screenshots) + 1:02d}-{safe_name(name)}.png"
-        if self._camera is None or self._camera.page is not page:
-            self._camera = Camera(page, devtools)
-        png = self._camera.png(mask, timeout_ms)
+        png = self._camera_for(page, devtools).png(mask, timeout_ms)
         # Private from the first byte (it shows a signed-in account), never over an older file,
         # and on disk before the record names it.
         write_private(path, png, replace=False)
@@ -103,13 +101,17 @@ class Evidence:
         """The page as one MHTML file (what the page said, beside what it looked like), hashed
         into the record like a screenshot."""
         path = self.dir / f"page-{safe_name(name)}.mhtml"
-        if self._camera is None or self._camera.page is not page:
-            self._camera = Camera(page, devtools)
-        write_private(path, self._camera.mhtml(), replace=False)
+        write_private(path, self._camera_for(page, devtools).mhtml(), replace=False)
         self.pages.append(path)
         if self.store is not None and self.run_id is not None:
             self._store_call("add_screenshot", self.run_id, path, key="pages")
         return path
+
+    def _camera_for(self, page: Page, devtools: CDPSession | None) -> Camera:
+        """The page's camera: one per page, so its DevTools session is opened once."""
+        if self._camera is None or self._camera.page is not page:
+            self._camera = Camera(page, devtools)
+        return self._camera
 
     def note(self, **fields: Any) -> None:
         """Commit what the run has found out so far (a kill later keeps it)."""
