@@ -366,9 +366,10 @@ def record(
                 )
                 continue
             if not click.alternatives:
+                what = repr(click.name) if click.name else f"a {click.role or click.tag}"
                 recording.notes.append(
-                    f"a click on {click.title()[6:] or 'an element'} at {click.url} could not "
-                    "be told apart from the page's other elements; it was left out"
+                    f"the click on {what} at {click.url} could not be told apart from the "
+                    "page's other elements; it was left out"
                 )
                 continue
             recording.clicks.append(click)
